@@ -1,0 +1,117 @@
+/**
+ * zod schemas for every action's parameters and answers (PROTOCOL.md). Types flow from here.
+ */
+import { z } from 'zod';
+
+/** The two part sizes the protocol allows. */
+export const PART_SIZES = [524288, 1048576] as const;
+export type PartSize = (typeof PART_SIZES)[number];
+
+/** The client's default endpoint. */
+export const DEFAULT_ENDPOINT = 'https://vod2.qcloud.com/v2/index.php';
+/** Paths the service answers on (the emulator serves both). */
+export const PROTOCOL_PATHS = ['/v2/index.php', '/v3/index.php'] as const;
+
+/** Bounds on what the network may hand us. */
+export const LIMITS = {
+  fileNameBytes: 40,
+  fileTypeLength: 16,
+  tagCount: 10,
+  tagLength: 64,
+  /** Parts listed in one resume answer: a 100 GiB file in 512 KiB parts. */
+  listParts: 204800,
+  fileIdLength: 40,
+  urlLength: 2048,
+  messageLength: 4096,
+  /** Bytes of an answer the client reads at most. */
+  answerBytes: 16 * 1024 * 1024,
+} as const;
+
+export const sha1Hex = z.string().regex(/^[0-9a-f]{40}$/, 'expected 40 lower-case hex digits (SHA-1)');
+export const md5Hex = z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lower-case hex digits (MD5)');
+export const partSize = z.union([z.literal(524288), z.literal(1048576)]);
+const FORBIDDEN_NAME_CHARS = /[\\/:*?"<>]/;
+
+/** A file name as the protocol takes it: ≤ 40 UTF-8 bytes, no extension, none of `\ / : * ? " < >`. */
+export const fileName = z
+  .string()
+  .min(1, 'expected a non-empty name')
+  .refine((name) => new TextEncoder().encode(name).length <= LIMITS.fileNameBytes, 'expected at most 40 UTF-8 bytes')
+  .refine((name) => !FORBIDDEN_NAME_CHARS.test(name), 'expected none of \\ / : * ? " < >');
+
+export const fileType = z
+  .string()
+  .regex(/^[A-Za-z0-9]{1,16}$/, 'expected an extension without the dot, like "mp4"');
+
+const flag = z.union([z.literal(0), z.literal(1)]);
+
+export const initUploadParams = z.object({
+  fileName,
+  fileSha: sha1Hex,
+  fileSize: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  dataSize: partSize,
+  fileType,
+  classId: z.number().int().min(0).optional(),
+  isTranscode: flag.optional(),
+  isScreenshot: flag.optional(),
+  isWatermark: flag.optional(),
+  tags: z.array(z.string().min(1).max(LIMITS.tagLength)).max(LIMITS.tagCount).optional(),
+});
+export type InitUploadParams = z.infer<typeof initUploadParams>;
+
+export const uploadPartParams = z.object({
+  fileSha: sha1Hex,
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  dataSize: z.number().int().min(1).max(1048576),
+  dataMd5: md5Hex,
+});
+export type UploadPartParams = z.infer<typeof uploadPartParams>;
+
+export const finishUploadParams = z.object({ fileSha: sha1Hex });
+export type FinishUploadParams = z.infer<typeof finishUploadParams>;
+
+// ---------------------------------------------------------------------------------- answers
+
+const canRetry = z.union([z.literal(0), z.literal(1), z.boolean()]).transform((value) => value === 1 || value === true);
+
+/** Fields every answer has. `code` decides the rest. */
+export const answerEnvelope = z.object({
+  code: z.number().int(),
+  message: z.string().max(LIMITS.messageLength).default(''),
+  codeDesc: z.string().max(LIMITS.messageLength).default(''),
+  canRetry: canRetry.default(false),
+});
+export type AnswerEnvelope = z.infer<typeof answerEnvelope>;
+
+/** A fileId is a decimal string that can exceed 2^63: never a number. */
+export const fileId = z.string().regex(/^[0-9]{1,40}$/, 'expected a decimal string');
+const url = z.string().max(LIMITS.urlLength).regex(/^https?:\/\/\S+$/, 'expected an http(s) URL');
+
+/** One part the service already holds; one SDK reads `dataLen`, so either name is accepted. */
+export const listedPart = z
+  .object({
+    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    dataSize: z.number().int().min(1).max(1048576).optional(),
+    dataLen: z.number().int().min(1).max(1048576).optional(),
+    dataMd5: md5Hex,
+  })
+  .refine((part) => part.dataSize !== undefined || part.dataLen !== undefined, 'expected dataSize or dataLen')
+  .transform((part) => ({ offset: part.offset, dataSize: (part.dataSize ?? part.dataLen)!, dataMd5: part.dataMd5 }));
+export type ListedPart = z.output<typeof listedPart>;
+
+export const initUploadNew = z.object({ code: z.literal(0) });
+export const initUploadResume = z.object({
+  code: z.literal(1),
+  dataSize: partSize,
+  listParts: z.array(listedPart).max(LIMITS.listParts).default([]),
+});
+export const initUploadInstant = z.object({ code: z.literal(2), fileId, url });
+
+/** What InitUpload tells the client to do next. */
+export type InitUploadResult =
+  | { kind: 'new' }
+  | { kind: 'resume'; dataSize: PartSize; listParts: ListedPart[] }
+  | { kind: 'instant'; fileId: string; url: string };
+
+export const finishUploadAnswer = z.object({ code: z.literal(0), fileId, url });
+export type FinishUploadResult = { fileId: string; url: string };

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { computeSignature, createSecretSigner, stringToSign, hmacBase64, timingSafeEqual } from '../src/protocol/index.js';
+
+const vectorParams = {
+  SecretId: 'secretIdFoo',
+  Region: 'ap-guangzhou',
+  SignatureMethod: 'HmacSHA1',
+  Nonce: '1290303896666895346',
+  Timestamp: '1512393162',
+  Action: 'DescribeInstances',
+  Version: '2017-03-12',
+};
+const base = { host: 'cvm.api.qcloud.com', path: '/v2/index.php' };
+
+describe('v2 signature: published vectors (PROTOCOL.md)', () => {
+  it('vector 1: the published plain text, HMAC-SHA1', async () => {
+    const plain =
+      'GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&Nonce=11886&Region=gz&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&instanceIds.0=ins-09dx96dg&limit=20&offset=0';
+    expect(await hmacBase64('Gu5t9xGARNpq86cd98joQYCN3Cozk1qA', 'HmacSHA1')(plain)).toBe('NSI3UqqD99b/UJb4tbG/xZpRW64=');
+  });
+
+  it('vector 1 rebuilt from its parameters (names with _ become .)', async () => {
+    const params = {
+      Action: 'DescribeInstances',
+      Nonce: '11886',
+      Region: 'gz',
+      SecretId: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA',
+      Timestamp: '1465185768',
+      'instanceIds_0': 'ins-09dx96dg',
+      limit: '20',
+      offset: '0',
+    };
+    const input = { method: 'GET' as const, host: 'cvm.api.qcloud.com', path: '/v2/index.php', params };
+    expect(stringToSign(input)).toContain('&instanceIds.0=ins-09dx96dg&limit=20');
+    expect(await computeSignature(input, 'Gu5t9xGARNpq86cd98joQYCN3Cozk1qA')).toBe('NSI3UqqD99b/UJb4tbG/xZpRW64=');
+  });
+
+  it('vector 2: POST and GET, HmacSHA1', async () => {
+    expect(await computeSignature({ ...base, method: 'POST', params: vectorParams }, 'secretKeyBar')).toBe('p3n+pxBqF5JGZtDSxoVn5tGngf0=');
+    expect(await computeSignature({ ...base, method: 'GET', params: vectorParams }, 'secretKeyBar')).toBe('5HAq1BOKNLEE2/uauWnp6Zv9Z3c=');
+  });
+
+  it('vector 3: POST, HmacSHA256', async () => {
+    const params = { ...vectorParams, SignatureMethod: 'HmacSHA256' };
+    expect(await computeSignature({ ...base, method: 'POST', params }, 'secretKeyBar')).toBe('B2T37FRSP6Fk0/q/cdfrTE0p3zX5ooB/2BPWZUFpsj4=');
+  });
+
+  it('createSecretSigner adds SecretId and reproduces vector 2 and 3', async () => {
+    const { SecretId: _omit, ...rest } = vectorParams;
+    const sha1 = await createSecretSigner({ secretId: 'secretIdFoo', secretKey: 'secretKeyBar' }).sign({ ...base, method: 'POST', params: rest });
+    expect(sha1.Signature).toBe('p3n+pxBqF5JGZtDSxoVn5tGngf0=');
+    expect(sha1.SecretId).toBe('secretIdFoo');
+    const { SignatureMethod: _m, ...noMethod } = rest;
+    const sha256 = await createSecretSigner({ secretId: 'secretIdFoo', secretKey: 'secretKeyBar', signatureMethod: 'HmacSHA256' }).sign({
+      ...base,
+      method: 'POST',
+      params: noMethod,
+    });
+    expect(sha256.SignatureMethod).toBe('HmacSHA256');
+    expect(sha256.Signature).toBe('B2T37FRSP6Fk0/q/cdfrTE0p3zX5ooB/2BPWZUFpsj4=');
+  });
+
+  it('a signer refuses empty credentials with a typed error naming the parameter', () => {
+    expect(() => createSecretSigner({ secretId: '', secretKey: 'k' })).toThrow(/secretId/);
+    expect(() => createSecretSigner({ secretId: 'id', secretKey: '' })).toThrow(/secretKey/);
+  });
+
+  it('timingSafeEqual compares whole strings', () => {
+    expect(timingSafeEqual('abc', 'abc')).toBe(true);
+    expect(timingSafeEqual('abc', 'abd')).toBe(false);
+    expect(timingSafeEqual('abc', 'abcd')).toBe(false);
+    expect(timingSafeEqual('', '')).toBe(true);
+  });
+});
