@@ -1,0 +1,200 @@
+/**
+ * The low-level client: one method per action, one signed POST per call. No retries here —
+ * the upload engine decides what to retry, and re-signs every attempt.
+ */
+import ky, { TimeoutError } from 'ky';
+import { z } from 'zod';
+import { ClientErrorCode, VodArgumentError, VodError, describe, type VodAction } from '../protocol/errors.js';
+import {
+  DEFAULT_ENDPOINT,
+  finishUploadAnswer,
+  finishUploadParams,
+  initUploadInstant,
+  initUploadNew,
+  initUploadParams,
+  initUploadResume,
+  uploadPartParams,
+  type FinishUploadParams,
+  type FinishUploadResult,
+  type InitUploadParams,
+  type InitUploadResult,
+  type UploadPartParams,
+} from '../protocol/schemas.js';
+import type { Signer } from '../protocol/signature.js';
+import { toWire } from '../protocol/wire.js';
+import { interpretAnswer, readBoundedText } from './answer.js';
+
+/** Paces requests under the service's rate limits; see `createRatePacer`. */
+export interface RequestPacer {
+  acquire(action: VodAction, signal?: AbortSignal): Promise<void>;
+}
+
+export interface VodClientOptions {
+  /** Signs every request: `createSecretSigner` on servers, a remote signer in browsers. */
+  signer: Signer;
+  /** Full endpoint URL. Default `https://vod2.qcloud.com/v2/index.php`. */
+  endpoint?: string;
+  /** The `Region` common parameter. Default `gz`. */
+  region?: string;
+  /** A fetch implementation (tests, proxies, runtimes without a global fetch). */
+  fetch?: typeof fetch;
+  /** Per-request timeout in ms, covering a stalled upload too. Default 60 000. */
+  timeoutMs?: number;
+  /** Sent as `RequestClient`. Default `vod-upload`. */
+  requestClient?: string;
+  /** Shared rate pacer; every request waits for it. */
+  pacer?: RequestPacer;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+}
+
+/** Bytes of one part: a Blob slice (preferred: read lazily) or bytes in memory. */
+export type PartBody = Blob | Uint8Array;
+
+export interface VodClient {
+  readonly endpoint: string;
+  /** Starts, resumes (code 1) or instantly completes (code 2) an upload session. */
+  initUpload(params: InitUploadParams, options?: RequestOptions): Promise<InitUploadResult>;
+  /** Sends one part; resolves when the service has stored and verified it. */
+  uploadPart(params: UploadPartParams, body: PartBody, options?: RequestOptions): Promise<void>;
+  /** Assembles the parts; the service checks the file's SHA-1. */
+  finishUpload(params: FinishUploadParams, options?: RequestOptions): Promise<FinishUploadResult>;
+}
+
+/** A random positive integer for `Nonce`, fresh for every request (and every retry). */
+function randomNonce(): string {
+  const words = crypto.getRandomValues(new Uint32Array(2));
+  // 21 random bits on top of 32 keep the value below 2^53 and always positive.
+  return String((words[0]! & 0x1fffff) * 2 ** 32 + words[1]! + 1);
+}
+
+function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = issue.path.length > 0 ? issue.path.map(String).join('.') : what;
+  const received = issue.path.reduce<unknown>(
+    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined),
+    value,
+  );
+  throw new VodArgumentError(name, issue.message.replace(/^Invalid input: /, ''), received);
+}
+
+function parseEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new VodArgumentError('endpoint', 'an absolute http(s) URL', endpoint);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new VodArgumentError('endpoint', 'an http(s) URL', endpoint);
+  }
+  return url;
+}
+
+const resumeOrNew = z.union([initUploadNew, initUploadResume, initUploadInstant]);
+
+/**
+ * Creates a client for one endpoint and signer.
+ *
+ * @example
+ * const client = createVodClient({ signer: createSecretSigner({ secretId, secretKey }) });
+ * const next = await client.initUpload({ fileName: 'clip', fileType: 'mp4', fileSha, fileSize, dataSize: 1048576 });
+ */
+export function createVodClient(options: VodClientOptions): VodClient {
+  if (!options || typeof options.signer?.sign !== 'function') {
+    throw new VodArgumentError('signer', 'a Signer with a sign() method', options?.signer);
+  }
+  const endpoint = parseEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
+  const region = options.region ?? 'gz';
+  if (typeof region !== 'string' || region.length === 0) throw new VodArgumentError('region', 'a non-empty string', region);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new VodArgumentError('timeoutMs', 'a positive number of milliseconds', timeoutMs);
+  }
+  const http = ky.create({
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    retry: 0,
+    throwHttpErrors: false,
+    timeout: timeoutMs,
+  });
+  const { signer, pacer } = options;
+  const requestClient = options.requestClient ?? 'vod-upload';
+
+  async function send<S extends z.ZodType>(
+    action: VodAction,
+    params: Record<string, string>,
+    body: PartBody | undefined,
+    okCodes: readonly number[],
+    schema: S,
+    signal: AbortSignal | undefined,
+  ): Promise<z.output<S>> {
+    signal?.throwIfAborted();
+    await pacer?.acquire(action, signal);
+    const common = {
+      Action: action,
+      Region: region,
+      Timestamp: String(Math.floor(Date.now() / 1000)),
+      Nonce: randomNonce(),
+      RequestClient: requestClient,
+    };
+    const signed = await signer.sign({ method: 'POST', host: endpoint.host, path: endpoint.pathname, params: { ...params, ...common } });
+    const query = Object.entries(signed)
+      .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+      .join('&');
+    let status: number;
+    let text: string;
+    try {
+      const response = await http.post(`${endpoint.origin}${endpoint.pathname}?${query}`, {
+        body: (body ?? null) as BodyInit | null,
+        headers: { 'content-type': 'application/octet-stream' },
+        signal,
+      });
+      status = response.status;
+      text = await readBoundedText(response);
+    } catch (error) {
+      throw transportError(action, error, signal, timeoutMs);
+    }
+    return interpretAnswer(action, status, text, okCodes, schema);
+  }
+
+  return {
+    endpoint: endpoint.href,
+    async initUpload(params, requestOptions) {
+      const valid = validate(initUploadParams, params, 'params');
+      const answer = await send('InitUpload', toWire(valid), undefined, [0, 1, 2], resumeOrNew, requestOptions?.signal);
+      if (answer.code === 2) return { kind: 'instant', fileId: answer.fileId, url: answer.url };
+      if (answer.code === 1) return { kind: 'resume', dataSize: answer.dataSize, listParts: answer.listParts };
+      return { kind: 'new' };
+    },
+    async uploadPart(params, body, requestOptions) {
+      const valid = validate(uploadPartParams, params, 'params');
+      const size = body instanceof Blob ? body.size : body instanceof Uint8Array ? body.byteLength : -1;
+      if (size !== valid.dataSize) {
+        throw new VodArgumentError('body', `a Blob or Uint8Array of exactly dataSize (${valid.dataSize}) bytes`, size < 0 ? describe(body) : `${size} bytes`);
+      }
+      await send('UploadPart', toWire(valid), body, [0], z.object({ code: z.literal(0) }), requestOptions?.signal);
+    },
+    async finishUpload(params, requestOptions) {
+      const valid = validate(finishUploadParams, params, 'params');
+      const answer = await send('FinishUpload', toWire(valid), undefined, [0], finishUploadAnswer, requestOptions?.signal);
+      return { fileId: answer.fileId, url: answer.url };
+    },
+  };
+}
+
+/** Maps a failed fetch to a typed error: abort, timeout or network, each saying whether to retry. */
+function transportError(action: VodAction, error: unknown, signal: AbortSignal | undefined, timeoutMs: number): VodError {
+  if (error instanceof VodError) return error;
+  if (signal?.aborted) {
+    return new VodError({ code: ClientErrorCode.Aborted, message: `${action} was aborted`, canRetry: false, action, cause: signal.reason });
+  }
+  if (error instanceof TimeoutError) {
+    return new VodError({ code: ClientErrorCode.Timeout, message: `${action}: no answer within ${timeoutMs} ms`, canRetry: true, action, cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new VodError({ code: ClientErrorCode.Network, message: `${action}: network failure (${reason})`, canRetry: true, action, cause: error });
+}

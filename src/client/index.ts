@@ -1,0 +1,2 @@
+export { createVodClient, type VodClient, type VodClientOptions, type RequestOptions, type RequestPacer, type PartBody } from './client.js';
+export { parseAnswerJson } from './answer.js';
