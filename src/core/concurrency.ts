@@ -1,0 +1,91 @@
+/**
+ * A bounded-concurrency limiter: at most `concurrency` tasks run at once, the rest wait FIFO.
+ * One limiter per upload bounds its parts in flight (and so its memory); one shared by an upload
+ * queue bounds the parts of all files together.
+ */
+import { VodArgumentError } from '../protocol/index.js';
+import { abortError } from './retry.js';
+
+export interface Limiter {
+  /** The bound given at creation. */
+  readonly concurrency: number;
+  /** Tasks running now (never more than `concurrency`). */
+  readonly activeCount: number;
+  /** Tasks waiting for a slot. */
+  readonly pendingCount: number;
+  /**
+   * Runs `task` when a slot is free and settles like it. If `signal` aborts while the task is
+   * still waiting, it leaves the queue and the promise rejects with {@link abortError}; a task
+   * that already started is the task's own business (pass it the signal).
+   */
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+interface Pending {
+  start: () => void;
+  cancel: (() => void) | undefined;
+}
+
+/** Validates the bound: an integer ≥ 1 (else {@link VodArgumentError} naming `concurrency`). */
+export function checkConcurrency(concurrency: unknown): number {
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
+    throw new VodArgumentError('concurrency', 'an integer ≥ 1', concurrency);
+  }
+  return concurrency;
+}
+
+/** A FIFO limiter running at most `concurrency` tasks at once. */
+export function createLimiter(concurrency: number): Limiter {
+  const limit = checkConcurrency(concurrency);
+  const queue: Pending[] = [];
+  let active = 0;
+
+  const release = (): void => {
+    active -= 1;
+    const next = queue.shift();
+    if (next) next.start();
+  };
+
+  return {
+    concurrency: limit,
+    get activeCount() {
+      return active;
+    },
+    get pendingCount() {
+      return queue.length;
+    },
+    run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      if (signal?.aborted) return Promise.reject(abortError(signal));
+      return new Promise<T>((resolve, reject) => {
+        const entry: Pending = {
+          cancel: undefined,
+          start: () => {
+            if (entry.cancel) signal?.removeEventListener('abort', entry.cancel);
+            active += 1;
+            let result: Promise<T>;
+            try {
+              result = Promise.resolve(task());
+            } catch (error) {
+              // A task that throws synchronously still frees its slot.
+              result = Promise.reject(error);
+            }
+            result.then(resolve, reject).finally(release);
+          },
+        };
+        if (active < limit && queue.length === 0) {
+          entry.start();
+          return;
+        }
+        if (signal) {
+          entry.cancel = () => {
+            const index = queue.indexOf(entry);
+            if (index >= 0) queue.splice(index, 1);
+            reject(abortError(signal));
+          };
+          signal.addEventListener('abort', entry.cancel, { once: true });
+        }
+        queue.push(entry);
+      });
+    },
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * Progress of one upload: counters, a smoothed speed and ETA, and throttled events.
+ *
+ * Events use a tiny typed emitter rather than EventTarget: listeners receive plain typed objects
+ * (no CustomEvent `detail` casting), and it behaves the same in every runtime.
+ */
+import { VodArgumentError } from '../protocol/index.js';
+
+export type UploadPhase = 'hashing' | 'uploading' | 'finishing' | 'done';
+
+/** One progress report. Byte counts are whole bytes, `speed` bytes/s, `eta` seconds. */
+export interface ProgressState {
+  readonly phase: UploadPhase;
+  readonly hashedBytes: number;
+  /** Bytes handed to the network, including parts in flight (goes down when a part fails). */
+  readonly sentBytes: number;
+  /**
+   * Bytes the service confirmed (parts answered with code 0, or already held on resume); the
+   * whole file once phase is `done`.
+   */
+  readonly ackedBytes: number;
+  readonly totalBytes: number;
+  /** Smoothed send rate; 0 until bytes were sent. */
+  readonly speed: number;
+  /** Seconds left while uploading at `speed`; undefined when unknown. */
+  readonly eta: number | undefined;
+  /**
+   * Completion of the current phase (hashing: hashed bytes; uploading/finishing: acknowledged
+   * bytes), 0–100. Stays below 100 until phase `done`, which FinishUpload's success alone sets.
+   */
+  readonly percent: number;
+}
+
+// ------------------------------------------------------------------------------- emitter
+
+export type Listener<T> = (payload: T) => void;
+
+/** A minimal typed event emitter. */
+export interface Emitter<Events extends Record<string, unknown>> {
+  /** Adds a listener; returns the function that removes it. */
+  on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void;
+  off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): void;
+  emit<K extends keyof Events>(event: K, payload: Events[K]): void;
+}
+
+/**
+ * A typed emitter. A listener that throws does not stop the others nor the caller: its error is
+ * re-thrown in a microtask, where the runtime reports it like any uncaught error.
+ */
+export function createEmitter<Events extends Record<string, unknown>>(): Emitter<Events> {
+  const listeners = new Map<keyof Events, Set<Listener<never>>>();
+  const off = <K extends keyof Events>(event: K, listener: Listener<Events[K]>): void => {
+    listeners.get(event)?.delete(listener as Listener<never>);
+  };
+  return {
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as Listener<never>);
+      return () => off(event, listener);
+    },
+    off,
+    emit(event, payload) {
+      const set = listeners.get(event);
+      if (!set) return;
+      for (const listener of [...set] as Listener<Events[typeof event]>[]) {
+        try {
+          listener(payload);
+        } catch (error) {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------- tracker
+
+/** Schedules `fn` after `ms`; returns a cancel function. */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+export interface ProgressOptions {
+  totalBytes: number;
+  /** Minimum time between two events. Default 100 ms (at most ~10 per second). */
+  intervalMs?: number | undefined;
+  /** Time constant of the speed's exponential smoothing. Default 3 000 ms. */
+  smoothingMs?: number | undefined;
+  /** Clock in ms. Default `Date.now`. */
+  now?: (() => number) | undefined;
+  /** Timer for the trailing event. Default `setTimeout`. */
+  schedule?: Schedule | undefined;
+  /** Initial phase. Default `hashing`. */
+  phase?: UploadPhase | undefined;
+}
+
+export interface ProgressTracker {
+  /** The current state (not throttled). */
+  readonly state: ProgressState;
+  /** Listens to throttled `progress` events. Returns the unsubscribe function. */
+  on(event: 'progress', listener: Listener<ProgressState>): () => void;
+  /** Enters a phase; always emitted at once. `done` is final: later calls are ignored. */
+  setPhase(phase: UploadPhase): void;
+  /** `delta` more bytes were hashed. */
+  hashed(delta: number): void;
+  /** `delta` more bytes were handed to the network. */
+  sent(delta: number): void;
+  /** `delta` bytes were confirmed by the service (they were counted by {@link sent} before). */
+  acked(delta: number): void;
+  /** A part the service already holds: counts as sent and acknowledged, not as speed. */
+  skipped(delta: number): void;
+  /** A failed part's bytes are taken back from `sentBytes` (never below `ackedBytes`). */
+  rollback(delta: number): void;
+  /** Starts over (the file changed and is hashed again): counters to 0, phase `hashing`. */
+  restart(): void;
+  /** Sends any pending trailing event now. */
+  flush(): void;
+  /** Cancels the trailing timer (upload failed or aborted); no further events. */
+  dispose(): void;
+}
+
+const PERCENT_CAP = 99.9;
+
+const defaultSchedule: Schedule = (fn, ms) => {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
+};
+
+function checkDelta(method: string, delta: number): void {
+  if (typeof delta !== 'number' || !Number.isFinite(delta) || delta < 0) {
+    throw new VodArgumentError(`${method}(bytes)`, 'a finite number ≥ 0', delta);
+  }
+}
+
+/** A tracker for an upload of `totalBytes`. */
+export function createProgressTracker(options: ProgressOptions): ProgressTracker {
+  const { totalBytes } = options;
+  if (!Number.isSafeInteger(totalBytes) || totalBytes < 0) throw new VodArgumentError('totalBytes', 'an integer ≥ 0', totalBytes);
+  const intervalMs = options.intervalMs ?? 100;
+  const smoothingMs = options.smoothingMs ?? 3_000;
+  if (!(intervalMs >= 0) || !Number.isFinite(intervalMs)) throw new VodArgumentError('intervalMs', 'a finite number ≥ 0', intervalMs);
+  if (!(smoothingMs > 0) || !Number.isFinite(smoothingMs)) throw new VodArgumentError('smoothingMs', 'a finite number > 0', smoothingMs);
+  const now = options.now ?? Date.now;
+  const schedule = options.schedule ?? defaultSchedule;
+  const emitter = createEmitter<{ progress: ProgressState }>();
+
+  let phase: UploadPhase = options.phase ?? 'hashing';
+  let hashedBytes = 0;
+  let sentBytes = 0;
+  let ackedBytes = 0;
+  // Speed: exponentially decayed bytes over exponentially decayed time, which gives the exact
+  // rate on the first sample and handles irregular sampling (parts finish in bursts).
+  let decayedBytes = 0;
+  let decayedTime = 0;
+  let unsampledBytes = 0;
+  let lastSample = now();
+  let speed = 0;
+  let lastEmit = Number.NEGATIVE_INFINITY;
+  let cancelTrailing: (() => void) | undefined;
+  let disposed = false;
+
+  const sample = (): void => {
+    const t = now();
+    const dt = t - lastSample;
+    if (dt <= 0) return;
+    const decay = Math.exp(-dt / smoothingMs);
+    decayedBytes = decayedBytes * decay + unsampledBytes;
+    decayedTime = decayedTime * decay + dt;
+    unsampledBytes = 0;
+    lastSample = t;
+    speed = decayedTime > 0 ? decayedBytes / decayedTime * 1000 : 0;
+  };
+
+  const snapshot = (): ProgressState => {
+    const clamp = (n: number): number => Math.min(n, totalBytes);
+    const done = phase === 'done';
+    const basis = phase === 'hashing' ? hashedBytes : ackedBytes;
+    const ratio = totalBytes === 0 ? 0 : (clamp(basis) / totalBytes) * 100;
+    const percent = done ? 100 : Math.min(ratio, PERCENT_CAP);
+    const uploading = phase === 'uploading';
+    const eta = done ? 0 : uploading && speed > 0 ? Math.max(0, totalBytes - sentBytes) / speed : undefined;
+    return {
+      phase,
+      hashedBytes: clamp(hashedBytes),
+      sentBytes: clamp(sentBytes),
+      ackedBytes: clamp(ackedBytes),
+      totalBytes,
+      speed,
+      eta,
+      percent,
+    };
+  };
+
+  const emitNow = (): void => {
+    cancelTrailing?.();
+    cancelTrailing = undefined;
+    if (disposed) return;
+    sample();
+    lastEmit = now();
+    emitter.emit('progress', snapshot());
+  };
+
+  /** Emits now if the interval has passed, else makes sure one trailing event will come. */
+  const update = (): void => {
+    if (disposed) return;
+    const wait = lastEmit + intervalMs - now();
+    if (wait <= 0) emitNow();
+    else cancelTrailing ??= schedule(emitNow, wait);
+  };
+
+  const live = (): boolean => !disposed && phase !== 'done';
+
+  return {
+    get state() {
+      return snapshot();
+    },
+    on: (event, listener) => emitter.on(event, listener),
+    setPhase(next) {
+      if (!live() || next === phase) return;
+      sample();
+      if (next === 'uploading' && sentBytes === ackedBytes) {
+        // Speed measures sending only: time spent hashing must not dilute it.
+        decayedBytes = decayedTime = unsampledBytes = speed = 0;
+        lastSample = now();
+      }
+      // The service holds the whole file once Finish succeeded, or on an instant upload (where
+      // sentBytes honestly stays 0).
+      if (next === 'done') ackedBytes = totalBytes;
+      phase = next;
+      emitNow();
+    },
+    hashed(delta) {
+      checkDelta('hashed', delta);
+      if (!live()) return;
+      hashedBytes += delta;
+      update();
+    },
+    sent(delta) {
+      checkDelta('sent', delta);
+      if (!live()) return;
+      sentBytes += delta;
+      unsampledBytes += delta;
+      update();
+    },
+    acked(delta) {
+      checkDelta('acked', delta);
+      if (!live()) return;
+      ackedBytes += delta;
+      if (sentBytes < ackedBytes) sentBytes = ackedBytes;
+      update();
+    },
+    skipped(delta) {
+      checkDelta('skipped', delta);
+      if (!live()) return;
+      sentBytes += delta;
+      ackedBytes += delta;
+      update();
+    },
+    rollback(delta) {
+      checkDelta('rollback', delta);
+      if (!live()) return;
+      sentBytes = Math.max(ackedBytes, sentBytes - delta);
+      update();
+    },
+    restart() {
+      if (!live()) return;
+      hashedBytes = sentBytes = ackedBytes = 0;
+      phase = 'hashing';
+      emitNow();
+    },
+    flush() {
+      if (cancelTrailing) emitNow();
+    },
+    dispose() {
+      cancelTrailing?.();
+      cancelTrailing = undefined;
+      disposed = true;
+    },
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * The steps of one upload: hash (or reuse a checkpoint) → InitUpload → parts → FinishUpload.
+ * The handle (upload.ts) owns pause/resume/abort; this module owns the protocol's decisions.
+ */
+import type { VodClient } from '../client/client.js';
+import { ErrorCode, VodError } from '../protocol/errors.js';
+import type { InitUploadParams, ListedPart, PartSize } from '../protocol/schemas.js';
+import type { Hasher, HashResult } from '../hasher/types.js';
+import { readCheckpoint, writeCheckpoint, deleteCheckpoint, type CheckpointStore } from './checkpoint.js';
+import { createRetryState, withRetry, type RetryEvent, type RetryOptions } from './retry.js';
+import { sendParts, type TaskLimiter } from './send-parts.js';
+import { planParts, type PartSpan, type ResolvedSource } from './source.js';
+
+/** Optional InitUpload parameters passed through as given. */
+export type InitExtras = Pick<InitUploadParams, 'classId' | 'isTranscode' | 'isScreenshot' | 'isWatermark' | 'tags'>;
+
+/** How the file got to the service. */
+export type UploadKind = 'new' | 'resumed' | 'instant';
+
+/** The outcome of a successful upload. */
+export interface UploadResult {
+  fileId: string;
+  url: string;
+  /** True when the service already had the file (code 2): no byte was sent. */
+  instant: boolean;
+  kind: UploadKind;
+  sha1: string;
+  size: number;
+  partSize: number;
+  /** Parts this upload sent (0 for an instant upload). */
+  partsSent: number;
+  /** Parts the service already held (resume). */
+  partsSkipped: number;
+  /** Bytes read by the hasher (0 when a checkpoint was reused). */
+  hashedBytes: number;
+  /** Hash engine used, or `checkpoint`. */
+  hashEngine: string;
+}
+
+/** Something that went wrong without failing the upload (a checkpoint store that failed, a restart). */
+export interface UploadWarning {
+  kind: string;
+  message: string;
+  error?: unknown;
+}
+
+/** Progress sink of one run; see progress.ts. */
+export interface RunProgress {
+  phase(phase: 'hashing' | 'uploading' | 'finishing'): void;
+  hashed(bytes: number): void;
+  sent(bytes: number): void;
+  acked(bytes: number): void;
+  rolledBack(bytes: number): void;
+}
+
+export interface RunInput {
+  source: ResolvedSource;
+  client: VodClient;
+  hasher: Hasher;
+  partSize: PartSize;
+  concurrency: number;
+  retry: RetryOptions;
+  extras: InitExtras;
+  checkpoints: CheckpointStore | undefined;
+  checkpointKey: string | undefined;
+  checkpointMaxAgeMs: number | undefined;
+  limiter: TaskLimiter | undefined;
+  progress: RunProgress;
+  onRetry: (what: string, event: RetryEvent) => void;
+  onWarning: (warning: UploadWarning) => void;
+  /** Kept across pause/resume so a resumed run does not hash again. */
+  memo: { hash?: HashResult | undefined; hashedBytes: number; engine?: string | undefined };
+}
+
+function isShaMismatch(error: unknown): boolean {
+  return error instanceof VodError && error.code === ErrorCode.BodyInvalid && error.action === 'FinishUpload';
+}
+
+/** Runs the upload to its end under `signal`. Restarts once if Finish finds the file changed. */
+export async function runUpload(input: RunInput, signal: AbortSignal): Promise<UploadResult> {
+  try {
+    return await attempt(input, signal);
+  } catch (error) {
+    if (!isShaMismatch(error)) throw error;
+    // The file changed under the same identity: the checkpoint lied. Re-hash once and restart.
+    input.onWarning({ kind: 'restarted', message: 'FinishUpload reported a SHA-1 mismatch: re-hashing the file and starting again', error });
+    await forgetCheckpoint(input);
+    input.memo.hash = undefined;
+    return attempt(input, signal);
+  }
+}
+
+async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResult> {
+  const { client, source, progress } = input;
+  const retry = (what: string) => ({ ...input.retry, signal, onRetry: (event: RetryEvent) => input.onRetry(what, event) });
+  let hash = await obtainHash(input, input.partSize, signal);
+
+  progress.phase('uploading');
+  const init = await withRetry(
+    () =>
+      client.initUpload(
+        { fileName: source.fileName, fileType: source.fileType, fileSha: hash.sha1, fileSize: source.size, dataSize: hash.partSize as PartSize, ...input.extras },
+        { signal },
+      ),
+    retry('InitUpload'),
+  );
+  if (init.kind === 'instant') {
+    await forgetCheckpoint(input);
+    return result(input, hash, { fileId: init.fileId, url: init.url }, 'instant', 0, 0);
+  }
+
+  let listed: ListedPart[] = [];
+  if (init.kind === 'resume') {
+    // The session's part size wins over the one asked for.
+    if (init.dataSize !== hash.partSize) hash = await rehashParts(input, hash, init.dataSize, signal);
+    listed = init.listParts;
+  }
+  const parts = planParts(source.size, hash.partSize);
+  const toSend = partsMissing(parts, hash.partMd5s, listed);
+  const skippedBytes = parts.reduce((sum, part) => sum + part.size, 0) - toSend.reduce((sum, part) => sum + part.size, 0);
+  progress.acked(skippedBytes);
+
+  const partsSent = await sendParts({
+    client,
+    blob: source.blob,
+    fileSha: hash.sha1,
+    partSize: hash.partSize as PartSize,
+    parts: toSend,
+    partMd5s: hash.partMd5s,
+    concurrency: input.concurrency,
+    retryState: () => createRetryState(input.retry),
+    limiter: input.limiter,
+    signal,
+    events: {
+      sent: (bytes) => progress.sent(bytes),
+      acked: (bytes) => progress.acked(bytes),
+      rolledBack: (bytes) => progress.rolledBack(bytes),
+      retry: (part, event) => input.onRetry(`UploadPart at offset ${part.offset}`, event),
+    },
+  });
+
+  progress.phase('finishing');
+  const finished = await withRetry(() => client.finishUpload({ fileSha: hash.sha1 }, { signal }), retry('FinishUpload'));
+  await forgetCheckpoint(input);
+  const kind = init.kind === 'resume' ? 'resumed' : 'new';
+  return result(input, hash, finished, kind, partsSent, parts.length - toSend.length);
+}
+
+/** Parts the service does not hold with the right size and MD5 (a listed part with another MD5 is sent again). */
+function partsMissing(parts: readonly PartSpan[], md5s: readonly string[], listed: readonly ListedPart[]): PartSpan[] {
+  const held = new Map(listed.map((part) => [part.offset, part]));
+  return parts.filter((part) => {
+    const have = held.get(part.offset);
+    return !(have && have.dataSize === part.size && have.dataMd5 === md5s[part.index]);
+  });
+}
+
+function result(input: RunInput, hash: HashResult, done: { fileId: string; url: string }, kind: UploadKind, partsSent: number, partsSkipped: number): UploadResult {
+  return {
+    fileId: done.fileId,
+    url: done.url,
+    instant: kind === 'instant',
+    kind,
+    sha1: hash.sha1,
+    size: input.source.size,
+    partSize: hash.partSize,
+    partsSent,
+    partsSkipped,
+    hashedBytes: input.memo.hashedBytes,
+    hashEngine: input.memo.engine ?? hash.engine,
+  };
+}
+
+/** The file's hashes: from memory (resumed after pause), a checkpoint, or one read of the file. */
+async function obtainHash(input: RunInput, partSize: PartSize, signal: AbortSignal): Promise<HashResult> {
+  if (input.memo.hash) return input.memo.hash;
+  const { checkpoints, checkpointKey, source } = input;
+  if (checkpoints && checkpointKey) {
+    const saved = await readCheckpoint(checkpoints, checkpointKey, {
+      size: source.size,
+      ...(input.checkpointMaxAgeMs !== undefined ? { maxAgeMs: input.checkpointMaxAgeMs } : {}),
+      onWarning: input.onWarning,
+    });
+    if (saved) {
+      const hash: HashResult = { sha1: saved.sha1, partSize: saved.partSize, partMd5s: saved.partMd5s, engine: 'checkpoint', bytesHashed: 0, runner: 'inline' };
+      input.memo.hash = hash;
+      input.memo.engine = 'checkpoint';
+      input.progress.hashed(source.size);
+      return hash;
+    }
+  }
+  input.progress.phase('hashing');
+  const hash = await input.hasher.hash(source.blob, { partSize, signal, onProgress: (bytes) => input.progress.hashed(bytes) });
+  input.memo.hashedBytes += hash.bytesHashed;
+  input.memo.engine = hash.engine;
+  input.memo.hash = hash;
+  await saveCheckpoint(input, hash);
+  return hash;
+}
+
+/** The server's session uses another part size: only the part MD5s are computed again. */
+async function rehashParts(input: RunInput, hash: HashResult, partSize: PartSize, signal: AbortSignal): Promise<HashResult> {
+  input.progress.phase('hashing');
+  const redone = await input.hasher.hash(input.source.blob, { partSize, signal, only: 'partMd5s', onProgress: (bytes) => input.progress.hashed(bytes) });
+  input.memo.hashedBytes += redone.bytesHashed;
+  const next: HashResult = { ...hash, partSize, partMd5s: redone.partMd5s };
+  input.memo.hash = next;
+  await saveCheckpoint(input, next);
+  input.progress.phase('uploading');
+  return next;
+}
+
+/** Store failures are reported as warnings, never fail the upload (checkpoint.ts). */
+async function saveCheckpoint(input: RunInput, hash: HashResult): Promise<void> {
+  if (!input.checkpoints || !input.checkpointKey) return;
+  const record = { sha1: hash.sha1, partSize: hash.partSize as PartSize, partMd5s: hash.partMd5s, size: input.source.size };
+  await writeCheckpoint(input.checkpoints, input.checkpointKey, record, { onWarning: input.onWarning });
+}
+
+async function forgetCheckpoint(input: RunInput): Promise<void> {
+  if (!input.checkpoints || !input.checkpointKey) return;
+  await deleteCheckpoint(input.checkpoints, input.checkpointKey, { onWarning: input.onWarning });
+}

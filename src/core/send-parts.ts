@@ -1,0 +1,93 @@
+/**
+ * Sending the parts of one upload: offset order, at most `concurrency` in flight (so memory holds
+ * at most that many parts), each part retried on its own, the first hard failure stopping the rest.
+ */
+import type { VodClient } from '../client/client.js';
+import type { PartSize } from '../protocol/schemas.js';
+import { withRetry, type RetryEvent, type RetryState } from './retry.js';
+import type { PartSpan } from './source.js';
+
+/** Runs a task under a concurrency bound shared by several uploads (an upload queue). */
+export interface TaskLimiter {
+  run<T>(task: () => Promise<T>): Promise<T>;
+}
+
+/** What the part sender reports, so progress can follow every byte (and take failed ones back). */
+export interface PartEvents {
+  sent(bytes: number): void;
+  acked(bytes: number): void;
+  rolledBack(bytes: number): void;
+  retry(part: PartSpan, event: RetryEvent): void;
+}
+
+export interface SendPartsInput {
+  client: VodClient;
+  blob: Blob;
+  fileSha: string;
+  partSize: PartSize;
+  parts: readonly PartSpan[];
+  partMd5s: readonly string[];
+  concurrency: number;
+  retryState: () => RetryState;
+  limiter?: TaskLimiter | undefined;
+  signal: AbortSignal;
+  events: PartEvents;
+}
+
+/**
+ * Sends `parts`; resolves when all are acknowledged. On a failure that retries cannot fix, the
+ * other in-flight parts are aborted and that one error is thrown.
+ */
+export async function sendParts(input: SendPartsInput): Promise<number> {
+  const { client, blob, fileSha, parts, partMd5s, events } = input;
+  // One controller for this batch: the first hard failure aborts the parts still in flight.
+  const batch = new AbortController();
+  const stop = (): void => batch.abort(input.signal.reason);
+  input.signal.addEventListener('abort', stop, { once: true });
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  let sentCount = 0;
+
+  const sendOne = async (part: PartSpan): Promise<void> => {
+    const dataMd5 = partMd5s[part.index];
+    if (dataMd5 === undefined) throw new Error(`no MD5 for part ${part.index}`);
+    const params = { fileSha, offset: part.offset, dataSize: part.size, dataMd5 };
+    await withRetry(
+      async ({ progressed }) => {
+        events.sent(part.size);
+        try {
+          await client.uploadPart(params, blob.slice(part.offset, part.offset + part.size), { signal: batch.signal });
+        } catch (error) {
+          events.rolledBack(part.size);
+          throw error;
+        }
+        progressed();
+      },
+      { signal: batch.signal, state: input.retryState(), onRetry: (event) => events.retry(part, event) },
+    );
+    sentCount += 1;
+    events.acked(part.size);
+  };
+
+  try {
+    for (const part of parts) {
+      while (inFlight.size >= input.concurrency) await Promise.race(inFlight);
+      if (failure || batch.signal.aborted) break;
+      const task = (input.limiter ? input.limiter.run(() => sendOne(part)) : sendOne(part))
+        .catch((error: unknown) => {
+          if (!failure) {
+            failure = { error };
+            batch.abort(error);
+          }
+        })
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    input.signal.removeEventListener('abort', stop);
+  }
+  if (failure) throw input.signal.aborted ? input.signal.reason : failure.error;
+  if (input.signal.aborted) throw input.signal.reason;
+  return sentCount;
+}

@@ -1,0 +1,113 @@
+/**
+ * What is being uploaded: a Blob plus the identity and names the protocol needs.
+ */
+import { VodArgumentError } from '../protocol/errors.js';
+import { fileType as fileTypeSchema, LIMITS, PART_SIZES, type PartSize } from '../protocol/schemas.js';
+
+/** A file to upload: a Blob/File, or a Blob with its name given separately. */
+export type UploadSource = Blob;
+
+/** A source with everything the upload needs to know about it. */
+export interface ResolvedSource {
+  blob: Blob;
+  size: number;
+  /** Name as given by the source or the caller, extension included (used for checkpoint identity). */
+  name: string;
+  lastModified: number;
+  fileName: string;
+  fileType: string;
+}
+
+export interface NamingOptions {
+  /** The name without extension; default from the source's name. */
+  fileName?: string | undefined;
+  /** The extension without the dot; default from the source's name. */
+  fileType?: string | undefined;
+  /** The source's name when the Blob carries none (e.g. a path's base name). */
+  name?: string | undefined;
+  /** The source's modification time when the Blob carries none. */
+  lastModified?: number | undefined;
+}
+
+const FORBIDDEN = /[\\/:*?"<>]/g;
+const encoder = new TextEncoder();
+
+/** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let result = '';
+  for (const char of text) {
+    const length = encoder.encode(char).length;
+    if (bytes + length > maxBytes) break;
+    bytes += length;
+    result += char;
+  }
+  return result;
+}
+
+/** `clip.final.mp4` → `{ base: 'clip.final', extension: 'mp4' }`; no dot → no extension. */
+export function splitName(name: string): { base: string; extension: string | undefined } {
+  const slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+  const leaf = name.slice(slash + 1);
+  const dot = leaf.lastIndexOf('.');
+  if (dot <= 0) return { base: leaf, extension: undefined };
+  return { base: leaf.slice(0, dot), extension: leaf.slice(dot + 1) };
+}
+
+/** Makes any name acceptable to the protocol: forbidden characters → `_`, at most 40 UTF-8 bytes. */
+export function sanitizeFileName(base: string): string {
+  const cleaned = truncateUtf8(base.replace(FORBIDDEN, '_').trim(), LIMITS.fileNameBytes);
+  return cleaned.length > 0 ? cleaned : 'video';
+}
+
+/** Validates a source and derives its protocol names. Throws before any request. */
+export function resolveSource(source: UploadSource, options: NamingOptions = {}): ResolvedSource {
+  if (!(source instanceof Blob)) throw new VodArgumentError('source', 'a Blob or File', source);
+  if (source.size === 0) throw new VodArgumentError('source', 'a file of at least 1 byte (the protocol has no empty files)', '0 bytes');
+  const name = options.name ?? ('name' in source && typeof source.name === 'string' ? source.name : '');
+  const lastModified =
+    options.lastModified ?? ('lastModified' in source && typeof source.lastModified === 'number' ? source.lastModified : 0);
+  const { base, extension } = splitName(name);
+  const fileType = (options.fileType ?? extension)?.replace(/^\./, '');
+  if (fileType === undefined || fileType.length === 0) {
+    throw new VodArgumentError('fileType', `an extension like "mp4" (the source name ${JSON.stringify(name)} has none; pass fileType)`);
+  }
+  if (!fileTypeSchema.safeParse(fileType).success) {
+    throw new VodArgumentError('fileType', 'letters and digits only, at most 16, like "mp4"', fileType);
+  }
+  if (options.fileName !== undefined && typeof options.fileName !== 'string') {
+    throw new VodArgumentError('fileName', 'a string', options.fileName);
+  }
+  return {
+    blob: source,
+    size: source.size,
+    name,
+    lastModified,
+    fileName: sanitizeFileName(options.fileName ?? base),
+    fileType,
+  };
+}
+
+/** Checks a part size option: 524288 or 1048576 (`512k`/`1m` spelled as numbers). */
+export function validatePartSize(partSize: unknown): PartSize {
+  if (!PART_SIZES.includes(partSize as PartSize)) {
+    throw new VodArgumentError('partSize', '524288 (512 KiB) or 1048576 (1 MiB)', partSize);
+  }
+  return partSize as PartSize;
+}
+
+/** One part of a file: where it starts and how many bytes it has. */
+export interface PartSpan {
+  index: number;
+  offset: number;
+  size: number;
+}
+
+/** Splits `size` bytes into parts of `partSize`, the last one shorter when it does not divide. */
+export function planParts(size: number, partSize: number): PartSpan[] {
+  const parts: PartSpan[] = [];
+  for (let offset = 0, index = 0; offset < size; offset += partSize, index++) {
+    parts.push({ index, offset, size: Math.min(partSize, size - offset) });
+  }
+  return parts;
+}
