@@ -1,0 +1,129 @@
+/**
+ * The core loop: read a Blob once through its stream and feed every byte to the SHA-1 and to the
+ * MD5 of the part it belongs to. Stream chunks never align with parts, so chunks are cut at part
+ * boundaries.
+ */
+import { PART_SIZES, VodArgumentError } from '../protocol/index.js';
+import type { HashEngine, HashOptions, HashResult, HashScope } from './types.js';
+
+/** Progress is reported at most once per this many bytes (and at every part end). */
+const PROGRESS_STEP = 1 << 20;
+/** Large stream chunks (Node hands a whole in-memory Blob as one) are hashed in slices of this size. */
+const SLICE = 1 << 20;
+/** Yield to the event loop after this much synchronous hashing, so an abort can get in. */
+const YIELD_AFTER_MS = 40;
+
+const HASH_SCOPES: readonly HashScope[] = ['all', 'sha1', 'partMd5s'];
+
+function isBlob(value: unknown): value is Blob {
+  return typeof Blob !== 'undefined' && value instanceof Blob;
+}
+
+/** Checks a job's options; throws a VodArgumentError naming the bad parameter. */
+export function checkHashInput(blob: unknown, options: HashOptions): asserts blob is Blob {
+  if (!isBlob(blob)) throw new VodArgumentError('blob', 'a Blob or File', blob);
+  if (typeof options !== 'object' || options === null) {
+    throw new VodArgumentError('options', 'an object with partSize', options);
+  }
+  if (!(PART_SIZES as readonly number[]).includes(options.partSize)) {
+    throw new VodArgumentError('partSize', PART_SIZES.join(' or '), options.partSize);
+  }
+  if (options.only !== undefined && !HASH_SCOPES.includes(options.only)) {
+    throw new VodArgumentError('only', HASH_SCOPES.join(', '), options.only);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new VodArgumentError('onProgress', 'a function', options.onProgress);
+  }
+}
+
+/** The reason an aborted signal rejects with: its own reason, or a standard AbortError. */
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The hash job was aborted', 'AbortError');
+}
+
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Hashes `blob` with `engine` on the calling thread, reading it exactly once.
+ *
+ * An empty Blob gives the SHA-1 of nothing and no parts (refusing empty files is the caller's
+ * business). Rejects with the signal's reason when aborted, having cancelled the read.
+ */
+export async function hashBlob(blob: Blob, engine: HashEngine, options: HashOptions): Promise<HashResult> {
+  checkHashInput(blob, options);
+  const { partSize, signal, onProgress } = options;
+  const only = options.only ?? 'all';
+  if (signal?.aborted) throw abortReason(signal);
+
+  const sha1 = only === 'partMd5s' ? undefined : engine.sha1();
+  const md5 = only === 'sha1' ? undefined : engine.md5();
+  const partMd5s: string[] = [];
+  let partFill = 0;
+  let hashed = 0;
+  let reported = 0;
+  let lastYield = Date.now();
+
+  const feed = (bytes: Uint8Array): void => {
+    let pos = 0;
+    while (pos < bytes.byteLength) {
+      const take = Math.min(bytes.byteLength - pos, partSize - partFill);
+      const piece = bytes.subarray(pos, pos + take);
+      sha1?.update(piece);
+      md5?.update(piece);
+      pos += take;
+      partFill += take;
+      if (partFill === partSize) {
+        if (md5) partMd5s.push(md5.digest());
+        partFill = 0;
+      }
+    }
+    hashed += bytes.byteLength;
+    if (onProgress && (hashed - reported >= PROGRESS_STEP || partFill === 0)) {
+      reported = hashed;
+      onProgress(hashed);
+    }
+  };
+
+  const reader = blob.stream().getReader();
+  // Cancelling resolves a pending read at once, so an abort never waits for slow I/O.
+  const onAbort = (): void => {
+    reader.cancel(signal ? abortReason(signal) : undefined).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    // Bounded by the Blob's size: a source that yields more than it declared is an error.
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (signal?.aborted) throw abortReason(signal);
+      if (done) break;
+      for (let at = 0; at < value.byteLength; at += SLICE) {
+        feed(value.subarray(at, Math.min(at + SLICE, value.byteLength)));
+        if (hashed > blob.size) throw new DOMException('The Blob yielded more bytes than its size', 'NotReadableError');
+        if (Date.now() - lastYield >= YIELD_AFTER_MS) {
+          await nextTask();
+          lastYield = Date.now();
+          if (signal?.aborted) throw abortReason(signal);
+        }
+      }
+    }
+  } catch (error) {
+    reader.cancel(error).catch(() => undefined);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    reader.releaseLock();
+  }
+  if (hashed !== blob.size) {
+    throw new DOMException(`The Blob yielded ${hashed} bytes, not its size ${blob.size}`, 'NotReadableError');
+  }
+  if (md5 && partFill > 0) partMd5s.push(md5.digest());
+  if (onProgress && reported !== hashed) onProgress(hashed);
+  return {
+    sha1: sha1 ? sha1.digest() : '',
+    partSize,
+    partMd5s,
+    engine: engine.name,
+    bytesHashed: hashed,
+    runner: 'inline',
+  };
+}

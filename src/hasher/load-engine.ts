@@ -1,0 +1,49 @@
+/** Choosing an engine: try each loader in order, fall back on failure. */
+import { VodArgumentError } from '../protocol/index.js';
+import { sparkEngine } from './engines/spark.js';
+import { wasmEngine } from './engines/wasm.js';
+import type { HashEngine, HashEngineLoader } from './types.js';
+
+/** Engines every runtime can load by name (a Web Worker receives names, not functions). */
+export const builtinEngines: Readonly<Record<string, HashEngineLoader>> = Object.freeze({
+  wasm: wasmEngine,
+  spark: sparkEngine,
+});
+
+/** The default order: WebAssembly where it runs, pure JS otherwise. */
+export const defaultEngineNames: readonly string[] = Object.freeze(['wasm', 'spark']);
+
+/** Maps engine names to built-in loaders; an unknown name is a typed error. */
+export function enginesByName(names: readonly string[]): HashEngineLoader[] {
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new VodArgumentError('engines', 'a non-empty list of engine names', names);
+  }
+  return names.map((name) => {
+    const loader = Object.hasOwn(builtinEngines, name) ? builtinEngines[name] : undefined;
+    if (!loader) {
+      throw new VodArgumentError('engines', `names among ${Object.keys(builtinEngines).join(', ')}`, name);
+    }
+    return loader;
+  });
+}
+
+/**
+ * Loads the first engine that loads, in order (e.g. `wasm` failing under a CSP → `spark`).
+ * The returned engine's `name` says which one it is. Rejects with an AggregateError of every
+ * failure when none loads.
+ */
+export async function loadFirstEngine(loaders: readonly HashEngineLoader[]): Promise<HashEngine> {
+  if (!Array.isArray(loaders) || loaders.length === 0) {
+    throw new VodArgumentError('engines', 'a non-empty list of engine loaders', loaders);
+  }
+  const failures: unknown[] = [];
+  for (const loader of loaders) {
+    try {
+      return await loader.load();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  const names = loaders.map((loader) => loader.name).join(', ');
+  throw new AggregateError(failures, `No hash engine could load (tried ${names})`);
+}

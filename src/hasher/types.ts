@@ -1,0 +1,74 @@
+/**
+ * Types of the single-pass hasher: one read of a Blob yields the SHA-1 of the whole file and the
+ * MD5 of every part, which is everything InitUpload and UploadPart need.
+ */
+
+/** An incremental hash function. */
+export interface IncrementalHash {
+  /** Feeds bytes. The view is only read during the call (callers may reuse its buffer). */
+  update(bytes: Uint8Array): void;
+  /**
+   * Returns the digest of everything fed since the last digest, as lower-case hex, and resets
+   * the state so the same object hashes the next message (one MD5 object serves every part).
+   */
+  digest(): string;
+}
+
+/**
+ * A source of SHA-1 and MD5 hashers.
+ *
+ * An engine serves one hash job at a time: engines backed by WebAssembly own their instances.
+ * Hashers call the {@link HashEngineLoader} again for each job, which is cheap.
+ */
+export interface HashEngine {
+  /** Short name reported in {@link HashResult.engine}, e.g. `wasm`, `spark`, `node`. */
+  readonly name: string;
+  sha1(): IncrementalHash;
+  md5(): IncrementalHash;
+}
+
+/** Loads an engine. Loading can fail (e.g. WebAssembly forbidden by a CSP); hashers then try the next one. */
+export type HashEngineLoader = {
+  readonly name: string;
+  load(): Promise<HashEngine>;
+};
+
+/** What a hash job computes: everything (default), or one side only. */
+export type HashScope = 'all' | 'sha1' | 'partMd5s';
+
+/** The hashes of one file. */
+export interface HashResult {
+  /** SHA-1 of the whole file, 40 lower-case hex digits; `''` when {@link HashOptions.only} is `partMd5s`. */
+  sha1: string;
+  /** The part size the MD5s were computed for. */
+  partSize: number;
+  /** MD5 of each part in offset order (the last may be short); empty when `only` is `sha1` or the file is empty. */
+  partMd5s: string[];
+  /** Name of the engine that ran. */
+  engine: string;
+  /** Bytes read from the source (the whole size on success; proves whether a job re-read the file). */
+  bytesHashed: number;
+  /** Where the job ran: on a Web Worker or on the calling thread. */
+  runner: 'worker' | 'inline';
+}
+
+/** Options of one hash job. */
+export interface HashOptions {
+  /** Part size in bytes: 524288 or 1048576 (the protocol's `dataSize`). */
+  partSize: number;
+  /** Aborts the job: reading stops and the promise rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Bytes hashed so far; called at most once per MiB or part end, and at the end. */
+  onProgress?: ((hashedBytes: number) => void) | undefined;
+  /**
+   * Compute only one side. `partMd5s` is for a resume whose server-side part size differs from
+   * the one hashed: the SHA-1 is already known and only the part MD5s must be redone. It still
+   * reads the whole file once (MD5s need every byte) but skips the SHA-1 work.
+   */
+  only?: HashScope | undefined;
+}
+
+/** Hashes Blobs (a File is a Blob). */
+export interface Hasher {
+  hash(blob: Blob, options: HashOptions): Promise<HashResult>;
+}

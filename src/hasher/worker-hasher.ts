@@ -1,0 +1,183 @@
+/**
+ * A hasher that runs jobs on a Web Worker (worker.ts) and falls back to the calling thread when
+ * the worker cannot be created or fails to start.
+ */
+import { abortReason, checkHashInput } from './hash-blob.js';
+import { createInlineHasher } from './inline-hasher.js';
+import { defaultEngineNames, enginesByName } from './load-engine.js';
+import { parseWorkerResponse } from './worker-protocol.js';
+import type { WorkerRequest } from './worker-protocol.js';
+import type { HashOptions, HashResult, Hasher } from './types.js';
+import { VodArgumentError } from '../protocol/index.js';
+
+/** What this module needs of a Worker (a DOM `Worker` fits; tests pass fakes). */
+export interface WorkerLike {
+  postMessage(message: WorkerRequest): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  terminate(): void;
+}
+
+export interface WorkerHasherOptions {
+  /** Makes the worker, e.g. `() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`. */
+  createWorker: () => WorkerLike;
+  /** Built-in engine names to try in order in the worker; defaults to `['wasm', 'spark']`. */
+  engines?: readonly string[] | undefined;
+  /** The idle worker is terminated after this many ms (default 10 000); the next job starts a new one. */
+  idleTimeoutMs?: number | undefined;
+  /** Runs jobs when no worker can; defaults to an inline hasher with the same engines. */
+  fallback?: Hasher | undefined;
+}
+
+/** A {@link Hasher} owning a worker; `close()` terminates it. */
+export interface WorkerHasher extends Hasher {
+  close(): void;
+}
+
+interface Job {
+  blob: Blob;
+  options: HashOptions;
+  resolve(result: HashResult): void;
+  reject(error: unknown): void;
+  /** Removes the abort listener. */
+  detach(): void;
+}
+
+function workerError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/**
+ * Creates a hasher that posts each Blob to a worker, which reads and hashes it off the page's
+ * thread. One worker is reused for every job and terminated when idle. When creating it throws
+ * or it fails before announcing itself ready (a CSP, an old browser, a bundling mistake), every
+ * job runs inline from then on; `result.runner` says where a job ran and `result.engine` with what.
+ * If a running worker crashes, its pending jobs restart inline (progress then starts again from 0).
+ */
+export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
+  if (typeof options?.createWorker !== 'function') {
+    throw new VodArgumentError('createWorker', 'a function returning a Worker', options?.createWorker);
+  }
+  const engines = [...(options.engines ?? defaultEngineNames)];
+  const loaders = enginesByName(engines); // validates the names up front
+  const idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
+  if (!Number.isFinite(idleTimeoutMs) || idleTimeoutMs < 0) {
+    throw new VodArgumentError('idleTimeoutMs', 'a number of milliseconds ≥ 0', idleTimeoutMs);
+  }
+  const fallback = options.fallback ?? createInlineHasher({ engines: loaders });
+
+  const jobs = new Map<number, Job>();
+  let worker: WorkerLike | undefined;
+  let ready = false;
+  let broken = false;
+  let nextId = 1;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const stopWorker = (): void => {
+    if (idleTimer !== undefined) clearTimeout(idleTimer);
+    idleTimer = undefined;
+    worker?.terminate();
+    worker = undefined;
+    ready = false;
+  };
+
+  const settle = (id: number): Job | undefined => {
+    const job = jobs.get(id);
+    if (!job) return undefined;
+    jobs.delete(id);
+    job.detach();
+    if (jobs.size === 0 && worker && !broken) idleTimer = setTimeout(stopWorker, idleTimeoutMs);
+    return job;
+  };
+
+  const runInline = (job: Job): void => {
+    fallback.hash(job.blob, job.options).then(job.resolve, job.reject);
+  };
+
+  const onFailure = (): void => {
+    // Never started → this environment cannot run it: stay inline. Crashed later → next job retries.
+    if (!ready) broken = true;
+    stopWorker();
+    for (const id of [...jobs.keys()]) {
+      const job = settle(id);
+      if (job) runInline(job);
+    }
+  };
+
+  const onMessage = (event: Event): void => {
+    const message = parseWorkerResponse('data' in event ? event.data : undefined);
+    if (!message) return;
+    if (message.type === 'ready') {
+      ready = true;
+      return;
+    }
+    if (message.type === 'progress') {
+      jobs.get(message.id)?.options.onProgress?.(message.hashedBytes);
+      return;
+    }
+    const job = settle(message.id);
+    if (!job) return; // aborted meanwhile
+    if (message.type === 'done') job.resolve(message.result);
+    else job.reject(workerError(message.name, message.message));
+  };
+
+  const ensureWorker = (): WorkerLike | undefined => {
+    if (worker) return worker;
+    try {
+      const created = options.createWorker();
+      created.addEventListener('message', onMessage);
+      created.addEventListener('error', onFailure);
+      created.addEventListener('messageerror', onFailure);
+      worker = created;
+      return created;
+    } catch {
+      broken = true;
+      return undefined;
+    }
+  };
+
+  return {
+    hash(blob, hashOptions) {
+      try {
+        checkHashInput(blob, hashOptions);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const { signal } = hashOptions;
+      if (signal?.aborted) return Promise.reject(abortReason(signal));
+      const target = broken ? undefined : ensureWorker();
+      if (!target) return fallback.hash(blob, hashOptions);
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      idleTimer = undefined;
+
+      return new Promise<HashResult>((resolve, reject) => {
+        const id = nextId++;
+        const onAbort = (): void => {
+          if (!settle(id)) return;
+          worker?.postMessage({ type: 'abort', id });
+          reject(abortReason(signal as AbortSignal));
+        };
+        const job: Job = {
+          blob,
+          options: hashOptions,
+          resolve,
+          reject,
+          detach: () => signal?.removeEventListener('abort', onAbort),
+        };
+        jobs.set(id, job);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          target.postMessage({ type: 'hash', id, blob, partSize: hashOptions.partSize, engines, only: hashOptions.only });
+        } catch {
+          // E.g. a Blob that cannot be cloned: hash it here rather than fail.
+          const failed = settle(id);
+          if (failed) runInline(failed);
+        }
+      });
+    },
+    close() {
+      stopWorker();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Messages between a page and the hash worker, and the worker's message handling as a pure
+ * function (tested without a real Worker). The Blob itself is posted: structured clone shares
+ * the underlying file, so no byte goes through the page's thread.
+ */
+import { hashBlob } from './hash-blob.js';
+import { enginesByName, loadFirstEngine } from './load-engine.js';
+import type { HashEngineLoader, HashResult, HashScope } from './types.js';
+
+/** Page → worker: start a job. */
+export interface HashRequest {
+  type: 'hash';
+  id: number;
+  blob: Blob;
+  partSize: number;
+  /** Built-in engine names to try in order (functions cannot be posted). */
+  engines: string[];
+  only?: HashScope | undefined;
+}
+/** Page → worker: stop a job. */
+export interface AbortRequest {
+  type: 'abort';
+  id: number;
+}
+export type WorkerRequest = HashRequest | AbortRequest;
+
+export type WorkerResponse =
+  /** Posted once when the worker script has started: proves the worker runs. */
+  | { type: 'ready' }
+  | { type: 'progress'; id: number; hashedBytes: number }
+  | { type: 'done'; id: number; result: HashResult }
+  | { type: 'error'; id: number; name: string; message: string };
+
+type Obj = Record<string, unknown>;
+const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null;
+const isId = (value: unknown): value is number => Number.isSafeInteger(value);
+const isStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+const isScope = (value: unknown): value is HashScope | undefined =>
+  value === undefined || value === 'all' || value === 'sha1' || value === 'partMd5s';
+
+/** Reads a message sent to the worker; `undefined` for anything else. */
+export function parseWorkerRequest(data: unknown): WorkerRequest | undefined {
+  if (!isObj(data) || !isId(data.id)) return undefined;
+  if (data.type === 'abort') return { type: 'abort', id: data.id };
+  if (
+    data.type === 'hash' &&
+    data.blob instanceof Blob &&
+    typeof data.partSize === 'number' &&
+    isStrings(data.engines) &&
+    isScope(data.only)
+  ) {
+    return { type: 'hash', id: data.id, blob: data.blob, partSize: data.partSize, engines: data.engines, only: data.only };
+  }
+  return undefined;
+}
+
+function isResult(value: unknown): value is HashResult {
+  return (
+    isObj(value) &&
+    typeof value.sha1 === 'string' &&
+    typeof value.partSize === 'number' &&
+    isStrings(value.partMd5s) &&
+    typeof value.engine === 'string' &&
+    typeof value.bytesHashed === 'number' &&
+    (value.runner === 'worker' || value.runner === 'inline')
+  );
+}
+
+/** Reads a message sent by the worker; `undefined` for anything else. */
+export function parseWorkerResponse(data: unknown): WorkerResponse | undefined {
+  if (!isObj(data)) return undefined;
+  if (data.type === 'ready') return { type: 'ready' };
+  if (!isId(data.id)) return undefined;
+  const id = data.id;
+  if (data.type === 'progress' && typeof data.hashedBytes === 'number') {
+    return { type: 'progress', id, hashedBytes: data.hashedBytes };
+  }
+  if (data.type === 'done' && isResult(data.result)) return { type: 'done', id, result: data.result };
+  if (data.type === 'error' && typeof data.name === 'string' && typeof data.message === 'string') {
+    return { type: 'error', id, name: data.name, message: data.message };
+  }
+  return undefined;
+}
+
+export interface WorkerHandlerOptions {
+  /** Maps posted engine names to loaders; defaults to the built-in engines. */
+  resolveEngines?: ((names: readonly string[]) => HashEngineLoader[]) | undefined;
+}
+
+/** The worker's side: feed it every incoming message's data. */
+export interface WorkerMessageHandler {
+  handle(data: unknown): void;
+  /** Ids of jobs still running. */
+  activeJobs(): number[];
+}
+
+/**
+ * Creates the worker's message handling. `post` sends a response to the page. Jobs run
+ * concurrently, each with its own engine; `abort` stops one (its read is cancelled and an
+ * `error` named `AbortError` is posted).
+ */
+export function createWorkerMessageHandler(
+  post: (message: WorkerResponse) => void,
+  options: WorkerHandlerOptions = {},
+): WorkerMessageHandler {
+  const resolveEngines = options.resolveEngines ?? enginesByName;
+  const jobs = new Map<number, AbortController>();
+
+  const run = async (request: HashRequest, controller: AbortController): Promise<void> => {
+    const { id, blob, partSize, only } = request;
+    try {
+      const engine = await loadFirstEngine(resolveEngines(request.engines));
+      const result = await hashBlob(blob, engine, {
+        partSize,
+        only,
+        signal: controller.signal,
+        onProgress: (hashedBytes) => post({ type: 'progress', id, hashedBytes }),
+      });
+      post({ type: 'done', id, result: { ...result, runner: 'worker' } });
+    } catch (error) {
+      // Errors do not survive postMessage as classes; name and message do.
+      const known = error instanceof Error;
+      post({ type: 'error', id, name: known ? error.name : 'Error', message: known ? error.message : String(error) });
+    } finally {
+      jobs.delete(id);
+    }
+  };
+
+  return {
+    handle(data) {
+      const request = parseWorkerRequest(data);
+      if (!request) return;
+      if (request.type === 'abort') {
+        jobs.get(request.id)?.abort(new DOMException('The hash job was aborted', 'AbortError'));
+        return;
+      }
+      if (jobs.has(request.id)) {
+        post({ type: 'error', id: request.id, name: 'Error', message: `Job ${request.id} is already running` });
+        return;
+      }
+      const controller = new AbortController();
+      jobs.set(request.id, controller);
+      void run(request, controller);
+    },
+    activeJobs: () => [...jobs.keys()],
+  };
+}
