@@ -23,6 +23,7 @@ import {
 import type { Signer } from '../protocol/signature.js';
 import { toWire } from '../protocol/wire.js';
 import { interpretAnswer, readBoundedText } from './answer.js';
+import { createRatePacer } from '../core/pacer.js';
 
 /** Paces requests under the service's rate limits; see `createRatePacer`. */
 export interface RequestPacer {
@@ -42,8 +43,12 @@ export interface VodClientOptions {
   timeoutMs?: number;
   /** Sent as `RequestClient`. Default `vod-upload`. */
   requestClient?: string;
-  /** Shared rate pacer; every request waits for it. */
-  pacer?: RequestPacer;
+  /**
+   * Paces requests under the service's limits (InitUpload/FinishUpload 100/min, UploadPart
+   * 10000/min), shared by every upload through this client. Default: a pacer at those limits;
+   * `false` turns pacing off.
+   */
+  pacer?: RequestPacer | false;
 }
 
 export interface RequestOptions {
@@ -121,7 +126,8 @@ export function createVodClient(options: VodClientOptions): VodClient {
     throwHttpErrors: false,
     timeout: timeoutMs,
   });
-  const { signer, pacer } = options;
+  const { signer } = options;
+  const pacer = options.pacer === false ? undefined : (options.pacer ?? createRatePacer());
   const requestClient = options.requestClient ?? 'vod-upload';
 
   async function send<S extends z.ZodType>(

@@ -46,11 +46,18 @@ export interface UploadWarning {
 
 /** Progress sink of one run; see progress.ts. */
 export interface RunProgress {
-  phase(phase: 'hashing' | 'uploading' | 'finishing'): void;
-  hashed(bytes: number): void;
+  phase(phase: 'uploading' | 'finishing'): void;
+  /** A hash job starts (from byte 0). */
+  hashing(): void;
+  /** Bytes hashed so far in the current job. */
+  hashed(total: number): void;
+  /** The service holds this many bytes of the file (parts listed on resume). */
+  held(bytes: number): void;
   sent(bytes: number): void;
   acked(bytes: number): void;
   rolledBack(bytes: number): void;
+  /** Everything starts over (the file changed). */
+  restart(): void;
 }
 
 export interface RunInput {
@@ -86,6 +93,7 @@ export async function runUpload(input: RunInput, signal: AbortSignal): Promise<U
     input.onWarning({ kind: 'restarted', message: 'FinishUpload reported a SHA-1 mismatch: re-hashing the file and starting again', error });
     await forgetCheckpoint(input);
     input.memo.hash = undefined;
+    input.progress.restart();
     return attempt(input, signal);
   }
 }
@@ -118,7 +126,7 @@ async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResu
   const parts = planParts(source.size, hash.partSize);
   const toSend = partsMissing(parts, hash.partMd5s, listed);
   const skippedBytes = parts.reduce((sum, part) => sum + part.size, 0) - toSend.reduce((sum, part) => sum + part.size, 0);
-  progress.acked(skippedBytes);
+  progress.held(skippedBytes);
 
   const partsSent = await sendParts({
     client,
@@ -185,11 +193,10 @@ async function obtainHash(input: RunInput, partSize: PartSize, signal: AbortSign
       const hash: HashResult = { sha1: saved.sha1, partSize: saved.partSize, partMd5s: saved.partMd5s, engine: 'checkpoint', bytesHashed: 0, runner: 'inline' };
       input.memo.hash = hash;
       input.memo.engine = 'checkpoint';
-      input.progress.hashed(source.size);
       return hash;
     }
   }
-  input.progress.phase('hashing');
+  input.progress.hashing();
   const hash = await input.hasher.hash(source.blob, { partSize, signal, onProgress: (bytes) => input.progress.hashed(bytes) });
   input.memo.hashedBytes += hash.bytesHashed;
   input.memo.engine = hash.engine;
@@ -200,13 +207,12 @@ async function obtainHash(input: RunInput, partSize: PartSize, signal: AbortSign
 
 /** The server's session uses another part size: only the part MD5s are computed again. */
 async function rehashParts(input: RunInput, hash: HashResult, partSize: PartSize, signal: AbortSignal): Promise<HashResult> {
-  input.progress.phase('hashing');
-  const redone = await input.hasher.hash(input.source.blob, { partSize, signal, only: 'partMd5s', onProgress: (bytes) => input.progress.hashed(bytes) });
+  // Progress stays in the upload phase: this is a short detour, not a new hashing of the file.
+  const redone = await input.hasher.hash(input.source.blob, { partSize, signal, only: 'partMd5s' });
   input.memo.hashedBytes += redone.bytesHashed;
   const next: HashResult = { ...hash, partSize, partMd5s: redone.partMd5s };
   input.memo.hash = next;
   await saveCheckpoint(input, next);
-  input.progress.phase('uploading');
   return next;
 }
 

@@ -1,0 +1,197 @@
+/**
+ * `upload(source, options)`: the public handle around one upload — `done`, pause/resume/abort,
+ * an AbortSignal, and events. The protocol steps live in run-upload.ts.
+ */
+import type { VodClient } from '../client/client.js';
+import type { Hasher } from '../hasher/types.js';
+import { ClientErrorCode, VodArgumentError, VodError } from '../protocol/errors.js';
+import type { PartSize } from '../protocol/schemas.js';
+import { checkpointKey, type CheckpointStore } from './checkpoint.js';
+import { checkConcurrency } from './concurrency.js';
+import { createEmitter, type Listener } from './progress.js';
+import { createRunProgress, type UploadProgress } from './run-progress.js';
+import { resolveRetryPolicy, type RetryEvent, type RetryOptions } from './retry.js';
+import { runUpload, type InitExtras, type RunInput, type UploadResult, type UploadWarning } from './run-upload.js';
+import type { TaskLimiter } from './send-parts.js';
+import { resolveSource, validatePartSize, type NamingOptions, type UploadSource } from './source.js';
+
+export interface UploadOptions extends NamingOptions, InitExtras {
+  /** The service client (runtime entries build one from `endpoint` and `signer`). */
+  client: VodClient;
+  /** Computes the SHA-1 and part MD5s (runtime entries pick a Worker or native one). */
+  hasher: Hasher;
+  /** Part size: 1048576 (default) or 524288. A resumed session's own size wins. */
+  partSize?: PartSize;
+  /** Parts in flight at once. Default 4. */
+  concurrency?: number;
+  /** Resume across restarts without hashing again. `false` to disable. */
+  checkpoints?: CheckpointStore | false;
+  /** Scopes checkpoints to an account (with the endpoint). Default `''`. */
+  secretId?: string;
+  /** Checkpoints older than this are ignored. Default 7 days. */
+  checkpointMaxAgeMs?: number;
+  /** Retry tuning for each request. */
+  retry?: RetryOptions;
+  /** Aborts the upload, like `abort()`. */
+  signal?: AbortSignal;
+  /** A concurrency bound shared with other uploads (see `createUploadQueue`). */
+  limiter?: TaskLimiter;
+  /** Shorthand for `on('progress', …)`. */
+  onProgress?: Listener<UploadProgress>;
+}
+
+/** What is happening to an upload. */
+export type UploadState = 'running' | 'paused' | 'done' | 'failed' | 'aborted';
+
+/** Events of an upload handle. */
+export type UploadEvents = {
+  progress: UploadProgress;
+  retry: RetryEvent & { what: string };
+  warning: UploadWarning;
+  state: UploadState;
+};
+
+/** A running upload. */
+export interface UploadHandle {
+  /** Resolves with the result, or rejects with one {@link VodError}. */
+  readonly done: Promise<UploadResult>;
+  readonly state: UploadState;
+  /** Stops sending (in-flight parts are cancelled); the service keeps the parts it has. */
+  pause(): void;
+  /** Continues a paused upload: InitUpload lists what the service holds, only the rest is sent. */
+  resume(): void;
+  /** Ends the upload; `done` rejects with an `ABORTED` error. The checkpoint is kept for later. */
+  abort(reason?: unknown): void;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends keyof UploadEvents>(event: E, listener: Listener<UploadEvents[E]>): () => void;
+}
+
+const PAUSED = new VodError({ code: ClientErrorCode.Aborted, message: 'paused', canRetry: false });
+
+/**
+ * Uploads one file. Bad input throws a {@link VodArgumentError} at once, before any request.
+ *
+ * @example
+ * const handle = upload(file, { client, hasher });
+ * handle.on('progress', (p) => console.log(p.phase, p.percent));
+ * const { fileId, url } = await handle.done;
+ */
+export function upload(source: UploadSource, options: UploadOptions): UploadHandle {
+  if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with client and hasher', options);
+  if (typeof options.client?.initUpload !== 'function') throw new VodArgumentError('client', 'a VodClient (createVodClient)', options.client);
+  if (typeof options.hasher?.hash !== 'function') throw new VodArgumentError('hasher', 'a Hasher', options.hasher);
+  const resolved = resolveSource(source, options);
+  const partSize = validatePartSize(options.partSize ?? 1048576);
+  const concurrency = checkConcurrency(options.concurrency ?? 4);
+  const retry = options.retry ?? {};
+  resolveRetryPolicy(retry);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new VodArgumentError('signal', 'an AbortSignal', options.signal);
+  }
+  if (options.signal?.aborted) {
+    throw new VodError({ code: ClientErrorCode.Aborted, message: 'The signal was already aborted; nothing was sent', canRetry: false, cause: options.signal.reason });
+  }
+
+  const emitter = createEmitter<UploadEvents>();
+  if (options.onProgress) emitter.on('progress', options.onProgress);
+  let state: UploadState = 'running';
+  let controller = new AbortController();
+  // Set by pause(): resume() opens it, abort() breaks it.
+  let gate: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const setState = (next: UploadState): void => {
+    state = next;
+    emitter.emit('state', next);
+  };
+  const progress = createRunProgress(resolved.size, (snapshot) => emitter.emit('progress', snapshot));
+  const checkpoints = options.checkpoints === false ? undefined : options.checkpoints;
+
+  const input: Omit<RunInput, 'checkpointKey'> = {
+    source: resolved,
+    client: options.client,
+    hasher: options.hasher,
+    partSize,
+    concurrency,
+    retry,
+    extras: pickExtras(options),
+    checkpoints,
+    checkpointMaxAgeMs: options.checkpointMaxAgeMs,
+    limiter: options.limiter,
+    progress,
+    onRetry: (what, event) => emitter.emit('retry', { ...event, what }),
+    onWarning: (warning) => emitter.emit('warning', warning),
+    memo: { hashedBytes: 0 },
+  };
+
+  const abortWith = (reason: unknown): void => {
+    if (state === 'done' || state === 'failed' || state === 'aborted') return;
+    const error =
+      reason instanceof VodError ? reason : new VodError({ code: ClientErrorCode.Aborted, message: 'The upload was aborted', canRetry: false, cause: reason });
+    setState('aborted');
+    controller.abort(error);
+    gate?.reject(error);
+  };
+  const onExternalAbort = (): void => abortWith(options.signal?.reason);
+  options.signal?.addEventListener('abort', onExternalAbort, { once: true });
+
+  const done = (async (): Promise<UploadResult> => {
+    const key = checkpoints
+      ? await checkpointKey({ name: resolved.name, size: resolved.size, lastModified: resolved.lastModified, endpoint: options.client.endpoint, secretId: options.secretId ?? '' })
+      : undefined;
+    for (;;) {
+      try {
+        const result = await runUpload({ ...input, checkpointKey: key }, controller.signal);
+        progress.done();
+        setState('done');
+        return result;
+      } catch (error) {
+        if (controller.signal.reason !== PAUSED || !gate) throw error;
+        // Paused: wait for resume() (or abort), then run again from InitUpload.
+        await gate.promise;
+        gate = undefined;
+        controller = new AbortController();
+      }
+    }
+  })();
+  done.then(
+    () => options.signal?.removeEventListener('abort', onExternalAbort),
+    () => {
+      options.signal?.removeEventListener('abort', onExternalAbort);
+      progress.dispose();
+      if (state === 'running') setState('failed');
+    },
+  );
+
+  return {
+    done,
+    get state() {
+      return state;
+    },
+    pause() {
+      if (state !== 'running') return;
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      promise.catch(() => undefined);
+      gate = { promise, resolve, reject };
+      setState('paused');
+      controller.abort(PAUSED);
+    },
+    resume() {
+      if (state !== 'paused') return;
+      setState('running');
+      gate?.resolve();
+    },
+    abort: abortWith,
+    on: (event, listener) => emitter.on(event, listener),
+  };
+}
+
+function pickExtras(options: InitExtras): InitExtras {
+  const extras: InitExtras = {};
+  if (options.classId !== undefined) extras.classId = options.classId;
+  if (options.isTranscode !== undefined) extras.isTranscode = options.isTranscode;
+  if (options.isScreenshot !== undefined) extras.isScreenshot = options.isScreenshot;
+  if (options.isWatermark !== undefined) extras.isWatermark = options.isWatermark;
+  if (options.tags !== undefined) extras.tags = options.tags;
+  return extras;
+}

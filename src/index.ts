@@ -1,0 +1,10 @@
+/**
+ * vod-upload: upload video to Tencent Cloud VOD through its server-side upload protocol.
+ *
+ * This entry is the runtime-agnostic core; runtime entries (`vod-upload/node`, `/browser`, …)
+ * wire it with file reading, hashing engines and checkpoint storage.
+ */
+export * from './protocol/index.js';
+export * from './client/index.js';
+export * from './core/index.js';
+export { createInlineHasher, createWorkerHasher, sparkEngine, wasmEngine, type Hasher, type HashResult, type HashEngine, type HashEngineLoader } from './hasher/index.js';
