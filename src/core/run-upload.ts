@@ -79,18 +79,23 @@ export interface RunInput {
   memo: { hash?: HashResult | undefined; hashedBytes: number; engine?: string | undefined };
 }
 
-function isShaMismatch(error: unknown): boolean {
-  return error instanceof VodError && error.code === ErrorCode.BodyInvalid && error.action === 'FinishUpload';
+/**
+ * The file no longer matches the hashes we hold: Finish found another SHA-1, or (with hashes
+ * from a checkpoint) a part's bytes kept failing their MD5. The file changed under the same
+ * identity (name, size, mtime).
+ */
+function fileChanged(error: unknown, memo: RunInput['memo']): boolean {
+  if (!(error instanceof VodError) || error.code !== ErrorCode.BodyInvalid) return false;
+  return error.action === 'FinishUpload' || (error.action === 'UploadPart' && memo.engine === 'checkpoint');
 }
 
-/** Runs the upload to its end under `signal`. Restarts once if Finish finds the file changed. */
+/** Runs the upload to its end under `signal`. Restarts once, re-hashing, if the file changed. */
 export async function runUpload(input: RunInput, signal: AbortSignal): Promise<UploadResult> {
   try {
     return await attempt(input, signal);
   } catch (error) {
-    if (!isShaMismatch(error)) throw error;
-    // The file changed under the same identity: the checkpoint lied. Re-hash once and restart.
-    input.onWarning({ kind: 'restarted', message: 'FinishUpload reported a SHA-1 mismatch: re-hashing the file and starting again', error });
+    if (signal.aborted || !fileChanged(error, input.memo)) throw error;
+    input.onWarning({ kind: 'restarted', message: `${(error as VodError).message}: the file changed, hashing it again and starting over`, error });
     await forgetCheckpoint(input);
     input.memo.hash = undefined;
     input.progress.restart();

@@ -1,0 +1,45 @@
+/**
+ * An emulator on 127.0.0.1 plus a client and a byte-counting hasher, for upload engine tests.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createVodClient, type VodClient, type VodClientOptions } from '../../src/client/index.js';
+import { startEmulator, DEV_CREDENTIALS } from '../../src/emulator/index.js';
+import { createInlineHasher } from '../../src/hasher/index.js';
+import type { Hasher } from '../../src/hasher/types.js';
+import { createSecretSigner } from '../../src/protocol/index.js';
+
+export type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
+
+/** A hasher that counts the bytes it was asked to read, to prove when no hashing happened. */
+export function countingHasher(inner: Hasher = createInlineHasher()): Hasher & { bytes: number; jobs: number } {
+  const counter = {
+    bytes: 0,
+    jobs: 0,
+    async hash(blob: Blob, options: Parameters<Hasher['hash']>[1]) {
+      counter.jobs += 1;
+      const result = await inner.hash(blob, options);
+      counter.bytes += result.bytesHashed;
+      return result;
+    },
+  };
+  return counter;
+}
+
+export function makeClient(emulator: RunningEmulator, extra: Partial<VodClientOptions> = {}): VodClient {
+  return createVodClient({ endpoint: emulator.endpoint, signer: createSecretSigner(DEV_CREDENTIALS), pacer: false, ...extra });
+}
+
+/** A File of `size` random bytes. */
+export function randomFile(size: number, name = 'clip.mp4', lastModified = 1_700_000_000_000): File {
+  return new File([randomBytes(size)], name, { lastModified });
+}
+
+export async function bytesOf(blob: Blob): Promise<Buffer> {
+  return Buffer.from(await blob.arrayBuffer());
+}
+
+export function sha1Of(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+export { startEmulator, DEV_CREDENTIALS };
