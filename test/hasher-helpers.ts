@@ -1,7 +1,7 @@
 /** Shared helpers for the hasher tests (not a test file). */
 import { createHash, randomFillSync } from 'node:crypto';
 
-export function randomBytes(size: number): Uint8Array {
+export function randomBytes(size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   for (let at = 0; at < size; at += 65536) randomFillSync(bytes, at, Math.min(65536, size - at));
   return bytes;
@@ -18,9 +18,9 @@ export function expected(bytes: Uint8Array, partSize: number): { sha1: string; p
 }
 
 /** A Blob made of odd-sized pieces, so stream chunks never line up with part boundaries. */
-export function oddBlob(bytes: Uint8Array): Blob {
+export function oddBlob(bytes: Uint8Array<ArrayBuffer>): Blob {
   const sizes = [1, 777, 65_537, 4093, 300_001, 12, 524_289, 131_071];
-  const pieces: Uint8Array[] = [];
+  const pieces: Uint8Array<ArrayBuffer>[] = [];
   for (let at = 0, i = 0; at < bytes.byteLength; i++) {
     const size = sizes[i % sizes.length] ?? 1;
     pieces.push(bytes.subarray(at, at + size));
@@ -46,19 +46,21 @@ export class SlowBlob extends Blob {
     return this.total;
   }
   override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    return new ReadableStream<Uint8Array<ArrayBuffer>>({
-      pull: async (controller) => {
-        await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-        if (this.cancelled) return;
-        const size = Math.min(this.chunk, this.total - this.pulled);
-        if (size <= 0) return controller.close();
-        this.pulled += size;
-        controller.enqueue(new Uint8Array(size).fill(this.pulled & 0xff));
+    return new ReadableStream<Uint8Array<ArrayBuffer>>(
+      {
+        pull: async (controller) => {
+          await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+          if (this.cancelled) return;
+          const size = Math.min(this.chunk, this.total - this.pulled);
+          if (size <= 0) return controller.close();
+          this.pulled += size;
+          controller.enqueue(new Uint8Array(size).fill(this.pulled & 0xff));
+        },
+        cancel: () => {
+          this.cancelled = true;
+        },
       },
-      cancel: () => {
-        this.cancelled = true;
-      },
-      highWaterMark: 0,
-    });
+      { highWaterMark: 0 }, // pull only when the reader asks: `pulled` is what was read
+    );
   }
 }

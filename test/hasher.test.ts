@@ -93,7 +93,8 @@ describe('abort', () => {
   });
 
   it('abort mid-way rejects promptly with the reason and stops reading', async () => {
-    const blob = new SlowBlob(64 * MiB, 65536, 2);
+    // Slow reads (150 ms each): rejecting promptly needs the pending read cancelled, not awaited.
+    const blob = new SlowBlob(64 * MiB, 262144, 150);
     const controller = new AbortController();
     const reason = new Error('user cancelled');
     let abortedAt = 0;
@@ -102,14 +103,18 @@ describe('abort', () => {
       partSize: KiB512,
       signal: controller.signal,
       onProgress: (n) => {
-        if (n >= MiB && abortedAt === 0) {
-          abortedAt = Date.now();
-          setTimeout(() => controller.abort(reason), 0);
+        if (n >= 524288 && abortedAt === 0) {
+          abortedAt = -1;
+          // Lands while the next read is pending.
+          setTimeout(() => {
+            abortedAt = Date.now();
+            controller.abort(reason);
+          }, 50);
         }
       },
     });
     await expect(job).rejects.toBe(reason);
-    expect(Date.now() - abortedAt).toBeLessThan(200);
+    expect(Date.now() - abortedAt).toBeLessThan(75);
     expect(blob.cancelled).toBe(true);
     const pulledAtReject = blob.pulled;
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -61,6 +61,8 @@ export async function hashBlob(blob: Blob, engine: HashEngine, options: HashOpti
   let partFill = 0;
   let hashed = 0;
   let reported = 0;
+  let partEnds = 0;
+  let reportedPartEnds = 0;
   let lastYield = Date.now();
 
   const feed = (bytes: Uint8Array): void => {
@@ -75,11 +77,13 @@ export async function hashBlob(blob: Blob, engine: HashEngine, options: HashOpti
       if (partFill === partSize) {
         if (md5) partMd5s.push(md5.digest());
         partFill = 0;
+        partEnds++;
       }
     }
     hashed += bytes.byteLength;
-    if (onProgress && (hashed - reported >= PROGRESS_STEP || partFill === 0)) {
+    if (onProgress && (hashed - reported >= PROGRESS_STEP || partEnds !== reportedPartEnds)) {
       reported = hashed;
+      reportedPartEnds = partEnds;
       onProgress(hashed);
     }
   };
