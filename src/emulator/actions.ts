@@ -1,0 +1,166 @@
+/**
+ * The three actions of the protocol, once a request has passed the gate and its parameters their
+ * schema: InitUpload (new / resume / instant), UploadPart and FinishUpload.
+ */
+import SparkMD5 from 'spark-md5';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { ErrorCode, type FinishUploadParams, type InitUploadParams, type UploadPartParams } from '../protocol/index.js';
+import { answer, type Answer } from './answer.js';
+import { readExactBody } from './body.js';
+import type { FaultInjector } from './faults.js';
+import type { RequestLog } from './log.js';
+import { partFitsSession, type EmulatorStorage, type FileRecord, type PartRecord, type SessionRecord } from './storage.js';
+
+/** A storage call failed: the request is answered -10004 (write) or -10005 canRetry 1 (read). */
+export class StorageFailure extends Error {
+  constructor(
+    readonly kind: 'read' | 'write',
+    cause: unknown,
+  ) {
+    super(`storage ${kind} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+const reading = <T>(promise: Promise<T>): Promise<T> =>
+  promise.catch((error: unknown) => {
+    throw new StorageFailure('read', error);
+  });
+const writing = <T>(promise: Promise<T>): Promise<T> =>
+  promise.catch((error: unknown) => {
+    throw new StorageFailure('write', error);
+  });
+
+export interface ActionContext {
+  request: Request;
+  secretId: string;
+  storage: EmulatorStorage;
+  log: RequestLog;
+  faults: FaultInjector;
+  now: () => number;
+  /** Origin that file urls start with. */
+  publicUrl: string;
+  newFileId: () => Promise<string>;
+}
+
+const fileUrl = (context: ActionContext, record: FileRecord): string =>
+  `${context.publicUrl}/vod/${record.fileId}/f0.${record.fileType}`;
+
+const noSession = (fileSha: string): Answer =>
+  answer(ErrorCode.CacheRead, `no upload session for fileSha ${fileSha}: call InitUpload first`, 0);
+
+export async function initUpload(context: ActionContext, params: InitUploadParams): Promise<Answer> {
+  const { storage, secretId } = context;
+  const file = await reading(storage.getFileBySha(secretId, params.fileSha));
+  if (file) return answer(2, 'file already uploaded', 0, { fileId: file.fileId, url: fileUrl(context, file) });
+  const existing = await reading(storage.getSession(secretId, params.fileSha));
+  if (existing) {
+    if (existing.fileSize !== params.fileSize) {
+      return answer(ErrorCode.ProtocolParams, `fileSize: ${params.fileSize} differs from the session's ${existing.fileSize} for this fileSha`, 0);
+    }
+    const parts = (await reading(storage.listParts(secretId, params.fileSha))).sort((a, b) => a.offset - b.offset);
+    const listParts = parts.map((part) => ({ offset: part.offset, dataSize: part.dataSize, dataLen: part.dataSize, dataMd5: part.dataMd5 }));
+    return answer(1, 'resume the upload', 0, { dataSize: existing.dataSize, listParts });
+  }
+  const forced = context.faults.take(['dataSize'], 'InitUpload', undefined);
+  const session: SessionRecord = {
+    secretId,
+    fileSha: params.fileSha,
+    fileName: params.fileName,
+    fileType: params.fileType,
+    fileSize: params.fileSize,
+    dataSize: forced?.dataSize ?? params.dataSize,
+    createdAt: context.now(),
+    ...(params.classId === undefined ? {} : { classId: params.classId }),
+    ...(params.tags === undefined ? {} : { tags: params.tags }),
+  };
+  await writing(storage.putSession(session));
+  if (forced) return answer(1, 'resume the upload', 0, { dataSize: session.dataSize, listParts: [] });
+  return answer(0, 'upload session created', 0);
+}
+
+export async function uploadPart(context: ActionContext, params: UploadPartParams): Promise<Answer> {
+  const { storage, secretId, request, log } = context;
+  const session = await reading(storage.getSession(secretId, params.fileSha));
+  if (!session) return noSession(params.fileSha);
+  if (params.offset % session.dataSize !== 0 || params.offset >= session.fileSize) {
+    return answer(ErrorCode.ProtocolParams, `offset: expected a multiple of ${session.dataSize} below ${session.fileSize}, got ${params.offset}`, 0);
+  }
+  if (!partFitsSession(session, params.offset, params.dataSize)) {
+    const expected = Math.min(session.dataSize, session.fileSize - params.offset);
+    return answer(ErrorCode.ProtocolParams, `dataSize: expected ${expected} at offset ${params.offset}, got ${params.dataSize}`, 0);
+  }
+  const body = await readExactBody(request, params.dataSize, (count) => (log.bytesReceived += count));
+  if (!body.ok) {
+    const what = body.reason === 'long' ? 'longer than' : body.reason === 'short' ? 'shorter than' : 'broken before';
+    return answer(ErrorCode.BodyInvalid, `body is ${what} dataSize ${params.dataSize}`, 1);
+  }
+  const md5 = SparkMD5.ArrayBuffer.hash(toArrayBuffer(body.bytes));
+  if (md5 !== params.dataMd5) {
+    return answer(ErrorCode.BodyInvalid, `dataMd5: the body's MD5 is ${md5}, not ${params.dataMd5}`, 1);
+  }
+  const part: PartRecord = { offset: params.offset, dataSize: params.dataSize, dataMd5: md5 };
+  await writing(storage.putPart(secretId, params.fileSha, part, body.bytes));
+  return answer(0, 'part stored', 0);
+}
+
+const MAX_LISTED_OFFSETS = 20;
+
+export async function finishUpload(context: ActionContext, params: FinishUploadParams): Promise<Answer> {
+  const { storage, secretId } = context;
+  const session = await reading(storage.getSession(secretId, params.fileSha));
+  if (!session) {
+    // A Finish whose answer was lost is answered again rather than refused.
+    const file = await reading(storage.getFileBySha(secretId, params.fileSha));
+    return file ? answer(0, 'file already finished', 0, { fileId: file.fileId, url: fileUrl(context, file) }) : noSession(params.fileSha);
+  }
+  const held = new Map((await reading(storage.listParts(secretId, params.fileSha))).map((part) => [part.offset, part]));
+  const missing: number[] = [];
+  for (let offset = 0; offset < session.fileSize; offset += session.dataSize) {
+    const part = held.get(offset);
+    if (!part || !partFitsSession(session, offset, part.dataSize)) missing.push(offset);
+  }
+  if (missing.length > 0) {
+    const shown = missing.slice(0, MAX_LISTED_OFFSETS).join(', ');
+    const more = missing.length > MAX_LISTED_OFFSETS ? ` and ${missing.length - MAX_LISTED_OFFSETS} more` : '';
+    return answer(ErrorCode.ProtocolParams, `parts missing at offsets ${shown}${more}`, 0, { missingOffsets: missing.slice(0, 1000) });
+  }
+  const writer = await writing(storage.createFileWriter());
+  try {
+    // Streams part by part: a 256 MiB file is hashed and assembled without holding it in memory.
+    const hash = sha1.create();
+    for (let offset = 0; offset < session.fileSize; offset += session.dataSize) {
+      const bytes = await reading(storage.readPart(secretId, params.fileSha, offset));
+      hash.update(bytes);
+      await writing(writer.write(bytes));
+    }
+    const digest = bytesToHex(hash.digest());
+    if (digest !== params.fileSha) {
+      await writer.abort();
+      await writing(storage.deleteParts(secretId, params.fileSha));
+      return answer(ErrorCode.BodyInvalid, `the assembled file's SHA-1 is ${digest}, not fileSha ${params.fileSha}; its parts were dropped`, 0);
+    }
+    const record: FileRecord = {
+      fileId: await context.newFileId(),
+      secretId,
+      fileSha: params.fileSha,
+      fileName: session.fileName,
+      fileType: session.fileType,
+      fileSize: session.fileSize,
+      createdAt: context.now(),
+    };
+    await writing(writer.commit(record));
+    // The file is kept even if the session cannot be removed: InitUpload looks for files first.
+    await storage.deleteSession(secretId, params.fileSha).catch(() => undefined);
+    return answer(0, 'upload finished', 0, { fileId: record.fileId, url: fileUrl(context, record) });
+  } catch (error) {
+    await writer.abort().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** spark-md5 takes an ArrayBuffer; a view over part of a larger buffer is copied out first. */
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer;
+}

@@ -1,0 +1,72 @@
+/**
+ * Bounded body reading: a request body is read with a counter and the stream is cancelled as soon
+ * as it exceeds what was declared, so an oversized body is refused without being read whole.
+ */
+
+export type BodyResult =
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; reason: 'long' | 'short' | 'broken'; received: number };
+
+/**
+ * Reads exactly `expected` bytes of a request body. `onBytes` is told about every chunk read
+ * (for the request log).
+ */
+export async function readExactBody(request: Request, expected: number, onBytes: (count: number) => void = () => {}): Promise<BodyResult> {
+  const declared = request.headers.get('Content-Length');
+  // A Content-Length that already says "wrong size" is refused before a byte is read.
+  if (declared !== null && /^[0-9]{1,16}$/.test(declared) && Number(declared) !== expected) {
+    await request.body?.cancel().catch(() => undefined);
+    return { ok: false, reason: Number(declared) > expected ? 'long' : 'short', received: 0 };
+  }
+  const bytes = new Uint8Array(expected);
+  if (!request.body) return expected === 0 ? { ok: true, bytes } : { ok: false, reason: 'short', received: 0 };
+  const reader = request.body.getReader();
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      onBytes(value.length);
+      if (received + value.length > expected) {
+        await reader.cancel('body longer than declared').catch(() => undefined);
+        return { ok: false, reason: 'long', received: received + value.length };
+      }
+      bytes.set(value, received);
+      received += value.length;
+    }
+  } catch {
+    return { ok: false, reason: 'broken', received };
+  } finally {
+    reader.releaseLock();
+  }
+  return received === expected ? { ok: true, bytes } : { ok: false, reason: 'short', received };
+}
+
+/** Reads a small body (a control request's JSON) up to `limit` bytes; `undefined` when longer. */
+export async function readSmallText(request: Request, limit: number): Promise<string | undefined> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.length;
+      if (received > limit) {
+        await reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const all = new Uint8Array(received);
+  let position = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, position);
+    position += chunk.length;
+  }
+  return new TextDecoder().decode(all);
+}

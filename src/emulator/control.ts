@@ -1,0 +1,79 @@
+/**
+ * The control API under `/_emulator/`, so tests in other processes and runtimes (Deno, Bun, a
+ * browser, workerd) can read the request log and queue faults over HTTP.
+ *
+ * - `GET /_emulator/health` → `{ok: true}`
+ * - `GET /_emulator/log` → {@link LogSummary} (`?entries=0` leaves the entries out)
+ * - `POST /_emulator/log/clear`
+ * - `GET /_emulator/faults` → the queued rules
+ * - `POST /_emulator/faults` with a JSON {@link FaultRule} or an array of them
+ * - `DELETE /_emulator/faults`
+ */
+import { jsonResponse, textResponse } from './answer.js';
+import { readSmallText } from './body.js';
+import { faultRule, type FaultInjector, type FaultRule } from './faults.js';
+import type { LogSummary, RequestLog } from './log.js';
+
+/** Control bodies are a rule or a few: 128 KiB covers an HTML page for an `http` fault. */
+const MAX_CONTROL_BODY = 128 * 1024;
+const MAX_RULES_PER_POST = 100;
+
+function json(request: Request, value: unknown, status = 200): Response {
+  const response = jsonResponse(JSON.stringify(value), request);
+  return status === 200 ? response : new Response(response.body, { status, headers: response.headers });
+}
+
+export async function handleControl(request: Request, path: string, url: URL, log: RequestLog, faults: FaultInjector): Promise<Response> {
+  const route = `${request.method} ${path}`;
+  switch (route) {
+    case 'GET /_emulator/health':
+      return json(request, { ok: true });
+    case 'GET /_emulator/log': {
+      const summary: Partial<LogSummary> = log.summary();
+      if (url.searchParams.get('entries') === '0') delete summary.entries;
+      return json(request, summary);
+    }
+    case 'POST /_emulator/log/clear':
+      log.clear();
+      return json(request, { ok: true });
+    case 'GET /_emulator/faults':
+      return json(request, { rules: faults.pending() });
+    case 'DELETE /_emulator/faults':
+      faults.clear();
+      return json(request, { ok: true });
+    case 'POST /_emulator/faults':
+      return addFaults(request, faults);
+    default:
+      return textResponse(404, `Not Found: the control API has no ${route}`, request);
+  }
+}
+
+async function addFaults(request: Request, faults: FaultInjector): Promise<Response> {
+  const text = await readSmallText(request, MAX_CONTROL_BODY);
+  if (text === undefined) return json(request, { error: `body larger than ${MAX_CONTROL_BODY} bytes` }, 413);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return json(request, { error: 'body is not JSON: expected a fault rule or an array of them' }, 400);
+  }
+  const items: unknown[] = Array.isArray(value) ? value : [value];
+  if (items.length > MAX_RULES_PER_POST) return json(request, { error: `at most ${MAX_RULES_PER_POST} rules per request` }, 400);
+  // All or nothing: every rule is checked before any is queued.
+  const rules: FaultRule[] = [];
+  for (const [index, item] of items.entries()) {
+    const parsed = faultRule.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = [index, ...(issue?.path ?? [])].join('.');
+      return json(request, { error: `invalid fault rule at ${where}: ${issue?.message ?? 'invalid'}` }, 400);
+    }
+    rules.push(item as FaultRule);
+  }
+  try {
+    for (const rule of rules) faults.add(rule);
+  } catch (error) {
+    return json(request, { error: error instanceof Error ? error.message : String(error) }, 400);
+  }
+  return json(request, { ok: true, pending: faults.pending().length });
+}

@@ -1,0 +1,282 @@
+/**
+ * Storage in a directory, for the CLI: survives restarts and crashes.
+ *
+ * Layout: `sessions/<fileSha>-<secretIdHash>/session.json` and `<offset>.part` (a JSON header line,
+ * then the bytes), `files/<fileId>.json` + `files/<fileId>.bin`, and `tmp/`. Everything is written
+ * to `tmp/` first, synced, then renamed into place, so a half-written part or record never counts.
+ * On open, every record is read back through zod and checked against the bytes on disk; anything
+ * that does not fit is ignored.
+ */
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import {
+  fileRecord,
+  partFitsSession,
+  partRecord,
+  sessionRecord,
+  type EmulatorStorage,
+  type FileRecord,
+  type FileWriter,
+  type PartRecord,
+  type SessionRecord,
+} from './storage.js';
+
+interface SessionEntry {
+  session: SessionRecord;
+  dir: string;
+  parts: Map<number, PartRecord>;
+}
+
+const encoder = new TextEncoder();
+const HEADER_MAX = 256;
+const READ_CHUNK = 256 * 1024;
+
+const keyOf = (secretId: string, fileSha: string): string => `${fileSha}\n${secretId}`;
+const dirNameOf = (secretId: string, fileSha: string): string =>
+  `${fileSha}-${bytesToHex(sha1(encoder.encode(secretId))).slice(0, 16)}`;
+
+/** Storage in a directory. Create it with {@link DiskStorage.open}. */
+export class DiskStorage implements EmulatorStorage {
+  readonly root: string;
+  readonly #sessions = new Map<string, SessionEntry>();
+  readonly #filesById = new Map<string, FileRecord>();
+  readonly #filesBySha = new Map<string, string>();
+
+  private constructor(root: string) {
+    this.root = root;
+  }
+
+  /** Opens (creating if needed) a data directory and reads back what it holds. */
+  static async open(root: string): Promise<DiskStorage> {
+    const storage = new DiskStorage(root);
+    await rm(storage.#tmp, { recursive: true, force: true });
+    await Promise.all([storage.#tmp, storage.#sessionsDir, storage.#filesDir].map((dir) => mkdir(dir, { recursive: true })));
+    await storage.#loadSessions();
+    await storage.#loadFiles();
+    return storage;
+  }
+
+  get #tmp(): string {
+    return join(this.root, 'tmp');
+  }
+  get #sessionsDir(): string {
+    return join(this.root, 'sessions');
+  }
+  get #filesDir(): string {
+    return join(this.root, 'files');
+  }
+  #tmpName(): string {
+    return join(this.#tmp, crypto.randomUUID());
+  }
+
+  /** Writes bytes to a temp file, syncs it and renames it into place: readers see all or nothing. */
+  async #writeAtomic(target: string, ...chunks: Uint8Array[]): Promise<void> {
+    const temp = this.#tmpName();
+    const handle = await open(temp, 'w');
+    try {
+      for (const chunk of chunks) await handle.write(chunk);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  async #loadSessions(): Promise<void> {
+    for (const name of await readdir(this.#sessionsDir)) {
+      const dir = join(this.#sessionsDir, name);
+      const session = await readJson(join(dir, 'session.json'), sessionRecord);
+      if (!session || dirNameOf(session.secretId, session.fileSha) !== name) continue;
+      const parts = new Map<number, PartRecord>();
+      for (const file of await readdir(dir)) {
+        const match = /^(0|[1-9][0-9]{0,15})\.part$/.exec(file);
+        if (!match) continue;
+        const part = await readPartHeader(join(dir, file));
+        if (part && part.record.offset === Number(match[1]) && partFitsSession(session, part.record.offset, part.record.dataSize)) {
+          parts.set(part.record.offset, part.record);
+        }
+      }
+      this.#sessions.set(keyOf(session.secretId, session.fileSha), { session, dir, parts });
+    }
+  }
+
+  async #loadFiles(): Promise<void> {
+    for (const name of await readdir(this.#filesDir)) {
+      const match = /^([0-9]{1,40})\.json$/.exec(name);
+      if (!match) continue;
+      const record = await readJson(join(this.#filesDir, name), fileRecord);
+      if (!record || record.fileId !== match[1]) continue;
+      const size = await stat(this.#blobPath(record.fileId)).then((info) => info.size, () => -1);
+      if (size !== record.fileSize) continue;
+      this.#filesById.set(record.fileId, record);
+      this.#filesBySha.set(keyOf(record.secretId, record.fileSha), record.fileId);
+    }
+  }
+
+  #blobPath(fileId: string): string {
+    return join(this.#filesDir, `${fileId}.bin`);
+  }
+
+  async getSession(secretId: string, fileSha: string): Promise<SessionRecord | undefined> {
+    return this.#sessions.get(keyOf(secretId, fileSha))?.session;
+  }
+
+  async putSession(session: SessionRecord): Promise<void> {
+    const key = keyOf(session.secretId, session.fileSha);
+    const dir = join(this.#sessionsDir, dirNameOf(session.secretId, session.fileSha));
+    await mkdir(dir, { recursive: true });
+    await this.#writeAtomic(join(dir, 'session.json'), encoder.encode(JSON.stringify(session)));
+    const existing = this.#sessions.get(key);
+    this.#sessions.set(key, { session: { ...session }, dir, parts: existing?.parts ?? new Map() });
+  }
+
+  async deleteSession(secretId: string, fileSha: string): Promise<void> {
+    const key = keyOf(secretId, fileSha);
+    const entry = this.#sessions.get(key);
+    if (!entry) return;
+    this.#sessions.delete(key);
+    // One rename takes the whole session away at once; the copy in tmp/ is cleaned at leisure.
+    const trash = this.#tmpName();
+    await rename(entry.dir, trash);
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  async listParts(secretId: string, fileSha: string): Promise<PartRecord[]> {
+    const entry = this.#sessions.get(keyOf(secretId, fileSha));
+    return entry ? [...entry.parts.values()].map((part) => ({ ...part })) : [];
+  }
+
+  async putPart(secretId: string, fileSha: string, part: PartRecord, bytes: Uint8Array): Promise<void> {
+    const entry = this.#sessions.get(keyOf(secretId, fileSha));
+    if (!entry) throw new Error(`no session for ${fileSha}`);
+    const header = encoder.encode(`${JSON.stringify(part)}\n`);
+    await this.#writeAtomic(join(entry.dir, `${part.offset}.part`), header, bytes);
+    entry.parts.set(part.offset, { ...part });
+  }
+
+  async readPart(secretId: string, fileSha: string, offset: number): Promise<Uint8Array> {
+    const entry = this.#sessions.get(keyOf(secretId, fileSha));
+    const part = entry?.parts.get(offset);
+    if (!entry || !part) throw new Error(`no part at offset ${offset}`);
+    const content = new Uint8Array(await readFile(join(entry.dir, `${offset}.part`)));
+    const newline = content.indexOf(10);
+    const bytes = content.subarray(newline + 1);
+    if (newline < 0 || bytes.length !== part.dataSize) throw new Error(`part at offset ${offset} is damaged`);
+    return bytes;
+  }
+
+  async deleteParts(secretId: string, fileSha: string): Promise<void> {
+    const entry = this.#sessions.get(keyOf(secretId, fileSha));
+    if (!entry) return;
+    const offsets = [...entry.parts.keys()];
+    entry.parts.clear();
+    await Promise.all(offsets.map((offset) => unlink(join(entry.dir, `${offset}.part`)).catch(() => undefined)));
+  }
+
+  async getFileBySha(secretId: string, fileSha: string): Promise<FileRecord | undefined> {
+    const id = this.#filesBySha.get(keyOf(secretId, fileSha));
+    return id === undefined ? undefined : this.#filesById.get(id);
+  }
+
+  async getFileById(fileId: string): Promise<FileRecord | undefined> {
+    return this.#filesById.get(fileId);
+  }
+
+  async createFileWriter(): Promise<FileWriter> {
+    const temp = this.#tmpName();
+    const handle = await open(temp, 'w');
+    let open_ = true;
+    const closeHandle = async (): Promise<void> => {
+      if (!open_) return;
+      open_ = false;
+      await handle.close();
+    };
+    return {
+      write: async (chunk) => {
+        await handle.write(chunk);
+      },
+      commit: async (record) => {
+        await handle.sync();
+        await closeHandle();
+        await rename(temp, this.#blobPath(record.fileId));
+        // The record is the commit point: a blob without one is ignored on the next start.
+        await this.#writeAtomic(join(this.#filesDir, `${record.fileId}.json`), encoder.encode(JSON.stringify(record)));
+        this.#filesById.set(record.fileId, { ...record });
+        this.#filesBySha.set(keyOf(record.secretId, record.fileSha), record.fileId);
+      },
+      abort: async () => {
+        await closeHandle().catch(() => undefined);
+        await rm(temp, { force: true });
+      },
+    };
+  }
+
+  async readFile(fileId: string, start: number, end: number): Promise<ReadableStream<Uint8Array>> {
+    if (!this.#filesById.has(fileId)) throw new Error(`no file ${fileId}`);
+    const handle = await open(this.#blobPath(fileId), 'r');
+    let position = start;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const length = Math.min(READ_CHUNK, end - position);
+          if (length <= 0) {
+            await handle.close();
+            controller.close();
+            return;
+          }
+          const { bytesRead, buffer } = await handle.read(new Uint8Array(length), 0, length, position);
+          if (bytesRead === 0) throw new Error(`file ${fileId} is shorter than its record`);
+          position += bytesRead;
+          controller.enqueue(buffer.subarray(0, bytesRead));
+        } catch (error) {
+          await handle.close().catch(() => undefined);
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await handle.close().catch(() => undefined);
+      },
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+async function readJson<T>(path: string, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): Promise<T | undefined> {
+  try {
+    const text = await readFile(path, 'utf8');
+    if (text.length > 64 * 1024) return undefined;
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a part file's header line and checks the file holds exactly the bytes it announces. */
+async function readPartHeader(path: string): Promise<{ record: PartRecord } | undefined> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { bytesRead, buffer } = await handle.read(new Uint8Array(HEADER_MAX), 0, HEADER_MAX, 0);
+      const head = buffer.subarray(0, bytesRead);
+      const newline = head.indexOf(10);
+      if (newline < 0) return undefined;
+      const parsed = partRecord.safeParse(JSON.parse(new TextDecoder().decode(head.subarray(0, newline))));
+      if (!parsed.success) return undefined;
+      const { size } = await handle.stat();
+      return size === newline + 1 + parsed.data.dataSize ? { record: parsed.data } : undefined;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}

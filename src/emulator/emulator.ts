@@ -1,0 +1,168 @@
+/**
+ * `createEmulator`: a local stand-in for the VOD server-side upload service, as one web-standard
+ * handler `(Request) => Promise<Response>` that runs in Node, Deno, Bun or workerd.
+ */
+import { PROTOCOL_PATHS, VodArgumentError, type VodAction } from '../protocol/index.js';
+import { textResponse, preflightResponse, answer, answerText, jsonResponse } from './answer.js';
+import { handleApi } from './api.js';
+import { handleControl } from './control.js';
+import { FaultInjector } from './faults.js';
+import { FILE_PATH, serveFile } from './files.js';
+import { Gate, type EmulatorCredential, type RateLimits } from './gate.js';
+import { RequestLog } from './log.js';
+import { MemoryStorage } from './memory-storage.js';
+import type { EmulatorStorage } from './storage.js';
+
+/**
+ * The well-known development credentials (like Azurite's account key): public, for local use only.
+ * Never accepted by the real service.
+ */
+export const DEV_CREDENTIALS: Readonly<EmulatorCredential> = Object.freeze({
+  secretId: 'AKIDvodemulatordevsecretid00000000',
+  secretKey: 'vodemulatordevsecretkey000000000',
+});
+
+/** The service's published limits, per SecretId per minute. */
+export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({ InitUpload: 100, FinishUpload: 100, UploadPart: 10000 });
+
+export interface EmulatorOptions {
+  /** Accepted keys. Default: {@link DEV_CREDENTIALS} only. */
+  credentials?: readonly EmulatorCredential[];
+  /** Where sessions, parts and files live. Default: a new {@link MemoryStorage}. */
+  storage?: EmulatorStorage;
+  /** Allowed distance between `Timestamp` and the emulator's clock. Default 300. */
+  timestampWindowSeconds?: number;
+  /** Calls per SecretId per minute, by action. Default {@link DEFAULT_RATE_LIMITS}. */
+  rateLimits?: Partial<RateLimits>;
+  /** The clock in ms since the epoch (tests move it). Default `Date.now`. */
+  now?: () => number;
+  /** Origin that file urls start with, e.g. `http://localhost:8787`. Default: the origin each request was addressed to. */
+  publicUrl?: string;
+  /** Serve the `/_emulator/` control API. Default true. */
+  controlApi?: boolean;
+}
+
+export interface Emulator {
+  /** Answers one HTTP request. Never throws. */
+  handler: (request: Request) => Promise<Response>;
+  /** What the emulator received. */
+  log: RequestLog;
+  /** Queue of injected faults. */
+  faults: FaultInjector;
+  storage: EmulatorStorage;
+  credentials: readonly EmulatorCredential[];
+  /** Ends hanging requests, refuses new ones (503) and closes the storage. */
+  close(): Promise<void>;
+}
+
+function checkOptions(options: EmulatorOptions): void {
+  for (const [index, credential] of (options.credentials ?? []).entries()) {
+    if (typeof credential?.secretId !== 'string' || credential.secretId.length === 0 || credential.secretId.length > 128) {
+      throw new VodArgumentError(`credentials[${index}].secretId`, 'a string of 1 to 128 characters', credential?.secretId);
+    }
+    if (typeof credential.secretKey !== 'string' || credential.secretKey.length === 0) {
+      throw new VodArgumentError(`credentials[${index}].secretKey`, 'a non-empty string');
+    }
+  }
+  if (options.credentials !== undefined && options.credentials.length === 0) {
+    throw new VodArgumentError('credentials', 'at least one credential', options.credentials);
+  }
+  const window = options.timestampWindowSeconds;
+  if (window !== undefined && !(Number.isFinite(window) && window > 0)) {
+    throw new VodArgumentError('timestampWindowSeconds', 'a positive number of seconds', window);
+  }
+  for (const [action, limit] of Object.entries(options.rateLimits ?? {})) {
+    if (!(Number.isInteger(limit) && limit >= 0)) throw new VodArgumentError(`rateLimits.${action}`, 'an integer ≥ 0', limit);
+  }
+  if (options.publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+$/.test(options.publicUrl)) {
+    throw new VodArgumentError('publicUrl', 'an http(s) origin without a path, like "http://localhost:8787"', options.publicUrl);
+  }
+}
+
+/** Creates an emulator. Serve its `handler` with any server (see `startEmulator` for Node). */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  checkOptions(options);
+  const credentials = (options.credentials ?? [DEV_CREDENTIALS]).map((credential) => ({ ...credential }));
+  const storage = options.storage ?? new MemoryStorage();
+  const now = options.now ?? Date.now;
+  const log = new RequestLog();
+  const faults = new FaultInjector();
+  const rateLimits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const gate = new Gate({ credentials, timestampWindowSeconds: options.timestampWindowSeconds ?? 300, rateLimits, now });
+  let closing = false;
+  let markClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+  const queues = new Map<string, Promise<unknown>>();
+  const issued = new Set<string>();
+
+  const serialize = <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.catch(() => undefined);
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return run;
+  };
+
+  /** 20 digits starting with 1: above 2^63, as real ids can be, so clients must keep them as strings. */
+  const newFileId = async (): Promise<string> => {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const digits = crypto.getRandomValues(new Uint8Array(19)).reduce((text, byte) => text + (byte % 10), '1');
+      if (!issued.has(digits) && !(await storage.getFileById(digits))) {
+        issued.add(digits);
+        return digits;
+      }
+    }
+    throw new Error('could not find an unused fileId');
+  };
+
+  const deps = { gate, log, faults, storage, now, publicUrl: options.publicUrl, serialize, closed, newFileId };
+
+  const route = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    if (closing) return textResponse(503, 'Service Unavailable: the emulator is closing', request);
+    if (request.method === 'OPTIONS') return preflightResponse(request);
+    if (path.startsWith('/_emulator/') && options.controlApi !== false) return handleControl(request, path, url, log, faults);
+    if ((PROTOCOL_PATHS as readonly string[]).includes(path)) return handleApi(request, url, deps);
+    const file = FILE_PATH.exec(path);
+    if (file && (request.method === 'GET' || request.method === 'HEAD')) return serveFile(request, storage, file[1]!, file[2]!);
+    if (file) return textResponse(405, 'Method Not Allowed', request, { Allow: 'GET, HEAD, OPTIONS' });
+    return textResponse(404, 'Not Found', request);
+  };
+
+  const handler = async (request: Request): Promise<Response> => {
+    try {
+      return await route(request);
+    } catch (error) {
+      // Last resort: a protocol answer for the API, plain text elsewhere; never a crash.
+      const message = `internal error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000);
+      let path = '';
+      try {
+        path = new URL(request.url).pathname;
+      } catch {
+        return textResponse(400, 'Bad Request', request);
+      }
+      if ((PROTOCOL_PATHS as readonly string[]).includes(path)) return jsonResponse(answerText(answer(6000, message, 1)), request);
+      return textResponse(500, message, request);
+    }
+  };
+
+  return {
+    handler,
+    log,
+    faults,
+    storage,
+    credentials,
+    async close() {
+      if (closing) return;
+      closing = true;
+      markClosed();
+      await storage.close();
+    },
+  };
+}
+
+export type { EmulatorCredential, RateLimits, VodAction };

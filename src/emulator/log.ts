@@ -1,0 +1,100 @@
+/**
+ * The emulator's request log: what tests and benchmarks inspect to prove how a client behaved
+ * (how many calls of each action, how many parts were in flight at once, how many bytes came in).
+ */
+import type { VodAction } from '../protocol/index.js';
+
+/** One protocol request as the emulator answered it. */
+export interface LogEntry {
+  /** ms since the epoch (the emulator's clock). */
+  time: number;
+  /** The request's Action, or `null` when it had none the emulator knows. */
+  action: VodAction | null;
+  secretId: string;
+  fileSha: string;
+  offset?: number;
+  dataSize?: number;
+  /** The answer's `code`; `null` when a fault sent something that is not a protocol answer. */
+  code: number | null;
+  /** The injected fault that shaped this answer, if any. */
+  fault?: string;
+}
+
+/** A JSON-friendly view of the log, as served at `GET /_emulator/log`. */
+export interface LogSummary {
+  counts: Record<string, number>;
+  total: number;
+  maxPartsInFlight: number;
+  partsInFlight: number;
+  bytesReceived: number;
+  entries: LogEntry[];
+}
+
+/** Entries kept; counts and maxima cover everything since the last `clear()`. */
+const MAX_ENTRIES = 20000;
+
+export class RequestLog {
+  #entries: LogEntry[] = [];
+  #counts = new Map<string, number>();
+  #total = 0;
+  /** UploadPart requests being processed right now. */
+  partsInFlight = 0;
+  /** The most UploadPart requests processed at the same time since the last `clear()`. */
+  maxPartsInFlight = 0;
+  /** Body bytes the emulator read from UploadPart requests since the last `clear()`. */
+  bytesReceived = 0;
+
+  add(entry: LogEntry): void {
+    this.#entries.push(entry);
+    if (this.#entries.length > MAX_ENTRIES) this.#entries.splice(0, this.#entries.length - MAX_ENTRIES);
+    this.#total++;
+    const name = entry.action ?? 'unknown';
+    this.#counts.set(name, (this.#counts.get(name) ?? 0) + 1);
+    const byCode = `${name}:${entry.code}`;
+    this.#counts.set(byCode, (this.#counts.get(byCode) ?? 0) + 1);
+  }
+
+  /**
+   * Requests seen since the last `clear()`: all of them, those of one action, or those of one
+   * action answered with one code.
+   */
+  count(action?: VodAction, code?: number | null): number {
+    if (action === undefined) return this.#total;
+    return this.#counts.get(code === undefined ? action : `${action}:${code}`) ?? 0;
+  }
+
+  /** A copy of the kept entries (the latest 20000), oldest first. */
+  entries(): LogEntry[] {
+    return this.#entries.map((entry) => ({ ...entry }));
+  }
+
+  clear(): void {
+    this.#entries = [];
+    this.#counts.clear();
+    this.#total = 0;
+    this.maxPartsInFlight = this.partsInFlight;
+    this.bytesReceived = 0;
+  }
+
+  partStarted(): void {
+    this.partsInFlight++;
+    if (this.partsInFlight > this.maxPartsInFlight) this.maxPartsInFlight = this.partsInFlight;
+  }
+
+  partEnded(): void {
+    this.partsInFlight--;
+  }
+
+  summary(): LogSummary {
+    const counts: Record<string, number> = {};
+    for (const [name, value] of this.#counts) counts[name] = value;
+    return {
+      counts,
+      total: this.#total,
+      maxPartsInFlight: this.maxPartsInFlight,
+      partsInFlight: this.partsInFlight,
+      bytesReceived: this.bytesReceived,
+      entries: this.entries(),
+    };
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * `startEmulator`: the emulator on a Node HTTP server, for tests, the demo, benchmarks and the CLI.
+ * Request bodies stream into the handler (never buffered), so the body-size bound holds.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { VodArgumentError } from '../protocol/index.js';
+import { DiskStorage } from './disk-storage.js';
+import { createEmulator, type Emulator, type EmulatorCredential, type EmulatorOptions } from './emulator.js';
+
+export interface StartEmulatorOptions extends EmulatorOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Port to listen on; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** A directory for {@link DiskStorage}; omitted → memory (unless `storage` is given). */
+  data?: string;
+}
+
+export interface RunningEmulator {
+  /** The protocol endpoint, e.g. `http://127.0.0.1:8787/v2/index.php`. */
+  endpoint: string;
+  /** e.g. `http://127.0.0.1:8787`. */
+  origin: string;
+  emulator: Emulator;
+  credentials: readonly EmulatorCredential[];
+  /** Stops listening, ends open connections and closes the storage. */
+  close(): Promise<void>;
+}
+
+/** How a listening address is written in a URL that a local client can use. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Starts the emulator on a Node HTTP server. */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const { host = '127.0.0.1', port = 8787, data, ...emulatorOptions } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new VodArgumentError('port', 'an integer from 0 to 65535', port);
+  if (data !== undefined && emulatorOptions.storage !== undefined) throw new VodArgumentError('data', 'to be omitted when storage is given', data);
+  if (data !== undefined && (typeof data !== 'string' || data.length === 0)) throw new VodArgumentError('data', 'a directory path', data);
+  const storage = data === undefined ? emulatorOptions.storage : await DiskStorage.open(data);
+  const emulator = createEmulator({ ...emulatorOptions, ...(storage ? { storage } : {}) });
+  const listener = getRequestListener((request) => emulator.handler(request), { overrideGlobalObjects: false });
+  const server: Server = createServer((incoming, outgoing) => void listener(incoming, outgoing));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const origin = `http://${urlHost(host)}:${address.port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: `${origin}/v2/index.php`,
+    origin,
+    emulator,
+    credentials: emulator.credentials,
+    close() {
+      closing ??= (async () => {
+        await emulator.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}
