@@ -206,7 +206,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
     if (disposed) return;
     const wait = lastEmit + intervalMs - now();
     if (wait <= 0) emitNow();
-    else cancelTrailing ??= schedule(emitNow, wait);
+    else if (!cancelTrailing) cancelTrailing = schedule(emitNow, wait);
   };
 
   const live = (): boolean => !disposed && phase !== 'done';

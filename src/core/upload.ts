@@ -26,7 +26,7 @@ export interface UploadOptions extends NamingOptions, InitExtras {
   concurrency?: number;
   /** Resume across restarts without hashing again. `false` to disable. */
   checkpoints?: CheckpointStore | false;
-  /** Scopes checkpoints to an account (with the endpoint). Default `''`. */
+  /** Scopes checkpoints to an account (with the endpoint). Runtime entries pass the signer's. */
   secretId?: string;
   /** Checkpoints older than this are ignored. Default 7 days. */
   checkpointMaxAgeMs?: number;
@@ -135,7 +135,7 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
 
   const done = (async (): Promise<UploadResult> => {
     const key = checkpoints
-      ? await checkpointKey({ name: resolved.name, size: resolved.size, lastModified: resolved.lastModified, endpoint: options.client.endpoint, secretId: options.secretId ?? '' })
+      ? await checkpointKey({ name: resolved.name, size: resolved.size, lastModified: resolved.lastModified, endpoint: options.client.endpoint, secretId: options.secretId || '-' })
       : undefined;
     for (;;) {
       try {
