@@ -5,6 +5,12 @@ import pkg from './package.json' with { type: 'json' };
 /** Library entries: one per public subpath of package.json `exports`, plus the CLI. */
 const entries = {
   index: 'src/index.ts',
+  node: 'src/adapters/node/index.ts',
+  browser: 'src/adapters/browser/index.ts',
+  deno: 'src/adapters/deno/index.ts',
+  bun: 'src/adapters/bun/index.ts',
+  workers: 'src/adapters/workers/index.ts',
+  proxy: 'src/proxy/index.ts',
   emulator: 'src/emulator/index.ts',
   cli: 'src/cli/main.ts',
 };

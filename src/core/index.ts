@@ -9,3 +9,4 @@ export { createMemoryCheckpointStore, checkpointKey, type CheckpointStore, type 
 export { createRatePacer, DEFAULT_RATE_LIMITS, type RatePacer, type RateLimits } from './pacer.js';
 export { isRetryable, backoffDelay, withRetry, type RetryOptions } from './retry.js';
 export { createLimiter, type Limiter } from './concurrency.js';
+export { bindUpload, type BoundUpload, type ConnectionOptions, type EasyUploadOptions, type RuntimeServices } from './bind-upload.js';

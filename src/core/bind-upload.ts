@@ -1,0 +1,111 @@
+/**
+ * The friendly `upload()` that every runtime entry exports: the caller gives an endpoint and a
+ * signer (or SecretId/SecretKey on servers); the runtime supplies the hasher and checkpoint store.
+ * Clients are reused per (endpoint, region, signer) so one pacer covers all of their uploads.
+ */
+import { createVodClient, type VodClient } from '../client/client.js';
+import type { Hasher } from '../hasher/types.js';
+import { VodArgumentError } from '../protocol/errors.js';
+import { createSecretSigner, type Signer } from '../protocol/signature.js';
+import type { CheckpointStore } from './checkpoint.js';
+import { createUploadQueue, type UploadQueue, type UploadQueueOptions } from './queue.js';
+import type { UploadSource } from './source.js';
+import { upload, type UploadHandle, type UploadOptions } from './upload.js';
+
+/** Connection options: either a ready client, or what it takes to make one. */
+export interface ConnectionOptions {
+  /** A ready client; the options below are then ignored. */
+  client?: VodClient;
+  /** Default `https://vod2.qcloud.com/v2/index.php`. */
+  endpoint?: string;
+  /** Default `gz`. */
+  region?: string;
+  /** Signs requests (a remote signer in browsers). */
+  signer?: Signer;
+  /** Server-side only: with `secretKey`, builds a signer. Also scopes checkpoints. */
+  secretId?: string;
+  /** Server-side only. Never ship a SecretKey to a browser. */
+  secretKey?: string;
+  fetch?: typeof fetch;
+  /** Per-request timeout in ms. Default 60 000. */
+  timeoutMs?: number;
+}
+
+/** Options of a runtime entry's `upload()`: the engine's options, with the client and hasher optional. */
+export type EasyUploadOptions = Omit<UploadOptions, 'client' | 'hasher'> & ConnectionOptions & { hasher?: Hasher };
+
+/** What a runtime provides. Called lazily, on the first upload, never at import time. */
+export interface RuntimeServices {
+  createHasher(): Hasher;
+  /** The default persistent store, or undefined for memory only. */
+  createCheckpointStore?(): CheckpointStore | undefined;
+}
+
+export interface BoundUpload {
+  upload(source: UploadSource, options: EasyUploadOptions): UploadHandle;
+  createUploadQueue(options: Omit<UploadQueueOptions, 'client' | 'hasher'> & ConnectionOptions & { hasher?: Hasher }): UploadQueue;
+  /** The client `upload()` would use for these options (created once, then reused). */
+  clientFor(options: ConnectionOptions): VodClient;
+}
+
+/** Binds the engine to one runtime's services. */
+export function bindUpload(runtime: RuntimeServices): BoundUpload {
+  let hasher: Hasher | undefined;
+  let checkpoints: CheckpointStore | undefined | null = null;
+  const clients = new Map<string, VodClient>();
+  const signerIds = new WeakMap<Signer, number>();
+  let nextSignerId = 0;
+
+  const clientFor = (options: ConnectionOptions): VodClient => {
+    if (options.client) return options.client;
+    const signer = options.signer ?? secretSigner(options);
+    let signerId = signerIds.get(signer);
+    if (signerId === undefined) signerIds.set(signer, (signerId = nextSignerId++));
+    const key = JSON.stringify([options.endpoint ?? '', options.region ?? '', signerId, options.timeoutMs ?? 0, options.fetch ? 'f' : '']);
+    let client = clients.get(key);
+    if (!client) {
+      client = createVodClient({
+        signer,
+        ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+        ...(options.region !== undefined ? { region: options.region } : {}),
+        ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      });
+      clients.set(key, client);
+    }
+    return client;
+  };
+
+  // Signers made from SecretId/SecretKey are cached so the client (and its pacer) is shared too.
+  const secretSigners = new Map<string, Signer>();
+  const secretSigner = (options: ConnectionOptions): Signer => {
+    if (options.secretId === undefined || options.secretKey === undefined) {
+      throw new VodArgumentError('signer', 'a Signer, or secretId and secretKey (server-side only)');
+    }
+    const key = JSON.stringify([options.secretId, options.secretKey]);
+    let signer = secretSigners.get(key);
+    if (!signer) secretSigners.set(key, (signer = createSecretSigner({ secretId: options.secretId, secretKey: options.secretKey })));
+    return signer;
+  };
+
+  const defaults = (options: ConnectionOptions & { hasher?: Hasher; checkpoints?: CheckpointStore | false }) => {
+    if (checkpoints === null) checkpoints = runtime.createCheckpointStore?.();
+    if (!options.hasher && !hasher) hasher = runtime.createHasher();
+    return {
+      client: clientFor(options),
+      hasher: options.hasher ?? hasher!,
+      ...(options.checkpoints === undefined && checkpoints ? { checkpoints } : {}),
+    };
+  };
+
+  return {
+    clientFor,
+    upload(source, options) {
+      if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with endpoint and signer');
+      return upload(source, { ...options, ...defaults(options) });
+    },
+    createUploadQueue(options) {
+      return createUploadQueue({ ...options, ...defaults(options) });
+    },
+  };
+}
