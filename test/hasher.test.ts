@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import {
   createInlineHasher,
+  HASH_PART_SIZES,
   hashBlob,
   loadFirstEngine,
   sparkEngine,
@@ -9,7 +10,7 @@ import {
 } from '../src/hasher/index.js';
 import type { HashEngineLoader } from '../src/hasher/index.js';
 import { nodeCryptoEngine } from '../src/adapters/node/native-hash-engine.js';
-import { VodArgumentError } from '../src/protocol/index.js';
+import { PART_SIZES, VodArgumentError } from '../src/protocol/index.js';
 import { SlowBlob, expected, oddBlob, randomBytes } from './hasher-helpers.js';
 
 const KiB512 = 524288;
@@ -58,6 +59,10 @@ describe('hashBlob', () => {
     expect(md5Only).toMatchObject({ sha1: '', partMd5s: want.partMd5s, bytesHashed: MiB + 5 });
     const sha1Only = await hashBlob(oddBlob(bytes), engine, { partSize: KiB512, only: 'sha1' });
     expect(sha1Only).toMatchObject({ sha1: want.sha1, partMd5s: [] });
+  });
+
+  it('accepts exactly the protocol part sizes', () => {
+    expect(HASH_PART_SIZES).toEqual(PART_SIZES);
   });
 
   it('rejects bad input with a typed error naming the parameter', async () => {

@@ -3,7 +3,8 @@
  * MD5 of the part it belongs to. Stream chunks never align with parts, so chunks are cut at part
  * boundaries.
  */
-import { PART_SIZES, VodArgumentError } from '../protocol/index.js';
+// errors.js directly, not protocol/index.js: the worker bundle must not pull in zod (~200 kB).
+import { VodArgumentError } from '../protocol/errors.js';
 import type { HashEngine, HashOptions, HashResult, HashScope } from './types.js';
 
 /** Progress is reported at most once per this many bytes (and at every part end). */
@@ -12,6 +13,9 @@ const PROGRESS_STEP = 1 << 20;
 const SLICE = 1 << 20;
 /** Yield to the event loop after this much synchronous hashing, so an abort can get in. */
 const YIELD_AFTER_MS = 40;
+
+/** The protocol's part sizes (PART_SIZES in protocol/schemas.ts, which imports zod); a test keeps them equal. */
+export const HASH_PART_SIZES: readonly number[] = [524288, 1048576];
 
 const HASH_SCOPES: readonly HashScope[] = ['all', 'sha1', 'partMd5s'];
 
@@ -25,8 +29,8 @@ export function checkHashInput(blob: unknown, options: HashOptions): asserts blo
   if (typeof options !== 'object' || options === null) {
     throw new VodArgumentError('options', 'an object with partSize', options);
   }
-  if (!(PART_SIZES as readonly number[]).includes(options.partSize)) {
-    throw new VodArgumentError('partSize', PART_SIZES.join(' or '), options.partSize);
+  if (!HASH_PART_SIZES.includes(options.partSize)) {
+    throw new VodArgumentError('partSize', HASH_PART_SIZES.join(' or '), options.partSize);
   }
   if (options.only !== undefined && !HASH_SCOPES.includes(options.only)) {
     throw new VodArgumentError('only', HASH_SCOPES.join(', '), options.only);

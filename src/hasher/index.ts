@@ -3,7 +3,7 @@ export type { HashEngine, HashEngineLoader, HashOptions, HashResult, HashScope, 
 export { sparkEngine } from './engines/spark.js';
 export { wasmEngine } from './engines/wasm.js';
 export { builtinEngines, defaultEngineNames, enginesByName, loadFirstEngine } from './load-engine.js';
-export { hashBlob } from './hash-blob.js';
+export { hashBlob, HASH_PART_SIZES } from './hash-blob.js';
 export { createInlineHasher } from './inline-hasher.js';
 export type { InlineHasherOptions } from './inline-hasher.js';
 export { createWorkerHasher } from './worker-hasher.js';

@@ -1,5 +1,5 @@
 /** Choosing an engine: try each loader in order, fall back on failure. */
-import { VodArgumentError } from '../protocol/index.js';
+import { VodArgumentError } from '../protocol/errors.js';
 import { sparkEngine } from './engines/spark.js';
 import { wasmEngine } from './engines/wasm.js';
 import type { HashEngine, HashEngineLoader } from './types.js';

@@ -8,7 +8,7 @@ import { defaultEngineNames, enginesByName } from './load-engine.js';
 import { parseWorkerResponse } from './worker-protocol.js';
 import type { WorkerRequest } from './worker-protocol.js';
 import type { HashOptions, HashResult, Hasher } from './types.js';
-import { VodArgumentError } from '../protocol/index.js';
+import { VodArgumentError } from '../protocol/errors.js';
 
 /** What this module needs of a Worker (a DOM `Worker` fits; tests pass fakes). */
 export interface WorkerLike {
