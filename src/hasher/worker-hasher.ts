@@ -154,9 +154,9 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
       return new Promise<HashResult>((resolve, reject) => {
         const id = nextId++;
         const onAbort = (): void => {
-          if (!settle(id)) return;
-          worker?.postMessage({ type: 'abort', id });
-          reject(abortReason(signal as AbortSignal));
+          if (!signal || !settle(id)) return; // settled already, or rerun inline (which sees the signal)
+          target.postMessage({ type: 'abort', id });
+          reject(abortReason(signal));
         };
         const job: Job = {
           blob,
