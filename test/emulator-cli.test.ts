@@ -54,7 +54,7 @@ interface Started {
   startMs: number;
 }
 
-/** Spawns the CLI and waits (at most 10 s) until it prints its endpoint. */
+/** Spawns the CLI and waits (at most 10 s) until it has printed its whole banner. */
 async function startCli(args: string[], script = bin): Promise<Started> {
   const started = performance.now();
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -69,7 +69,8 @@ async function startCli(args: string[], script = bin): Promise<Started> {
   const endpoint = await new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`no endpoint within 10 s:\n${output}`)), 10_000);
     const look = (): void => {
-      const match = /endpoint:\s+(http:\/\/\S+)/.exec(output);
+      // The banner's last line says it is ready; by then every line above it is out.
+      const match = /endpoint:\s+(http:\/\/\S+)[\s\S]*Press Ctrl\+C/.exec(output);
       if (match) {
         clearTimeout(timer);
         done(match[1]!);

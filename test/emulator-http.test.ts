@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
+import { createEmulator, DEV_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { call, initParams, makeFile, md5Hex, partsOf, sendPart, signedUrl, uploadWhole, type TestFile } from './helpers/emulator-client.js';
 
 const MiB = 1048576;
@@ -210,6 +210,44 @@ describe('request log and faults', () => {
     expect(init.answer).toMatchObject({ code: 1, dataSize: 524288, listParts: [] });
     expect((await sendPart(endpoint, file, 0, MiB)).answer.code).toBe(-10003);
     expect((await uploadWhole(endpoint, file, 524288)).code).toBe(0);
+  });
+});
+
+describe('the handler on its own', () => {
+  it('answers web-standard Requests without a server, signed for the host they name; publicUrl sets file urls', async () => {
+    const emulator = createEmulator({ publicUrl: 'https://media.example.test' });
+    const file = makeFile(100);
+    const send = async (url: string, body?: Uint8Array) => {
+      const response = await emulator.handler(new Request(url, { method: 'POST', ...(body ? { body: body.slice() } : {}) }));
+      return (await response.json()) as { code: number; url?: string };
+    };
+    const base = 'http://vod.example.test:9000/v2/index.php';
+    expect((await send(await signedUrl(base, 'InitUpload', initParams(file)))).code).toBe(0);
+    const part = { fileSha: file.fileSha, offset: 0, dataSize: 100, dataMd5: md5Hex(file.bytes) };
+    expect((await send(await signedUrl(base, 'UploadPart', part), file.bytes)).code).toBe(0);
+    const finish = await send(await signedUrl(base, 'FinishUpload', { fileSha: file.fileSha }));
+    expect(finish.url).toMatch(/^https:\/\/media\.example\.test\/vod\/[0-9]{20}\/f0\.mp4$/);
+    const path = new URL(finish.url!).pathname;
+    const served = await emulator.handler(new Request(`http://vod.example.test:9000${path}`));
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(file.bytes);
+    expect(emulator.credentials).toEqual([DEV_CREDENTIALS]);
+    await emulator.close();
+  });
+
+  it('close() ends a hanging request and the server stops', async () => {
+    const local = await startEmulator({ port: 0 });
+    local.emulator.faults.add({ kind: 'hang' });
+    const pending = fetch(await signedUrl(local.endpoint, 'InitUpload', initParams(makeFile(10))), { method: 'POST' }).then(
+      (response) => response.status,
+      () => 'failed',
+    );
+    await new Promise((done) => setTimeout(done, 100));
+    expect(local.emulator.log.count('InitUpload')).toBe(1);
+    const started = performance.now();
+    await local.close();
+    expect(await pending).toBe(503);
+    expect(performance.now() - started).toBeLessThan(1000);
+    await expect(fetch(local.endpoint)).rejects.toThrow();
   });
 });
 

@@ -131,9 +131,11 @@ export class DiskStorage implements EmulatorStorage {
   async putSession(session: SessionRecord): Promise<void> {
     const key = keyOf(session.secretId, session.fileSha);
     const dir = join(this.#sessionsDir, dirNameOf(session.secretId, session.fileSha));
+    const existing = this.#sessions.get(key);
+    // A new session starts from an empty directory: leftovers of an entry ignored on open never come back.
+    if (!existing) await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await this.#writeAtomic(join(dir, 'session.json'), encoder.encode(JSON.stringify(session)));
-    const existing = this.#sessions.get(key);
     this.#sessions.set(key, { session: { ...session }, dir, parts: existing?.parts ?? new Map() });
   }
 

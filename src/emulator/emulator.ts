@@ -11,6 +11,7 @@ import { FILE_PATH, serveFile } from './files.js';
 import { Gate, type EmulatorCredential, type RateLimits } from './gate.js';
 import { RequestLog } from './log.js';
 import { MemoryStorage } from './memory-storage.js';
+import { StorageFailure } from './actions.js';
 import type { EmulatorStorage } from './storage.js';
 
 /**
@@ -51,6 +52,8 @@ export interface Emulator {
   faults: FaultInjector;
   storage: EmulatorStorage;
   credentials: readonly EmulatorCredential[];
+  /** Nonces remembered for replay detection (bounded: older than twice the window are dropped). */
+  rememberedNonces(): number;
   /** Ends hanging requests, refuses new ones (503) and closes the storage. */
   close(): Promise<void>;
 }
@@ -78,6 +81,10 @@ function checkOptions(options: EmulatorOptions): void {
     throw new VodArgumentError('publicUrl', 'an http(s) origin without a path, like "http://localhost:8787"', options.publicUrl);
   }
 }
+
+const readFailure = (error: unknown): never => {
+  throw new StorageFailure('read', error);
+};
 
 /** Creates an emulator. Serve its `handler` with any server (see `startEmulator` for Node). */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
@@ -110,7 +117,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const newFileId = async (): Promise<string> => {
     for (let attempt = 0; attempt < 100; attempt++) {
       const digits = crypto.getRandomValues(new Uint8Array(19)).reduce((text, byte) => text + (byte % 10), '1');
-      if (!issued.has(digits) && !(await storage.getFileById(digits))) {
+      if (!issued.has(digits) && !(await storage.getFileById(digits).catch(readFailure))) {
         issued.add(digits);
         return digits;
       }
@@ -156,6 +163,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     faults,
     storage,
     credentials,
+    rememberedNonces: () => gate.nonceCount,
     async close() {
       if (closing) return;
       closing = true;

@@ -29,6 +29,9 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** How long open requests may still finish after close() before their connections are cut. */
+const CLOSE_GRACE_MS = 250;
+
 /** How a listening address is written in a URL that a local client can use. */
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '') return '127.0.0.1';
@@ -71,7 +74,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         await emulator.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          server.closeAllConnections();
+          server.closeIdleConnections();
+          // Answers already on their way (hanging requests get a 503) go out; then the rest are cut.
+          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
         });
       })();
       return closing;
