@@ -1,0 +1,190 @@
+/**
+ * Test harness: headless Debian Chromium (driven by playwright-core) and pages served by Vite on
+ * 127.0.0.1. Reused by the runtime matrix, the proxy and the playground tests.
+ *
+ *   const web = await startBrowserHarness({ root: 'test/runtimes/browser' });
+ *   const page = await web.open('/index.html');
+ *   const value = await page.evaluate(() => 1 + 1);
+ *   expect(page.errors).toEqual([]);
+ *   await web.close();
+ *
+ * Without /usr/bin/chromium every entry point throws an Error saying how to install it: browser
+ * tests fail loudly on such a machine instead of passing silently.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { createServer, type InlineConfig, type ViteDevServer } from 'vite';
+
+/** The repository root (where package.json is). */
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+/** Where screenshots go. */
+export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Throws the install hint when Chromium is missing. */
+export function requireChromium(path = CHROMIUM_PATH): void {
+  if (!existsSync(path)) {
+    throw new Error(`Chromium not found at ${path}: the browser tests need it. install with: apt-get install -y chromium`);
+  }
+}
+
+export interface LaunchedChromium {
+  browser: Browser;
+  /** e.g. `156.0.8078.79`. */
+  version: string;
+  close(): Promise<void>;
+}
+
+/** Launches headless Chromium with the project's flags. Bounded by `timeoutMs` (default 20 s). */
+export async function launchChromium(options: { timeoutMs?: number } = {}): Promise<LaunchedChromium> {
+  requireChromium();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: options.timeoutMs ?? 20_000,
+  });
+  return { browser, version: browser.version(), close: () => browser.close() };
+}
+
+export interface ServedSite {
+  /** e.g. `http://127.0.0.1:5174`. */
+  origin: string;
+  /** Absolute URL of a path on the site. */
+  url(path: string): string;
+  server: ViteDevServer;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  /** The directory holding index.html and the page's modules (absolute or relative to the repo). */
+  root: string;
+  /** Extra Vite config merged over the defaults (e.g. `resolve.alias`, `define`, `plugins`). */
+  vite?: InlineConfig;
+}
+
+/**
+ * Serves `root` with a Vite dev server on 127.0.0.1 (a free port). Pages may import anything
+ * inside the repository (e.g. `/src/adapters/browser/index.ts` via a relative path).
+ */
+export async function serveVite(options: ServeOptions): Promise<ServedSite> {
+  const root = resolve(REPO_ROOT, options.root);
+  const extra = options.vite ?? {};
+  const server = await createServer({
+    configFile: false,
+    logLevel: 'warn',
+    clearScreen: false,
+    ...extra,
+    root,
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      strictPort: false,
+      hmr: false,
+      watch: null,
+      ...extra.server,
+      fs: { allow: [REPO_ROOT], ...extra.server?.fs },
+    },
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') {
+    await server.close();
+    throw new Error('Vite did not report a TCP address');
+  }
+  const origin = `http://127.0.0.1:${address.port}`;
+  return { origin, url: (path) => new URL(path, origin).href, server, close: () => server.close() };
+}
+
+/** A page plus what it reported. */
+export interface HarnessPage {
+  page: Page;
+  /** Console errors and uncaught exceptions, in order. */
+  readonly errors: string[];
+  /** Every console message as `type: text`. */
+  readonly console: string[];
+  /** Responses with status ≥ 400 and failed requests, as `404 GET http://…` (console errors omit the URL). */
+  readonly failedRequests: string[];
+  evaluate: Page['evaluate'];
+  /** Saves `test-results/<name>.png` and returns its path. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Opens `url` in a fresh context and records console errors and page errors. */
+export async function openPage(browser: Browser, url: string, options: { timeoutMs?: number } = {}): Promise<HarnessPage> {
+  const timeout = options.timeoutMs ?? 20_000;
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  const errors: string[] = [];
+  const lines: string[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    lines.push(`${message.type()}: ${message.text()}`);
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
+  const failedRequests: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+  });
+  page.on('requestfailed', (request) => failedRequests.push(`${request.failure()?.errorText ?? 'failed'} ${request.method()} ${request.url()}`));
+  await page.goto(url, { timeout, waitUntil: 'load' });
+  return {
+    page,
+    errors,
+    console: lines,
+    failedRequests,
+    evaluate: page.evaluate.bind(page) as Page['evaluate'],
+    async screenshot(name) {
+      await mkdir(RESULTS_DIR, { recursive: true });
+      const path = join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+      await page.screenshot({ path, timeout });
+      return path;
+    },
+    close: () => context.close(),
+  };
+}
+
+export interface BrowserHarness {
+  browser: Browser;
+  /** Chromium's version, for test names. */
+  version: string;
+  site: ServedSite;
+  /** Opens a path of the served site (or any absolute URL). */
+  open(pathOrUrl: string, options?: { timeoutMs?: number }): Promise<HarnessPage>;
+  close(): Promise<void>;
+}
+
+/** Chromium plus a Vite-served site; `close()` stops both. */
+export async function startBrowserHarness(options: ServeOptions): Promise<BrowserHarness> {
+  requireChromium();
+  const site = await serveVite(options);
+  let launched: LaunchedChromium;
+  try {
+    launched = await launchChromium();
+  } catch (error) {
+    await site.close();
+    throw error;
+  }
+  return {
+    browser: launched.browser,
+    version: launched.version,
+    site,
+    open: (pathOrUrl, openOptions) => openPage(launched.browser, new URL(pathOrUrl, site.origin).href, openOptions),
+    async close() {
+      await Promise.allSettled([launched.close(), site.close()]);
+    },
+  };
+}
