@@ -171,6 +171,19 @@ describe('concurrency, pause, progress', () => {
     expect(emu.emulator.log.maxPartsInFlight).toBe(3);
   });
 
+  it('options.signal aborts mid-way: done rejects with ABORTED, nothing is finished', async () => {
+    emu.emulator.faults.add({ action: 'UploadPart', kind: 'delay', ms: 40, times: 100 });
+    const controller = new AbortController();
+    const handle = upload(randomFile(4 * MiB), { client: makeClient(emu), hasher: countingHasher(), concurrency: 1, signal: controller.signal });
+    handle.on('progress', (p) => p.ackedBytes >= MiB && controller.abort(new Error('user left')));
+    const error = await handle.done.catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ABORTED', canRetry: false });
+    expect(handle.state).toBe('aborted');
+    await drain();
+    expect(emu.emulator.log.count('FinishUpload')).toBe(0);
+    expect(emu.emulator.log.count('UploadPart', 0)).toBeLessThan(4);
+  });
+
   it('pause() stops sending, resume() sends only what is missing and completes', async () => {
     emu.emulator.faults.add({ action: 'UploadPart', kind: 'delay', ms: 40, times: 100 });
     const file = randomFile(4 * MiB);
