@@ -40,6 +40,8 @@ export interface SendPartsInput {
  */
 export async function sendParts(input: SendPartsInput): Promise<number> {
   const { client, blob, fileSha, parts, partMd5s, events } = input;
+  // An abort that already happened fires no event: check before wiring the listener.
+  if (input.signal.aborted) throw input.signal.reason;
   // One controller for this batch: the first hard failure aborts the parts still in flight.
   const batch = new AbortController();
   const stop = (): void => batch.abort(input.signal.reason);
