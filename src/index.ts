@@ -8,3 +8,4 @@ export * from './protocol/index.js';
 export * from './client/index.js';
 export * from './core/index.js';
 export { createInlineHasher, createWorkerHasher, sparkEngine, wasmEngine, type Hasher, type HashResult, type HashEngine, type HashEngineLoader } from './hasher/index.js';
+export { createRemoteSigner, createProxySigner, type RemoteSigner, type RemoteSignerOptions, type RemoteSignerStats } from './signing/index.js';

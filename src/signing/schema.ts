@@ -1,0 +1,67 @@
+/**
+ * The signing endpoint's own small wire format, shared by `createSigningHandler` (server) and
+ * `createRemoteSigner` (browser), validated with zod in both directions.
+ *
+ *   POST { requests: [{ method, host, path, params }, …] }
+ *   200  { signatures: [{ …params, SecretId, Signature }, …] }   (same order)
+ *   4xx/5xx { error: { code, message } }
+ */
+import { z } from 'zod';
+
+/** Bounds of one signing exchange. */
+export const SIGNING_LIMITS = {
+  /** Parameter sets per request, by default. */
+  maxBatch: 64,
+  /** Parameter sets per request, at most (whatever the option says). */
+  hardMaxBatch: 1024,
+  /** Parameters in one set (the emulator accepts 64). */
+  params: 64,
+  nameLength: 64,
+  valueLength: 2048,
+  hostLength: 255,
+  pathLength: 256,
+  /** Bytes of a signing request body, by default: a full batch of typical sets fits easily. */
+  maxBodyBytes: 256 * 1024,
+} as const;
+
+const paramsRecord = z
+  .record(z.string().min(1).max(SIGNING_LIMITS.nameLength), z.string().max(SIGNING_LIMITS.valueLength))
+  .refine((params) => Object.keys(params).length <= SIGNING_LIMITS.params, `expected at most ${SIGNING_LIMITS.params} parameters`);
+
+/** One parameter set to sign; the shape of `SignInput`. */
+export const signItem = z.object({
+  method: z.enum(['GET', 'POST']),
+  host: z.string().min(1).max(SIGNING_LIMITS.hostLength).regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/, 'expected a host name with an optional :port'),
+  path: z.string().min(1).max(SIGNING_LIMITS.pathLength).startsWith('/'),
+  params: paramsRecord,
+});
+export type SignItem = z.infer<typeof signItem>;
+
+/** What the remote signer sends. `max` is applied by the handler (it knows its own cap). */
+export const signingRequest = z.object({ requests: z.array(z.unknown()).min(1, 'expected at least one parameter set') });
+
+/** What the handler answers on success: every set, complete and signed, in request order. */
+export const signingResponse = z.object({
+  signatures: z.array(
+    paramsRecord.refine((params) => typeof params.SecretId === 'string' && typeof params.Signature === 'string', 'expected SecretId and Signature'),
+  ),
+});
+export type SigningResponse = z.infer<typeof signingResponse>;
+
+/** Error codes the handler answers with, each with its HTTP status. */
+export const SigningErrorCode = {
+  BadRequest: 'BAD_REQUEST',
+  BatchTooLarge: 'BATCH_TOO_LARGE',
+  BodyTooLarge: 'BODY_TOO_LARGE',
+  NotAllowed: 'NOT_ALLOWED',
+  Unauthorized: 'UNAUTHORIZED',
+  Forbidden: 'FORBIDDEN',
+  MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  Internal: 'INTERNAL',
+} as const;
+export type SigningErrorCodeValue = (typeof SigningErrorCode)[keyof typeof SigningErrorCode];
+
+export const signingError = z.object({
+  error: z.object({ code: z.string().max(64), message: z.string().max(4096), index: z.number().int().min(0).optional() }),
+});
+export type SigningError = z.infer<typeof signingError>;
