@@ -1,13 +1,15 @@
 /**
- * The `vod-upload` command line: a small dispatcher over subcommands.
+ * The `vod-upload` command line: `vod-upload <file|dir>...` uploads, `vod-upload emulator` runs
+ * the local emulator.
  */
+import process from 'node:process';
 import { runEmulatorCommand, UsageError, type CommandIo } from './emulator-command.js';
+import { UPLOAD_USAGE } from './upload-args.js';
+import { runUploadCommand, type UploadIo } from './upload-command.js';
 
-export const USAGE = `Usage: vod-upload <command> [options]
+export const USAGE = UPLOAD_USAGE;
 
-Commands:
-  emulator    run a local emulator of the VOD upload service (see: vod-upload emulator --help)
-`;
+export type CliIo = CommandIo & UploadIo;
 
 /** Waits for the first SIGINT or SIGTERM. */
 function stopSignal(): Promise<string> {
@@ -22,21 +24,35 @@ function stopSignal(): Promise<string> {
   });
 }
 
-const processIo: CommandIo = {
+function onSignal(listener: (signal: string) => void): () => void {
+  const handle = (signal: NodeJS.Signals): void => listener(signal);
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+  return () => {
+    process.off('SIGINT', handle);
+    process.off('SIGTERM', handle);
+  };
+}
+
+const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   stopSignal,
+  onSignal,
+  env: process.env,
+  tty: process.stderr.isTTY ? process.stderr : undefined,
+  exit: (code) => process.exit(code),
 };
 
 /** Runs the CLI with `argv` (without node and the script); resolves with the exit code. */
-export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'emulator':
         return await runEmulatorCommand(rest, io);
-      case '-h':
-      case '--help':
+      case 'upload':
+        return await runUploadCommand(rest, io);
       case 'help':
         io.out(USAGE);
         return 0;
@@ -44,8 +60,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
         io.err(USAGE);
         return 2;
       default:
-        io.err(`vod-upload: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-        return 2;
+        return await runUploadCommand(argv, io);
     }
   } catch (error) {
     if (error instanceof UsageError) {
