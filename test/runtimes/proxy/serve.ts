@@ -10,6 +10,8 @@ export interface ServedHandler {
   origin: string;
   /** Requests received since start (or the last reset). */
   count: number;
+  /** Requests whose handler has not answered yet. */
+  active: number;
   close(): Promise<void>;
 }
 
@@ -17,10 +19,19 @@ export async function serveHandler(handler: (request: Request) => Promise<Respon
   const served: ServedHandler = {
     origin: '',
     count: 0,
+    active: 0,
     close: async () => undefined,
   };
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: (request) => ((served.count += 1), handler(request)), hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    const s = serve({ fetch: async (request) => {
+          served.count += 1;
+          served.active += 1;
+          try {
+            return await handler(request);
+          } finally {
+            served.active -= 1;
+          }
+        }, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
   const address = server.address() as AddressInfo;
   served.origin = `http://127.0.0.1:${address.port}`;
