@@ -1,0 +1,40 @@
+/**
+ * `vod-upload/workers`: the core wired for Cloudflare Workers (workerd). There is no Worker
+ * constructor there, so files are hashed inline; workerd forbids compiling WebAssembly from bytes,
+ * so the hasher goes straight to the pure-JS engine. Streams (request bodies, R2 objects) are read
+ * into memory first (see {@link bufferSource}); checkpoints can live in KV.
+ */
+import { bindUpload, type EasyUploadOptions } from '../../core/bind-upload.js';
+import type { UploadResult } from '../../core/run-upload.js';
+import { sparkEngine } from '../../hasher/engines/spark.js';
+import { createInlineHasher } from '../../hasher/inline-hasher.js';
+import { bufferSource, type BufferOptions, type StreamLike } from './stream-source.js';
+
+export * from '../../index.js';
+export { createKvCheckpointStore, type KvLike, type KvCheckpointStoreOptions } from './kv-checkpoints.js';
+export { bufferSource, DEFAULT_MAX_BUFFER_BYTES, type BufferOptions, type StreamLike } from './stream-source.js';
+
+const bound = bindUpload({ createHasher: () => createInlineHasher({ engines: [sparkEngine] }) });
+
+/**
+ * Uploads a Blob/File. Pass `checkpoints: createKvCheckpointStore(env.KV)` to resume across requests.
+ * Use `secretId`/`secretKey` from Worker secrets, or a `signer`.
+ */
+export const upload: typeof bound.upload = bound.upload;
+
+/** A queue uploading several Blobs with a shared concurrency bound. */
+export const createUploadQueue: typeof bound.createUploadQueue = bound.createUploadQueue;
+
+/**
+ * Uploads a stream (a request body, an R2 object, a fetch Response) of at most `maxBytes`: reads
+ * it into memory with {@link bufferSource}, then uploads it.
+ *
+ * @example
+ * const object = await env.BUCKET.get('clip.mp4');
+ * const result = await uploadStream(object, { name: object.key, size: object.size, secretId: env.SECRET_ID, secretKey: env.SECRET_KEY });
+ */
+export async function uploadStream(source: Blob | StreamLike, options: EasyUploadOptions & BufferOptions): Promise<UploadResult> {
+  const { size, lastModified, type, maxBytes, ...rest } = options;
+  const file = await bufferSource(source, { name: options.name ?? '', size, lastModified, type, maxBytes, signal: options.signal });
+  return upload(file, { ...rest, lastModified: file.lastModified }).done;
+}

@@ -1,0 +1,46 @@
+/**
+ * Checkpoints in a key-value store shaped like Cloudflare Workers KV, so a resumed upload in a
+ * later request (or another isolate) skips hashing. KV is eventually consistent: a checkpoint
+ * written in one location may be missed in another for up to a minute, which only costs a re-hash.
+ */
+import { DEFAULT_CHECKPOINT_MAX_AGE_MS, type CheckpointStore } from '../../core/checkpoint.js';
+import { VodArgumentError } from '../../protocol/errors.js';
+
+/** The part of a Workers KV namespace binding this store uses. */
+export interface KvLike {
+  get(key: string, type: 'json'): Promise<unknown>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface KvCheckpointStoreOptions {
+  /** Prepended to every key, to share a namespace. Default `vod-upload:checkpoint:`. */
+  prefix?: string;
+  /** Seconds until KV drops an entry (≥ 60, KV's minimum). Default 7 days, the checkpoints' max age. */
+  expirationTtl?: number;
+}
+
+/** Creates a {@link CheckpointStore} over a KV namespace (e.g. `env.CHECKPOINTS`). */
+export function createKvCheckpointStore(kv: KvLike, options: KvCheckpointStoreOptions = {}): CheckpointStore {
+  if (!kv || typeof kv.get !== 'function' || typeof kv.put !== 'function' || typeof kv.delete !== 'function') {
+    throw new VodArgumentError('kv', 'a KV namespace (an object with get, put and delete)', kv);
+  }
+  const prefix = options.prefix ?? 'vod-upload:checkpoint:';
+  if (typeof prefix !== 'string') throw new VodArgumentError('prefix', 'a string', prefix);
+  const expirationTtl = options.expirationTtl ?? DEFAULT_CHECKPOINT_MAX_AGE_MS / 1000;
+  if (!Number.isInteger(expirationTtl) || expirationTtl < 60) {
+    throw new VodArgumentError('expirationTtl', 'an integer number of seconds ≥ 60', expirationTtl);
+  }
+  return {
+    async get(key) {
+      const value = await kv.get(prefix + key, 'json');
+      return value ?? undefined;
+    },
+    async set(key, value) {
+      const text = JSON.stringify(value);
+      if (text === undefined) throw new VodArgumentError('value', 'a JSON-able value', value);
+      await kv.put(prefix + key, text, { expirationTtl });
+    },
+    delete: (key) => kv.delete(prefix + key),
+  };
+}
