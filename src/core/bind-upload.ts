@@ -43,7 +43,9 @@ export interface RuntimeServices {
 
 export interface BoundUpload {
   upload(source: UploadSource, options: EasyUploadOptions): UploadHandle;
-  createUploadQueue(options: Omit<UploadQueueOptions, 'client' | 'hasher'> & ConnectionOptions & { hasher?: Hasher }): UploadQueue;
+  createUploadQueue<S extends UploadSource = Blob>(
+    options: Omit<UploadQueueOptions<S>, 'client' | 'hasher'> & ConnectionOptions & { hasher?: Hasher },
+  ): UploadQueue<S>;
   /** The client `upload()` would use for these options (created once, then reused). */
   clientFor(options: ConnectionOptions): VodClient;
 }

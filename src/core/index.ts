@@ -4,7 +4,7 @@ export { createUploadQueue, type UploadQueue, type UploadQueueOptions, type Queu
 export type { UploadResult, UploadKind, UploadWarning, InitExtras } from './run-upload.js';
 export type { UploadProgress } from './run-progress.js';
 export type { UploadPhase, ProgressState } from './progress.js';
-export { resolveSource, splitName, sanitizeFileName, truncateUtf8, planParts, type UploadSource, type NamingOptions, type PartSpan } from './source.js';
+export { resolveSource, isFileSource, splitName, sanitizeFileName, truncateUtf8, planParts, type UploadSource, type FileSource, type NamingOptions, type PartSpan } from './source.js';
 export { createMemoryCheckpointStore, checkpointKey, type CheckpointStore, type CheckpointRecord } from './checkpoint.js';
 export { createRatePacer, DEFAULT_RATE_LIMITS, type RatePacer, type RateLimits } from './pacer.js';
 export { isRetryable, backoffDelay, withRetry, type RetryOptions } from './retry.js';

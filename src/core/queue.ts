@@ -7,7 +7,11 @@ import type { UploadResult } from './run-upload.js';
 import { upload, type UploadHandle, type UploadOptions } from './upload.js';
 import type { UploadSource } from './source.js';
 
-export interface UploadQueueOptions extends Partial<Omit<UploadOptions, 'limiter' | 'signal' | 'onProgress'>> {
+/**
+ * `S` is the kind of source the queue takes; it defaults to Blob (files in browsers, Node and Bun)
+ * and is `UploadSource` where lazily read {@link FileSource}s are queued (Deno).
+ */
+export interface UploadQueueOptions<S extends UploadSource = Blob> extends Partial<Omit<UploadOptions, 'limiter' | 'signal' | 'onProgress'>> {
   /** Parts in flight across all files. Default 4. */
   concurrency?: number;
   /** Files uploading (or hashing) at once. Default 2. */
@@ -15,19 +19,19 @@ export interface UploadQueueOptions extends Partial<Omit<UploadOptions, 'limiter
   /** Aborts every upload of the queue. */
   signal?: AbortSignal;
   /** Called when a file starts, with its handle (for progress, pause, …). */
-  onStart?: (handle: UploadHandle, source: UploadSource) => void;
+  onStart?: (handle: UploadHandle, source: S) => void;
 }
 
 /** One file's outcome. */
-export type QueueEntryResult =
-  | { source: UploadSource; status: 'fulfilled'; result: UploadResult }
-  | { source: UploadSource; status: 'rejected'; error: unknown };
+export type QueueEntryResult<S extends UploadSource = Blob> =
+  | { source: S; status: 'fulfilled'; result: UploadResult }
+  | { source: S; status: 'rejected'; error: unknown };
 
-export interface UploadQueue {
+export interface UploadQueue<S extends UploadSource = Blob> {
   /** Queues a file; the promise settles with its own result. Per-file options override the queue's. */
-  add(source: UploadSource, options?: Partial<UploadOptions>): Promise<UploadResult>;
+  add(source: S, options?: Partial<UploadOptions>): Promise<UploadResult>;
   /** Waits until every file added so far has settled; one result per file, in the order added. */
-  settled(): Promise<QueueEntryResult[]>;
+  settled(): Promise<QueueEntryResult<S>[]>;
   /** Files waiting to start, and files running. */
   readonly pending: number;
   readonly running: number;
@@ -41,11 +45,11 @@ export interface UploadQueue {
  * for (const file of files) queue.add(file).catch(() => {});
  * const results = await queue.settled();
  */
-export function createUploadQueue(options: UploadQueueOptions = {}): UploadQueue {
+export function createUploadQueue<S extends UploadSource = Blob>(options: UploadQueueOptions<S> = {}): UploadQueue<S> {
   const { files: fileBound = 2, onStart, signal, concurrency: partBound = 4, ...defaults } = options;
   const parts = createLimiter(checkConcurrency(partBound));
   const fileSlots = createLimiter(checkConcurrency(fileBound));
-  const entries: Promise<QueueEntryResult>[] = [];
+  const entries: Promise<QueueEntryResult<S>>[] = [];
   let running = 0;
 
   return {
@@ -68,8 +72,8 @@ export function createUploadQueue(options: UploadQueueOptions = {}): UploadQueue
       }, signal);
       entries.push(
         done.then(
-          (result): QueueEntryResult => ({ source, status: 'fulfilled', result }),
-          (error: unknown): QueueEntryResult => ({ source, status: 'rejected', error }),
+          (result): QueueEntryResult<S> => ({ source, status: 'fulfilled', result }),
+          (error: unknown): QueueEntryResult<S> => ({ source, status: 'rejected', error }),
         ),
       );
       return done;

@@ -5,7 +5,7 @@
 import type { VodClient } from '../client/client.js';
 import type { PartSize } from '../protocol/schemas.js';
 import { withRetry, type RetryEvent, type RetryState } from './retry.js';
-import type { PartSpan } from './source.js';
+import type { PartSpan, UploadSource } from './source.js';
 
 /** Runs a task under a concurrency bound shared by several uploads (an upload queue). */
 export interface TaskLimiter {
@@ -22,7 +22,8 @@ export interface PartEvents {
 
 export interface SendPartsInput {
   client: VodClient;
-  blob: Blob;
+  /** A Blob, or a FileSource whose slices may arrive asynchronously. */
+  blob: UploadSource;
   fileSha: string;
   partSize: PartSize;
   parts: readonly PartSpan[];
@@ -58,7 +59,8 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
       async ({ progressed }) => {
         events.sent(part.size);
         try {
-          await client.uploadPart(params, blob.slice(part.offset, part.offset + part.size), { signal: batch.signal });
+          const body = await blob.slice(part.offset, part.offset + part.size);
+          await client.uploadPart(params, body, { signal: batch.signal });
         } catch (error) {
           events.rolledBack(part.size);
           throw error;

@@ -1,15 +1,36 @@
 /**
- * What is being uploaded: a Blob plus the identity and names the protocol needs.
+ * What is being uploaded: a Blob (or a lazily read {@link FileSource}) plus the identity and
+ * names the protocol needs.
  */
 import { VodArgumentError } from '../protocol/errors.js';
 import { fileType as fileTypeSchema, LIMITS, PART_SIZES, type PartSize } from '../protocol/schemas.js';
 
-/** A file to upload: a Blob/File, or a Blob with its name given separately. */
-export type UploadSource = Blob;
+/**
+ * A file read lazily by byte range, for runtimes whose file APIs give no file-backed Blob (Deno)
+ * and for objects read by range (e.g. an R2 object). The engine only ever calls `stream()` once
+ * per hash job and `slice()` once per part sent, so memory holds at most the parts in flight.
+ * A Blob has this shape too.
+ */
+export interface FileSource {
+  /** Total bytes; must not change while the upload runs. */
+  readonly size: number;
+  /** The file's name with its extension (a base name or a path). */
+  readonly name?: string | undefined;
+  /** Modification time in ms: with name and size, the checkpoint identity. */
+  readonly lastModified?: number | undefined;
+  /** The bytes in `[start, end)` (one part at most), read when the part is sent. */
+  slice(start: number, end: number): Blob | Promise<Blob>;
+  /** Every byte once, in order: what the hasher reads. */
+  stream(): ReadableStream<Uint8Array>;
+}
+
+/** A file to upload: a Blob/File, a Blob with its name given separately, or a {@link FileSource}. */
+export type UploadSource = Blob | FileSource;
 
 /** A source with everything the upload needs to know about it. */
 export interface ResolvedSource {
-  blob: Blob;
+  /** The source itself (kept under its old name: it is a Blob unless a FileSource was given). */
+  blob: UploadSource;
   size: number;
   /** Name as given by the source or the caller, extension included (used for checkpoint identity). */
   name: string;
@@ -60,9 +81,24 @@ export function sanitizeFileName(base: string): string {
   return cleaned.length > 0 ? cleaned : 'video';
 }
 
+/** Whether `value` has the {@link FileSource} shape (a Blob has it too). */
+export function isFileSource(value: unknown): value is FileSource {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof FileSource, unknown>>;
+  return (
+    typeof candidate.size === 'number' &&
+    Number.isSafeInteger(candidate.size) &&
+    candidate.size >= 0 &&
+    typeof candidate.slice === 'function' &&
+    typeof candidate.stream === 'function'
+  );
+}
+
 /** Validates a source and derives its protocol names. Throws before any request. */
 export function resolveSource(source: UploadSource, options: NamingOptions = {}): ResolvedSource {
-  if (!(source instanceof Blob)) throw new VodArgumentError('source', 'a Blob or File', source);
+  if (!(source instanceof Blob) && !isFileSource(source)) {
+    throw new VodArgumentError('source', 'a Blob, a File, or a FileSource ({ size, slice(start, end), stream() })', source);
+  }
   if (source.size === 0) throw new VodArgumentError('source', 'a file of at least 1 byte (the protocol has no empty files)', '0 bytes');
   const name = options.name ?? ('name' in source && typeof source.name === 'string' ? source.name : '');
   const lastModified =

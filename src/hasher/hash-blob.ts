@@ -5,7 +5,7 @@
  */
 // errors.js directly, not protocol/index.js: the worker bundle must not pull in zod (~200 kB).
 import { VodArgumentError } from '../protocol/errors.js';
-import type { HashEngine, HashOptions, HashResult, HashScope } from './types.js';
+import type { HashEngine, HashOptions, HashResult, HashScope, HashSource } from './types.js';
 
 /** Progress is reported at most once per this many bytes (and at every part end). */
 const PROGRESS_STEP = 1 << 20;
@@ -19,13 +19,16 @@ export const HASH_PART_SIZES: readonly number[] = [524288, 1048576];
 
 const HASH_SCOPES: readonly HashScope[] = ['all', 'sha1', 'partMd5s'];
 
-function isBlob(value: unknown): value is Blob {
-  return typeof Blob !== 'undefined' && value instanceof Blob;
+function isHashSource(value: unknown): value is HashSource {
+  if (typeof Blob !== 'undefined' && value instanceof Blob) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { size, stream } = value as { size?: unknown; stream?: unknown };
+  return typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 && typeof stream === 'function';
 }
 
 /** Checks a job's options; throws a VodArgumentError naming the bad parameter. */
-export function checkHashInput(blob: unknown, options: HashOptions): asserts blob is Blob {
-  if (!isBlob(blob)) throw new VodArgumentError('blob', 'a Blob or File', blob);
+export function checkHashInput(blob: unknown, options: HashOptions): asserts blob is HashSource {
+  if (!isHashSource(blob)) throw new VodArgumentError('blob', 'a Blob, a File, or { size, stream() }', blob);
   if (typeof options !== 'object' || options === null) {
     throw new VodArgumentError('options', 'an object with partSize', options);
   }
@@ -53,7 +56,7 @@ const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolv
  * An empty Blob gives the SHA-1 of nothing and no parts (refusing empty files is the caller's
  * business). Rejects with the signal's reason when aborted, having cancelled the read.
  */
-export async function hashBlob(blob: Blob, engine: HashEngine, options: HashOptions): Promise<HashResult> {
+export async function hashBlob(blob: HashSource, engine: HashEngine, options: HashOptions): Promise<HashResult> {
   checkHashInput(blob, options);
   const { partSize, signal, onProgress } = options;
   const only = options.only ?? 'all';

@@ -1,5 +1,5 @@
 /** The single-pass hasher: SHA-1 of the file and MD5 of every part from one read. */
-export type { HashEngine, HashEngineLoader, HashOptions, HashResult, HashScope, Hasher, IncrementalHash } from './types.js';
+export type { HashEngine, HashEngineLoader, HashOptions, HashResult, HashScope, HashSource, Hasher, IncrementalHash } from './types.js';
 export { sparkEngine } from './engines/spark.js';
 export { wasmEngine } from './engines/wasm.js';
 export { builtinEngines, defaultEngineNames, enginesByName, loadFirstEngine } from './load-engine.js';

@@ -68,7 +68,13 @@ export interface HashOptions {
   only?: HashScope | undefined;
 }
 
-/** Hashes Blobs (a File is a Blob). */
+/**
+ * What a hasher reads: a Blob (a File is one), or any source of a known size whose bytes come
+ * from one stream (a lazily read file, see the core's `FileSource`).
+ */
+export type HashSource = Blob | { readonly size: number; stream(): ReadableStream<Uint8Array> };
+
+/** Hashes Blobs and other {@link HashSource}s. */
 export interface Hasher {
-  hash(blob: Blob, options: HashOptions): Promise<HashResult>;
+  hash(blob: HashSource, options: HashOptions): Promise<HashResult>;
 }

@@ -7,7 +7,7 @@ import { createInlineHasher } from './inline-hasher.js';
 import { defaultEngineNames, enginesByName } from './load-engine.js';
 import { parseWorkerResponse } from './worker-protocol.js';
 import type { WorkerRequest } from './worker-protocol.js';
-import type { HashOptions, HashResult, Hasher } from './types.js';
+import type { HashOptions, HashResult, HashSource, Hasher } from './types.js';
 import { VodArgumentError } from '../protocol/errors.js';
 
 /** What this module needs of a Worker (a DOM `Worker` fits; tests pass fakes). */
@@ -34,7 +34,7 @@ export interface WorkerHasher extends Hasher {
 }
 
 interface Job {
-  blob: Blob;
+  blob: HashSource;
   options: HashOptions;
   resolve(result: HashResult): void;
   reject(error: unknown): void;

@@ -5,13 +5,14 @@
  */
 import { hashBlob } from './hash-blob.js';
 import { enginesByName, loadFirstEngine } from './load-engine.js';
-import type { HashEngineLoader, HashResult, HashScope } from './types.js';
+import type { HashEngineLoader, HashResult, HashScope, HashSource } from './types.js';
 
 /** Page → worker: start a job. */
 export interface HashRequest {
   type: 'hash';
   id: number;
-  blob: Blob;
+  /** A Blob is cloned cheaply; other sources are posted as they are (a runtime's WorkerLike may translate them, or cloning fails and the job runs inline). */
+  blob: HashSource;
   partSize: number;
   /** Built-in engine names to try in order (functions cannot be posted). */
   engines: string[];
