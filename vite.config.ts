@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import { builtinModules } from 'node:module';
 import pkg from './package.json' with { type: 'json' };
 
@@ -13,6 +14,7 @@ const entries = {
   proxy: 'src/proxy/index.ts',
   emulator: 'src/emulator/index.ts',
   cli: 'src/cli/main.ts',
+  'hasher-worker': 'src/hasher/worker.ts',
 };
 
 const external = [
@@ -21,7 +23,30 @@ const external = [
   ...Object.keys(pkg.dependencies ?? {}),
 ];
 
+/**
+ * Keeps the browser hasher's `new Worker(new URL(...), import.meta.url)` in dist as a plain relative
+ * URL to the `hasher-worker` entry, so downstream bundlers (Vite, webpack 5) find and bundle the
+ * worker. Left alone, Vite bundles the worker itself and writes an `@vite-ignore`d absolute URL
+ * (`/assets/worker-….js`) that no downstream bundler follows.
+ */
+const hasherWorkerUrl: Plugin = {
+  name: 'vod-upload:hasher-worker-url',
+  apply: 'build',
+  enforce: 'pre',
+  transform(code, id) {
+    if (!id.endsWith('/src/hasher/browser-worker.ts')) return null;
+    const out = code.replace("new URL('./worker.js', import.meta.url)", "new URL(/* @vite-ignore */ './hasher-worker.js', import.meta.url)");
+    if (out === code) this.error("browser-worker.ts no longer has new URL('./worker.js', import.meta.url)");
+    return out;
+  },
+  renderChunk(code) {
+    const out = code.replace(/new URL\(\s*\/\* @vite-ignore \*\/\s*(["']\.\/hasher-worker\.js["'])/g, 'new URL($1');
+    return out === code ? null : out;
+  },
+};
+
 export default defineConfig({
+  plugins: [hasherWorkerUrl],
   build: {
     target: 'es2022',
     outDir: 'dist',
