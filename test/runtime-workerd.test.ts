@@ -65,13 +65,19 @@ describe('runtime: workerd (miniflare)', () => {
     console.log(`workerd: hash-wasm fails to load: ${probe.wasm}`);
   });
 
-  it('new upload of a multi-part R2 object stream', async () => {
+  it('new upload of a multi-part R2 object, read by range', async () => {
     await makeObject('a.mp4', Math.round(3.5 * MiB));
     const { result } = await call<{ result: UploadResult }>('/upload-object?key=a.mp4');
     expect(result).toMatchObject({ kind: 'new', partsSent: 4, size: Math.round(3.5 * MiB), sha1: sha1s.get('a.mp4'), hashEngine: 'spark' });
     expect(emu.emulator.log.count('UploadPart', 0)).toBe(4);
     expect(emu.emulator.log.count('FinishUpload', 0)).toBe(1);
     await served(result, sha1s.get('a.mp4'));
+  });
+
+  it('a buffered R2 object stream of the same bytes is an instant upload', async () => {
+    const { result } = await call<{ result: UploadResult }>('/upload-object-buffered?key=a.mp4');
+    expect(result).toMatchObject({ kind: 'instant', partsSent: 0, sha1: sha1s.get('a.mp4'), hashedBytes: Math.round(3.5 * MiB) });
+    expect(emu.emulator.log.count('UploadPart')).toBe(0);
   });
 
   it('instant upload of the same bytes, sent as a request body stream: no part', async () => {

@@ -1,8 +1,9 @@
 /**
  * `vod-upload/workers`: the core wired for Cloudflare Workers (workerd). There is no Worker
  * constructor there, so files are hashed inline; workerd forbids compiling WebAssembly from bytes,
- * so the hasher goes straight to the pure-JS engine. Streams (request bodies, R2 objects) are read
- * into memory first (see {@link bufferSource}); checkpoints can live in KV.
+ * so the hasher goes straight to the pure-JS engine. R2 objects are read by range ({@link r2Source});
+ * one-shot streams (request bodies) are read into memory first ({@link bufferSource}); checkpoints
+ * can live in KV.
  */
 import { bindUpload, type EasyUploadOptions } from '../../core/bind-upload.js';
 import type { UploadResult } from '../../core/run-upload.js';
@@ -13,11 +14,12 @@ import { bufferSource, type BufferOptions, type StreamLike } from './stream-sour
 export * from '../../index.js';
 export { createKvCheckpointStore, type KvLike, type KvCheckpointStoreOptions } from './kv-checkpoints.js';
 export { bufferSource, DEFAULT_MAX_BUFFER_BYTES, type BufferOptions, type StreamLike } from './stream-source.js';
+export { r2Source, type R2BucketLike } from './r2-source.js';
 
 const bound = bindUpload({ createHasher: () => createInlineHasher({ engines: [sparkEngine] }) });
 
 /**
- * Uploads a Blob/File. Pass `checkpoints: createKvCheckpointStore(env.KV)` to resume across requests.
+ * Uploads a Blob/File or a FileSource such as `await r2Source(env.BUCKET, key)`. Pass `checkpoints: createKvCheckpointStore(env.KV)` to resume across requests.
  * Use `secretId`/`secretKey` from Worker secrets, or a `signer`.
  */
 export const upload: typeof bound.upload = bound.upload;
@@ -26,12 +28,12 @@ export const upload: typeof bound.upload = bound.upload;
 export const createUploadQueue: typeof bound.createUploadQueue = bound.createUploadQueue;
 
 /**
- * Uploads a stream (a request body, an R2 object, a fetch Response) of at most `maxBytes`: reads
- * it into memory with {@link bufferSource}, then uploads it.
+ * Uploads a one-shot stream (a request body, a fetch Response) of at most `maxBytes`: the SHA-1 is
+ * needed before the first part and parts are re-read on resume, so it is read into memory with
+ * {@link bufferSource} first. For R2 objects prefer {@link r2Source}, which buffers nothing.
  *
  * @example
- * const object = await env.BUCKET.get('clip.mp4');
- * const result = await uploadStream(object, { name: object.key, size: object.size, secretId: env.SECRET_ID, secretKey: env.SECRET_KEY });
+ * const result = await uploadStream(request, { name: 'clip.mp4', size: Number(request.headers.get('Content-Length')), secretId: env.SECRET_ID, secretKey: env.SECRET_KEY });
  */
 export async function uploadStream(source: Blob | StreamLike, options: EasyUploadOptions & BufferOptions): Promise<UploadResult> {
   const { size, lastModified, type, maxBytes, ...rest } = options;

@@ -3,10 +3,10 @@
  * Files live in an R2 bucket (made here from random bytes) and are uploaded from the object's
  * stream or from the request body; checkpoints live in KV so a later request can resume.
  */
-import { createKvCheckpointStore, upload, uploadStream, VodArgumentError, wasmEngine, type KvLike } from '../../../src/adapters/workers/index.js';
+import { createKvCheckpointStore, r2Source, upload, uploadStream, VodArgumentError, wasmEngine, type KvLike, type R2BucketLike } from '../../../src/adapters/workers/index.js';
 
 /** The subset of R2 used here (no @cloudflare/workers-types in this project). */
-interface R2Like {
+interface R2Like extends R2BucketLike {
   put(key: string, value: Uint8Array): Promise<unknown>;
   get(key: string): Promise<{ key: string; size: number; uploaded: Date; body: ReadableStream<Uint8Array>; blob(): Promise<Blob> } | null>;
 }
@@ -52,11 +52,16 @@ async function handle(request: Request, env: Env): Promise<unknown> {
       return { sha1: await sha1Hex(bytes) };
     }
     case '/upload-object': {
-      // An R2 object body: a stream of known size.
+      // An R2 object read by range: the hasher streams it, each part is a ranged GET.
+      const name = url.searchParams.get('name');
+      const result = await upload(await r2Source(env.BUCKET, key), { ...connection(env), ...(name ? { name } : {}) }).done;
+      return { result };
+    }
+    case '/upload-object-buffered': {
+      // An R2 object body as a one-shot stream of known size, buffered.
       const found = await object(env, key);
-      const started = Date.now();
-      const result = await uploadStream(found, { ...connection(env), name: url.searchParams.get('name') ?? key, size: found.size, lastModified: found.uploaded.getTime() });
-      return { result, ms: Date.now() - started };
+      const result = await uploadStream(found, { ...connection(env), name: key, size: found.size, lastModified: found.uploaded.getTime() });
+      return { result };
     }
     case '/upload-body': {
       // A request body: a one-shot stream whose size comes from Content-Length.
@@ -65,13 +70,12 @@ async function handle(request: Request, env: Env): Promise<unknown> {
       return { result };
     }
     case '/abort-halfway': {
-      const found = await object(env, key);
-      const file = new File([await found.blob()], key, { lastModified: found.uploaded.getTime() });
-      const handleUpload = upload(file, { ...connection(env), concurrency: 1 });
+      const source = await r2Source(env.BUCKET, key);
+      const handleUpload = upload(source, { ...connection(env), concurrency: 1 });
       let ackedBytes = 0;
       handleUpload.on('progress', (progress) => {
         ackedBytes = progress.ackedBytes;
-        if (progress.ackedBytes >= file.size / 2) handleUpload.abort();
+        if (progress.ackedBytes >= source.size / 2) handleUpload.abort();
       });
       const error = await handleUpload.done.then(
         () => 'finished',
