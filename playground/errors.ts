@@ -27,7 +27,8 @@ export function describeError(error: unknown): string {
   if (error.code === ErrorCode.BodyInvalid && !error.canRetry) {
     return 'The file changed while it was being uploaded (its checksum no longer matches). Upload it again.';
   }
-  const words = WORDS[String(error.code)] ?? `${error.codeDesc || error.message}.`;
+  const said = (error.message || error.codeDesc || 'no reason given').replace(/[.\s]+$/, '');
+  const words = WORDS[String(error.code)] ?? `The upload service said: ${said}.`;
   const retry = error.canRetry ? ' You can retry.' : '';
   return `${words}${retry} (code ${error.code})`;
 }

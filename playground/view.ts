@@ -160,7 +160,8 @@ function renderResult(doc: Document, item: UploadItem): DocumentFragment {
     const video = el(doc, 'video', 'upload-video');
     video.controls = true;
     video.preload = 'metadata';
-    video.src = result.url;
+    // A temporal fragment makes browsers decode and show a frame before playing (Safari shows none otherwise).
+    video.src = `${result.url}#t=0.1`;
     fragment.append(video);
   } else {
     fragment.append(el(doc, 'p', 'upload-nopreview', 'No preview: the browser does not take this file for a video.'));
