@@ -1,11 +1,15 @@
-/** Native hashing for Node (also Bun and Deno, which implement node:crypto's createHash). */
-import { createHash } from 'node:crypto';
+/**
+ * Native hashing through node:crypto (OpenSSL): Node, and Bun and Deno, which implement its
+ * createHash. The module is imported when the engine loads, not when this file is imported.
+ */
 import type { Hash } from 'node:crypto';
 import type { HashEngine, HashEngineLoader, IncrementalHash } from '../../hasher/types.js';
 
-function native(algorithm: 'sha1' | 'md5'): () => IncrementalHash {
+type CreateHash = (algorithm: string) => Hash;
+
+function native(createHash: CreateHash, algorithm: 'sha1' | 'md5'): () => IncrementalHash {
   return () => {
-    let state: Hash = createHash(algorithm);
+    let state = createHash(algorithm);
     return {
       update(bytes) {
         state.update(bytes);
@@ -20,10 +24,16 @@ function native(algorithm: 'sha1' | 'md5'): () => IncrementalHash {
   };
 }
 
-const engine: HashEngine = { name: 'node', sha1: native('sha1'), md5: native('md5') };
+let engine: Promise<HashEngine> | undefined;
 
 /** node:crypto's OpenSSL hashes: the fastest engine where node:crypto exists. */
 export const nodeCryptoEngine: HashEngineLoader = {
   name: 'node',
-  load: () => Promise.resolve(engine),
+  load() {
+    if (!engine) {
+      engine = import('node:crypto').then(({ createHash }) => ({ name: 'node', sha1: native(createHash, 'sha1'), md5: native(createHash, 'md5') }));
+      engine.catch(() => (engine = undefined));
+    }
+    return engine;
+  },
 };

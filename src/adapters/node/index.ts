@@ -1,0 +1,94 @@
+/**
+ * `vod-upload/node`: the core wired for Node (≥ 20). Files are read lazily from disk
+ * (`fs.openAsBlob`), hashed with node:crypto on a worker thread, and checkpoints are kept in the
+ * user's cache directory, so an interrupted upload resumes — even in a new process — without
+ * hashing again. Node modules are imported on first use, never at import time.
+ */
+import { bindUpload, type EasyUploadOptions } from '../../core/bind-upload.js';
+import type { UploadResult } from '../../core/run-upload.js';
+import { createInlineHasher } from '../../hasher/inline-hasher.js';
+import type { Hasher } from '../../hasher/types.js';
+import { VodArgumentError } from '../../protocol/errors.js';
+import { createDirectoryCheckpointStore as directoryStore, defaultCheckpointDir, type DirectoryCheckpointStore } from '../shared/directory-store.js';
+import { createThreadHasher, lazyHasher, registerFile } from '../shared/thread-hasher.js';
+import { nodeCryptoEngine } from './native-hash-engine.js';
+import { spawnNodeWorker } from './thread-worker.js';
+
+export * from '../../index.js';
+export { nodeCryptoEngine } from './native-hash-engine.js';
+export type { DirectoryCheckpointStore } from '../shared/directory-store.js';
+
+export interface NodeHasherOptions {
+  /** `'worker'` (default): a worker thread, the event loop stays free. `'inline'`: the calling thread. */
+  runner?: 'worker' | 'inline';
+  /** An idle worker is terminated after this many ms (default 0, so scripts exit at once). */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * A hasher using node:crypto (OpenSSL). By default it runs on a worker thread that reads files
+ * opened by {@link openFile} itself; other Blobs are posted to it, and Blobs that cannot be posted
+ * (a file-backed Blob from your own `fs.openAsBlob`) are hashed inline.
+ */
+export function createNodeHasher(options: NodeHasherOptions = {}): Hasher & { close(): void } {
+  const runner = options.runner ?? 'worker';
+  if (runner !== 'worker' && runner !== 'inline') throw new VodArgumentError('runner', "'worker' or 'inline'", runner);
+  const inline = createInlineHasher({ engines: [nodeCryptoEngine] });
+  if (runner === 'inline') return { hash: (source, hashOptions) => inline.hash(source, hashOptions), close: () => undefined };
+  return lazyHasher(async () => {
+    const { Worker } = await import('node:worker_threads');
+    return createThreadHasher({ spawn: () => spawnNodeWorker(Worker), fallback: inline, idleTimeoutMs: options.idleTimeoutMs });
+  });
+}
+
+/**
+ * Checkpoints as JSON files in `dir`; default: the user's cache directory
+ * (`$XDG_CACHE_HOME/vod-upload/checkpoints`, `~/Library/Caches/…` on macOS, `%LOCALAPPDATA%\…` on Windows).
+ */
+export function createDirectoryCheckpointStore(dir?: string): DirectoryCheckpointStore {
+  if (dir !== undefined) return directoryStore(dir);
+  return directoryStore(async () => {
+    const [os, { env }] = await Promise.all([import('node:os'), import('node:process')]);
+    return defaultCheckpointDir(os.platform(), (name) => env[name], os.homedir());
+  });
+}
+
+/**
+ * Opens a file for {@link upload}: a file-backed File (named after the path's base name, with the
+ * file's mtime) whose bytes are read only as the upload streams them.
+ */
+export async function openFile(path: string): Promise<File> {
+  if (typeof path !== 'string' || path === '') throw new VodArgumentError('path', 'a file path', path);
+  const [fs, { basename }] = await Promise.all([import('node:fs'), import('node:path')]);
+  const stats = await fs.promises.stat(path);
+  if (!stats.isFile()) throw new VodArgumentError('path', 'a regular file', path);
+  const blob = await fs.openAsBlob(path);
+  const file = new File([blob], basename(path), { lastModified: Math.floor(stats.mtimeMs) });
+  return registerFile(file, { path, size: stats.size, mtimeMs: stats.mtimeMs });
+}
+
+const bound = bindUpload({
+  createHasher: () => createNodeHasher(),
+  createCheckpointStore: () => createDirectoryCheckpointStore(),
+});
+
+/**
+ * Uploads a Blob or File (e.g. from {@link openFile}). `options` needs `endpoint` and
+ * `secretId`+`secretKey` (or a `signer`); see the core's `UploadOptions` for the rest.
+ */
+export const upload: typeof bound.upload = bound.upload;
+
+/** A queue uploading several files with a shared concurrency bound; options as for {@link upload}. */
+export const createUploadQueue: typeof bound.createUploadQueue = bound.createUploadQueue;
+
+/**
+ * Uploads the file at `path` and resolves with the result. Use `options.onProgress` and
+ * `options.signal` to follow and stop it, or `upload(await openFile(path), options)` for a handle
+ * with pause/resume.
+ *
+ * @example
+ * const { fileId, url } = await uploadFile('clip.mp4', { endpoint, secretId, secretKey });
+ */
+export async function uploadFile(path: string, options: EasyUploadOptions): Promise<UploadResult> {
+  return upload(await openFile(path), options).done;
+}

@@ -1,0 +1,34 @@
+// The scenario in Node, through the package's own name: `vod-upload` resolves (by its "node"
+// export condition) to dist/node.js. Usage: node run.mjs '{"origin":…,"secretId":…,"secretKey":…}'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as api from 'vod-upload';
+import { printFailure, printResult, runScenario } from '../scenario.mjs';
+
+const config = JSON.parse(process.argv[2]);
+const version = `Node ${process.versions.node}`;
+const dir = await mkdtemp(join(tmpdir(), 'vod-upload-node-'));
+try {
+  if (typeof api.createNodeHasher !== 'function') throw new Error('"vod-upload" did not resolve to the Node adapter');
+  const report = await runScenario({
+    runtime: 'node',
+    version,
+    api,
+    origin: config.origin,
+    credentials: { secretId: config.secretId, secretKey: config.secretKey },
+    tempDir: join(dir, 'checkpoints'),
+    createHasher: () => api.createNodeHasher(),
+    writeFile: async (name, bytes) => {
+      const path = join(dir, name);
+      await writeFile(path, bytes);
+      return path;
+    },
+  });
+  printResult(report);
+} catch (error) {
+  printFailure('node', version, error);
+  process.exitCode = 1;
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
