@@ -1,0 +1,89 @@
+/**
+ * Runs test/runtimes/<runtime>/run.mjs in the real runtime as a child process against an
+ * emulator, bounded in time, and returns the report it printed (see scenario.mjs).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+export type ServerRuntime = 'node' | 'deno' | 'bun';
+
+export interface ScenarioReport {
+  runtime: ServerRuntime;
+  version: string;
+  ok: boolean;
+  error?: string;
+  stack?: string;
+  steps: { step: string; ms: number }[];
+  hasher: { runner: string; engine: string };
+  newUpload: { kind: string; partsSent: number; hashEngine: string; fileId: string; emulatorParts: number };
+  instantUpload: { kind: string; emulatorParts: number };
+  resume: { partsBeforeAbort: number; partsResent: number; totalParts: number; hashedBytes: number };
+}
+
+/** The runtime's executable and arguments to run a script (Deno gets only the permissions documented). */
+export function command(runtime: ServerRuntime): { file: string; args: string[] } {
+  if (runtime === 'node') return { file: process.execPath, args: [] };
+  const file = resolve(REPO_ROOT, 'node_modules/.bin', runtime);
+  if (!existsSync(file)) {
+    throw new Error(`${file} is missing: ${runtime} comes from the "${runtime}" devDependency; run \`npm ci\` (or \`npm install\`) to install it`);
+  }
+  if (runtime === 'deno') return { file, args: ['run', '--no-lock', '--no-prompt', '--allow-net=127.0.0.1', '--allow-read', '--allow-write', '--allow-env'] };
+  return { file, args: [] };
+}
+
+/** "Deno 2.9.6", asked of the binary itself (for the test names). */
+export function runtimeVersion(runtime: ServerRuntime): string {
+  if (runtime === 'node') return `Node ${process.versions.node}`;
+  try {
+    const { file } = command(runtime);
+    const out = execFileSync(file, ['--version'], { encoding: 'utf8', timeout: 20_000 });
+    const version = /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? out.trim();
+    return `${runtime === 'deno' ? 'Deno' : 'Bun'} ${version}`;
+  } catch (error) {
+    return `${runtime} (unavailable: ${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
+/** Spawns `script` with `args`; kills it after `timeoutMs`. Resolves with stdout, stderr and the exit. */
+export function runChild(runtime: ServerRuntime, script: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number | null; timedOut: boolean }> {
+  const { file, args: base } = command(runtime);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(file, [...base, resolve(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ stdout, stderr, code, timedOut });
+    });
+  });
+}
+
+/** Runs the scenario in `runtime` against the emulator at `origin`; throws with the child's output when it printed no report. */
+export async function runScenarioIn(runtime: ServerRuntime, origin: string, credentials: { secretId: string; secretKey: string }, timeoutMs = 40_000): Promise<ScenarioReport> {
+  const entry = resolve(REPO_ROOT, `dist/${runtime}.js`);
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: build the package first (\`npm run build\`; \`npm test\` does it)`);
+  const config = JSON.stringify({ origin, ...credentials });
+  const result = await runChild(runtime, `test/runtimes/${runtime}/run.mjs`, [config], timeoutMs);
+  const line = result.stdout.split('\n').find((text) => text.startsWith('RESULT '));
+  if (!line) {
+    const why = result.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${result.code}`;
+    throw new Error(`${runtime} printed no report (${why}).\nstdout:\n${result.stdout.slice(-2000)}\nstderr:\n${result.stderr.slice(-4000)}`);
+  }
+  const report = JSON.parse(line.slice('RESULT '.length)) as ScenarioReport;
+  if (!report.ok) throw new Error(`${report.version}: ${report.error}\n${report.stack ?? ''}\nstderr:\n${result.stderr.slice(-2000)}`);
+  return report;
+}
