@@ -173,8 +173,30 @@ describe('vod-upload <dir> --json', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('→ videos/a.mp4');
     expect(run.stdout).toMatch(/file\s+size\s+fileId\s+url\s+how\s+MB\/s\s+time/);
-    expect(run.stdout).toMatch(/videos\/a\.mp4\s+1\.4 MB\s+[0-9]+\s+http:\S+\s+instant/);
-    expect(run.stdout).toContain('1 of 1 uploaded (1 instant)');
+    expect(run.stdout).toMatch(/videos\/a\.mp4\s+1\.4 MB\s+[0-9]+\s+http:\S+\s+(new|instant)/);
+    expect(run.stdout).toMatch(/1 of 1 uploaded \(1 (new|instant)\)/);
+  });
+
+  it('draws live bars on a terminal (a pseudo-terminal from script(1)), then the summary', async () => {
+    const bytes = randomBytes(2_500_000);
+    await writeFile(join(work, 'tty.mp4'), bytes);
+    const command = [process.execPath, bin, 'tty.mp4', '--endpoint', emulator.endpoint, '--checkpoint-dir', join(work, 'checkpoints'), '--part-size', '512k']
+      .map((arg) => `'${arg}'`)
+      .join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: work, TERM: 'xterm', COLUMNS: '120', ...keys } });
+    children.add(child);
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    clearTimeout(timer);
+    children.delete(child);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/tty\.mp4 +[█░]+ (hashing|uploading|finishing)/);
+    expect(output).toMatch(/all [01]\/1 files +[█░]+/);
+    expect(output).toContain('\u001B[?25h'); // the cursor is shown again
+    expect(output).toMatch(/✓ tty\.mp4 +new/);
+    expect(output).toContain('1 of 1 uploaded (1 new)');
   });
 
   it('exits 1 and explains each failure in one line with its code and canRetry', async () => {

@@ -63,9 +63,6 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
       });
     },
     fileFinished(outcome) {
-      const entry = active.get(outcome.file);
-      if (entry) multibar.remove(entry.bar);
-      active.delete(outcome.file);
       finishedFiles += 1;
       const { result } = outcome;
       if (result) {
@@ -75,11 +72,17 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
         multibar.log(`${failureLine(outcome)}\n`);
       }
       overall.update(finishedBytes);
+      // Removing redraws at once, which also writes the line logged above.
+      const entry = active.get(outcome.file);
+      active.delete(outcome.file);
+      if (entry) multibar.remove(entry.bar);
+      else multibar.update();
     },
     note(message) {
       multibar.log(`${message}\n`);
     },
     end(outcomes, wallMs) {
+      multibar.update(); // writes lines still waiting in the log buffer
       multibar.stop();
       reportEnd(sink, outcomes, wallMs);
     },
