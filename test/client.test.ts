@@ -196,4 +196,24 @@ describe('createVodClient', () => {
     const error = await failure(client().finishUpload({ fileSha: sha }));
     expect(error.message).toMatch(/limit/);
   });
+
+  it('presignParts signs ahead together; each set is used once, a second send signs anew', async () => {
+    const inner = createSecretSigner(credentials);
+    let signCalls = 0;
+    const c = client({ signer: { sign: (input) => (signCalls++, inner.sign(input)) } });
+    const parts = [0, 1, 2].map((i) => ({ fileSha: sha, offset: i * 3, dataSize: 3, dataMd5: md5 }));
+    await c.presignParts!(parts);
+    expect(signCalls).toBe(3);
+    expect(seen).toHaveLength(0);
+    for (const part of parts) await c.uploadPart(part, new Uint8Array(3));
+    expect(signCalls).toBe(3);
+    await c.uploadPart(parts[0]!, new Uint8Array(3));
+    expect(signCalls).toBe(4);
+    const nonces = seen.map((request) => request.query.Nonce);
+    expect(new Set(nonces).size).toBe(4);
+    // A presigned set is only for the exact parameters it was made for.
+    await c.presignParts!([parts[1]!]);
+    await c.uploadPart({ ...parts[1]!, dataMd5: 'c'.repeat(32) }, new Uint8Array(3));
+    expect(signCalls).toBe(6);
+  });
 });

@@ -23,6 +23,7 @@ import {
 import type { Signer } from '../protocol/signature.js';
 import { toWire } from '../protocol/wire.js';
 import { interpretAnswer, readBoundedText } from './answer.js';
+import { createPresignCache, presignKey } from './presign.js';
 import { createRatePacer } from '../core/pacer.js';
 
 /** Paces requests under the service's rate limits; see `createRatePacer`. */
@@ -44,6 +45,11 @@ export interface VodClientOptions {
   /** Sent as `RequestClient`. Default `vod-upload`. */
   requestClient?: string;
   /**
+   * Extra HTTP headers on every request (e.g. a token for an upload proxy), or a function
+   * called per request that returns them.
+   */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  /**
    * Paces requests under the service's limits (InitUpload/FinishUpload 100/min, UploadPart
    * 10000/min), shared by every upload through this client. Default: a pacer at those limits;
    * `false` turns pacing off.
@@ -64,6 +70,11 @@ export interface VodClient {
   initUpload(params: InitUploadParams, options?: RequestOptions): Promise<InitUploadResult>;
   /** Sends one part; resolves when the service has stored and verified it. */
   uploadPart(params: UploadPartParams, body: PartBody, options?: RequestOptions): Promise<void>;
+  /**
+   * Signs these UploadPart requests now, together (one round trip for a remote signer);
+   * `uploadPart` then uses each signature once, while fresh (2 minutes).
+   */
+  presignParts?(params: readonly UploadPartParams[]): Promise<void>;
   /** Assembles the parts; the service checks the file's SHA-1. */
   finishUpload(params: FinishUploadParams, options?: RequestOptions): Promise<FinishUploadResult>;
 }
@@ -127,8 +138,22 @@ export function createVodClient(options: VodClientOptions): VodClient {
     timeout: timeoutMs,
   });
   const { signer } = options;
+  const presigned = createPresignCache();
+  const extraHeaders = options.headers;
   const pacer = options.pacer === false ? undefined : (options.pacer ?? createRatePacer());
   const requestClient = options.requestClient ?? 'vod-upload';
+
+  /** Adds the common parameters (a fresh Timestamp and Nonce) and signs. */
+  function sign(action: VodAction, params: Record<string, string>): Promise<Record<string, string>> {
+    const common = {
+      Action: action,
+      Region: region,
+      Timestamp: String(Math.floor(Date.now() / 1000)),
+      Nonce: randomNonce(),
+      RequestClient: requestClient,
+    };
+    return signer.sign({ method: 'POST', host: endpoint.host, path: endpoint.pathname, params: { ...params, ...common } });
+  }
 
   async function send<S extends z.ZodType>(
     action: VodAction,
@@ -140,14 +165,10 @@ export function createVodClient(options: VodClientOptions): VodClient {
   ): Promise<z.output<S>> {
     signal?.throwIfAborted();
     await pacer?.acquire(action, signal);
-    const common = {
-      Action: action,
-      Region: region,
-      Timestamp: String(Math.floor(Date.now() / 1000)),
-      Nonce: randomNonce(),
-      RequestClient: requestClient,
-    };
-    const signed = await signer.sign({ method: 'POST', host: endpoint.host, path: endpoint.pathname, params: { ...params, ...common } });
+    const ahead = action === 'UploadPart' ? presigned.take(presignKey(params), Date.now()) : undefined;
+    const signed = ahead ?? (await sign(action, params));
+    const headers = new Headers(typeof extraHeaders === 'function' ? await extraHeaders() : extraHeaders);
+    headers.set('content-type', 'application/octet-stream');
     const query = Object.entries(signed)
       .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
       .join('&');
@@ -156,7 +177,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
     try {
       const response = await http.post(`${endpoint.origin}${endpoint.pathname}?${query}`, {
         body: (body ?? null) as BodyInit | null,
-        headers: { 'content-type': 'application/octet-stream' },
+        headers,
         signal,
       });
       status = response.status;
@@ -183,6 +204,12 @@ export function createVodClient(options: VodClientOptions): VodClient {
         throw new VodArgumentError('body', `a Blob or Uint8Array of exactly dataSize (${valid.dataSize}) bytes`, size < 0 ? describe(body) : `${size} bytes`);
       }
       await send('UploadPart', toWire(valid), body, [0], z.object({ code: z.literal(0) }), requestOptions?.signal);
+    },
+    async presignParts(list) {
+      const wire = list.map((params) => toWire(validate(uploadPartParams, params, 'params')));
+      const signedAt = Date.now();
+      const sets = await Promise.all(wire.map((params) => sign('UploadPart', params)));
+      sets.forEach((set, i) => presigned.put(presignKey(wire[i]!), set, signedAt));
     },
     async finishUpload(params, requestOptions) {
       const valid = validate(finishUploadParams, params, 'params');

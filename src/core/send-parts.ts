@@ -3,7 +3,8 @@
  * at most that many parts), each part retried on its own, the first hard failure stopping the rest.
  */
 import type { VodClient } from '../client/client.js';
-import type { PartSize } from '../protocol/schemas.js';
+import type { PartSize, UploadPartParams } from '../protocol/schemas.js';
+import { presignAhead } from './presign-ahead.js';
 import { withRetry, type RetryEvent, type RetryState } from './retry.js';
 import type { PartSpan, UploadSource } from './source.js';
 
@@ -51,10 +52,14 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
   let failure: { error: unknown } | undefined;
   let sentCount = 0;
 
-  const sendOne = async (part: PartSpan): Promise<void> => {
+  const allParams = parts.map((part) => {
     const dataMd5 = partMd5s[part.index];
     if (dataMd5 === undefined) throw new Error(`no MD5 for part ${part.index}`);
-    const params = { fileSha, offset: part.offset, dataSize: part.size, dataMd5 };
+    return { fileSha, offset: part.offset, dataSize: part.size, dataMd5 };
+  });
+  const presigned = presignAhead(client, allParams, input.concurrency);
+
+  const sendOne = async (part: PartSpan, params: UploadPartParams): Promise<void> => {
     await withRetry(
       async ({ progressed }) => {
         events.sent(part.size);
@@ -74,10 +79,12 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
   };
 
   try {
-    for (const part of parts) {
+    for (const [index, part] of parts.entries()) {
       while (inFlight.size >= input.concurrency) await Promise.race(inFlight);
+      await presigned.ready(index);
       if (failure || batch.signal.aborted) break;
-      const task = (input.limiter ? input.limiter.run(() => sendOne(part)) : sendOne(part))
+      const params = allParams[index]!;
+      const task = (input.limiter ? input.limiter.run(() => sendOne(part, params)) : sendOne(part, params))
         .catch((error: unknown) => {
           if (!failure) {
             failure = { error };

@@ -93,8 +93,8 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
     headers.set('Cache-Control', 'no-store');
     return new Response(JSON.stringify(body), { status, headers });
   };
-  const fail = (request: Request, status: number, code: SigningErrorCodeValue, message: string, index?: number): Response =>
-    reply(request, status, { error: { code, message, ...(index !== undefined ? { index } : {}) } });
+  const fail = (request: Request, status: number, code: SigningErrorCodeValue, message: string, extra: { index?: number; maxBatch?: number } = {}): Response =>
+    reply(request, status, { error: { code, message, ...extra } });
 
   /** Checks one set; a refusal as [status, code, message] otherwise. */
   const checkItem = (item: unknown, index: number): SignCall | [number, SigningErrorCodeValue, string] => {
@@ -136,12 +136,13 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
     if (!body.success) return fail(request, 400, SigningErrorCode.BadRequest, `expected { requests: [{ method, host, path, params }, ...] }: ${body.error.issues[0]?.message ?? 'invalid'}`);
     const items = body.data.requests;
     if (items.length > maxBatch) {
-      return fail(request, 413, SigningErrorCode.BatchTooLarge, `batch of ${items.length} parameter sets exceeds this endpoint's limit of ${maxBatch}`);
+      // The limit travels with the refusal so a remote signer can split its batches to fit.
+      return fail(request, 413, SigningErrorCode.BatchTooLarge, `batch of ${items.length} parameter sets exceeds this endpoint's limit of ${maxBatch}`, { maxBatch });
     }
     const calls: SignCall[] = [];
     for (const [index, item] of items.entries()) {
       const checked = checkItem(item, index);
-      if (Array.isArray(checked)) return fail(request, checked[0], checked[1], checked[2], index);
+      if (Array.isArray(checked)) return fail(request, checked[0], checked[1], checked[2], { index });
       calls.push(checked);
     }
     const decision = await runAuthorize(() => authorize(request, calls));

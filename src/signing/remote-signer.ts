@@ -7,7 +7,7 @@ import { readBoundedText } from '../client/answer.js';
 import { withRetry, type RetryOptions } from '../core/retry.js';
 import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, type VodAction } from '../protocol/errors.js';
 import type { SignInput, Signer } from '../protocol/signature.js';
-import { signingError, signingResponse, SIGNING_LIMITS } from './schema.js';
+import { signingError, SigningErrorCode, signingResponse, SIGNING_LIMITS } from './schema.js';
 
 export interface RemoteSignerOptions {
   /** The signing endpoint (`createSigningHandler`), absolute or relative to the page. */
@@ -81,11 +81,18 @@ function mismatch(batch: readonly SignInput[], signatures: readonly Record<strin
  * const signer = createRemoteSigner({ url: '/api/vod-sign', headers: () => ({ Authorization: `Bearer ${token()}` }) });
  * upload(file, { endpoint: 'https://vod2.qcloud.com/v2/index.php', signer });
  */
+/** The endpoint refused a batch as too large; `limit` is what it accepts. Handled inside the signer. */
+class BatchTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`batch too large; the endpoint accepts ${limit}`);
+  }
+}
+
 export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
   if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with url', options);
   const url = options.url instanceof URL ? options.url.href : options.url;
   if (typeof url !== 'string' || url.length === 0) throw new VodArgumentError('url', 'the signing endpoint URL', options.url);
-  const maxBatch = options.maxBatch ?? SIGNING_LIMITS.maxBatch;
+  let maxBatch = options.maxBatch ?? SIGNING_LIMITS.maxBatch;
   if (!(Number.isInteger(maxBatch) && maxBatch >= 1 && maxBatch <= SIGNING_LIMITS.hardMaxBatch)) {
     throw new VodArgumentError('maxBatch', `an integer from 1 to ${SIGNING_LIMITS.hardMaxBatch}`, maxBatch);
   }
@@ -134,6 +141,9 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
     }
     if (status !== 200) {
       const refusal = signingError.safeParse(json);
+      if (status === 413 && refusal.success && refusal.data.error.code === SigningErrorCode.BatchTooLarge && batch.length > 1) {
+        throw new BatchTooLarge(refusal.data.error.maxBatch ?? Math.ceil(batch.length / 2));
+      }
       const detail = refusal.success ? `${refusal.data.error.code}: ${refusal.data.error.message}` : text.slice(0, 200);
       throw fail(first, codeForStatus(status), `refused to sign (HTTP ${status} ${detail})`, status >= 500 || status === 429, { status, body: text.slice(0, 200) });
     }
@@ -155,6 +165,12 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
         batch.forEach((item, i) => item.resolve(signatures[i]!));
       },
       (error: unknown) => {
+        if (error instanceof BatchTooLarge) {
+          // The endpoint signs fewer per request than we assumed: adopt its limit and resend.
+          maxBatch = Math.max(1, Math.min(error.limit, batch.length - 1));
+          for (let i = 0; i < batch.length; i += maxBatch) send(batch.slice(i, i + maxBatch));
+          return;
+        }
         // Each caller gets the error under its own action.
         for (const item of batch) {
           item.reject(error instanceof VodError && !(error instanceof VodArgumentError) && error.action !== actionOf(item.input)

@@ -62,6 +62,12 @@ export const SigningErrorCode = {
 export type SigningErrorCodeValue = (typeof SigningErrorCode)[keyof typeof SigningErrorCode];
 
 export const signingError = z.object({
-  error: z.object({ code: z.string().max(64), message: z.string().max(4096), index: z.number().int().min(0).optional() }),
+  error: z.object({
+    code: z.string().max(64),
+    message: z.string().max(4096),
+    index: z.number().int().min(0).optional(),
+    /** With `BATCH_TOO_LARGE`: the most sets the endpoint signs per request. */
+    maxBatch: z.number().int().min(1).optional(),
+  }),
 });
 export type SigningError = z.infer<typeof signingError>;
