@@ -14,7 +14,7 @@ import { failureOutcome, type FileOutcome } from './outcome.js';
 import { createJsonReporter, createQuietReporter, type Reporter, type Sink } from './reporter.js';
 import { createPlainReporter } from './reporter-plain.js';
 import { createTtyReporter, restoreCursor } from './reporter-tty.js';
-import { createCliHasher, createDirectoryStore, defaultCheckpointDir, openFile } from './services.js';
+import { createCheckpointStore, createCliHasher, openFile } from './services.js';
 import { openTarget } from './target.js';
 import { parseUploadArgs, UPLOAD_USAGE, type UploadEnv } from './upload-args.js';
 import { collectFiles, type FoundFile } from './walk.js';
@@ -58,7 +58,6 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
   const target = await openTarget(args);
   const talk = !args.quiet;
   try {
-    const checkpointDir = args.checkpointDir ?? defaultCheckpointDir(io.env);
     const total = files.reduce((sum, file) => sum + file.size, 0);
     if (talk) {
       for (const note of target.notes) io.err(note);
@@ -85,15 +84,16 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
       signer: createSecretSigner({ secretId: target.secretId, secretKey: target.secretKey }),
       ...(target.region !== undefined ? { region: target.region } : {}),
     });
+    const hasher = createCliHasher();
     const started = new Map<Blob, number>();
     const fileOf = new Map<Blob, FoundFile>();
     const queue = createUploadQueue({
       client,
-      hasher: createCliHasher(),
+      hasher,
       partSize: args.partSize,
       concurrency: args.concurrency,
       files: args.files,
-      checkpoints: createDirectoryStore(checkpointDir),
+      checkpoints: createCheckpointStore(args.checkpointDir),
       secretId: target.secretId,
       signal: controller.signal,
       onStart(handle: UploadHandle, source: Blob) {
@@ -112,7 +112,7 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
         try {
           blob = await openFile(file.absolute);
           fileOf.set(blob, file);
-          const result = await queue.add(blob, { name: file.name, lastModified: file.mtimeMs });
+          const result = await queue.add(blob);
           const outcome: FileOutcome = { file, status: 'done', result, ms: Date.now() - (started.get(blob) ?? runStart) };
           reporter.fileFinished(outcome);
           return outcome;
@@ -125,6 +125,7 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
       }),
     );
     stopListening();
+    hasher.close();
     reporter.end(outcomes, Date.now() - runStart);
     if (outcomes.some((outcome) => outcome.status === 'interrupted')) return EXIT.interrupted;
     return outcomes.some((outcome) => outcome.status === 'failed') ? EXIT.failed : EXIT.ok;
