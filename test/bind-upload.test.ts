@@ -29,6 +29,12 @@ describe('bindUpload', () => {
     expect([hashers, stores]).toEqual([1, 1]);
     expect(bound.clientFor(options)).toBe(bound.clientFor({ ...options }));
     expect(bound.clientFor(options)).not.toBe(bound.clientFor({ ...options, region: 'sh' }));
+    // Another fetch or another token is another client, never a shared one.
+    const fetchA: typeof fetch = (input, init) => fetch(input, init);
+    const fetchB: typeof fetch = (input, init) => fetch(input, init);
+    expect(bound.clientFor({ ...options, fetch: fetchA })).not.toBe(bound.clientFor({ ...options, fetch: fetchB }));
+    expect(bound.clientFor({ ...options, fetch: fetchA })).toBe(bound.clientFor({ ...options, fetch: fetchA }));
+    expect(bound.clientFor({ ...options, headers: { Authorization: 'a' } })).not.toBe(bound.clientFor({ ...options, headers: { Authorization: 'b' } }));
   });
 
   it('a caller-given hasher and client win; missing credentials are a typed error', async () => {

@@ -3,7 +3,7 @@
  * signer (or SecretId/SecretKey on servers); the runtime supplies the hasher and checkpoint store.
  * Clients are reused per (endpoint, region, signer) so one pacer covers all of their uploads.
  */
-import { createVodClient, type VodClient } from '../client/client.js';
+import { createVodClient, type VodClient, type VodClientOptions } from '../client/client.js';
 import type { Hasher } from '../hasher/types.js';
 import { VodArgumentError } from '../protocol/errors.js';
 import { createSecretSigner, type Signer } from '../protocol/signature.js';
@@ -27,6 +27,8 @@ export interface ConnectionOptions {
   /** Server-side only. Never ship a SecretKey to a browser. */
   secretKey?: string;
   fetch?: typeof fetch;
+  /** Extra headers on every request (e.g. a token for an upload proxy), or a function returning them. */
+  headers?: VodClientOptions['headers'];
   /** Per-request timeout in ms. Default 60 000. */
   timeoutMs?: number;
 }
@@ -55,15 +57,22 @@ export function bindUpload(runtime: RuntimeServices): BoundUpload {
   let hasher: Hasher | undefined;
   let checkpoints: CheckpointStore | undefined | null = null;
   const clients = new Map<string, VodClient>();
-  const signerIds = new WeakMap<Signer, number>();
-  let nextSignerId = 0;
+  // Objects (signer, fetch, headers) are told apart by identity: another user's fetch wrapper
+  // or token must never reuse a client made for someone else.
+  const objectIds = new WeakMap<object, number>();
+  let nextObjectId = 1;
+  const idOf = (value: object | undefined): number => {
+    if (value === undefined) return 0;
+    let id = objectIds.get(value);
+    if (id === undefined) objectIds.set(value, (id = nextObjectId++));
+    return id;
+  };
 
   const clientFor = (options: ConnectionOptions): VodClient => {
     if (options.client) return options.client;
     const signer = options.signer ?? secretSigner(options);
-    let signerId = signerIds.get(signer);
-    if (signerId === undefined) signerIds.set(signer, (signerId = nextSignerId++));
-    const key = JSON.stringify([options.endpoint ?? '', options.region ?? '', signerId, options.timeoutMs ?? 0, options.fetch ? 'f' : '']);
+    const headers = typeof options.headers === 'object' && !Array.isArray(options.headers) && !(options.headers instanceof Headers) ? JSON.stringify(options.headers) : idOf(options.headers as object | undefined);
+    const key = JSON.stringify([options.endpoint ?? '', options.region ?? '', idOf(signer), options.timeoutMs ?? 0, idOf(options.fetch), headers]);
     let client = clients.get(key);
     if (!client) {
       client = createVodClient({
@@ -71,6 +80,7 @@ export function bindUpload(runtime: RuntimeServices): BoundUpload {
         ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
         ...(options.region !== undefined ? { region: options.region } : {}),
         ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+        ...(options.headers !== undefined ? { headers: options.headers } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
       clients.set(key, client);
