@@ -23,14 +23,17 @@ export interface ScenarioReport {
   resume: { partsBeforeAbort: number; partsResent: number; totalParts: number; hashedBytes: number };
 }
 
-/** The runtime's executable and arguments to run a script (Deno gets only the permissions documented). */
-export function command(runtime: ServerRuntime): { file: string; args: string[] } {
+/** Deno's permissions for the scenario: the ones docs/runtimes-server.md documents. */
+export const DENO_PERMISSIONS = ['--allow-net=127.0.0.1', '--allow-read', '--allow-write', '--allow-env'];
+
+/** The runtime's executable and arguments to run a script (`denoPermissions` replaces the documented ones). */
+export function command(runtime: ServerRuntime, denoPermissions: string[] = DENO_PERMISSIONS): { file: string; args: string[] } {
   if (runtime === 'node') return { file: process.execPath, args: [] };
   const file = resolve(REPO_ROOT, 'node_modules/.bin', runtime);
   if (!existsSync(file)) {
     throw new Error(`${file} is missing: ${runtime} comes from the "${runtime}" devDependency; run \`npm ci\` (or \`npm install\`) to install it`);
   }
-  if (runtime === 'deno') return { file, args: ['run', '--no-lock', '--no-prompt', '--allow-net=127.0.0.1', '--allow-read', '--allow-write', '--allow-env'] };
+  if (runtime === 'deno') return { file, args: ['run', '--no-lock', '--no-prompt', ...denoPermissions] };
   return { file, args: [] };
 }
 
@@ -48,8 +51,14 @@ export function runtimeVersion(runtime: ServerRuntime): string {
 }
 
 /** Spawns `script` with `args`; kills it after `timeoutMs`. Resolves with stdout, stderr and the exit. */
-export function runChild(runtime: ServerRuntime, script: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number | null; timedOut: boolean }> {
-  const { file, args: base } = command(runtime);
+export function runChild(
+  runtime: ServerRuntime,
+  script: string,
+  args: string[],
+  timeoutMs: number,
+  denoPermissions?: string[],
+): Promise<{ stdout: string; stderr: string; code: number | null; timedOut: boolean }> {
+  const { file, args: base } = command(runtime, denoPermissions);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, [...base, resolve(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
@@ -86,4 +95,12 @@ export async function runScenarioIn(runtime: ServerRuntime, origin: string, cred
   const report = JSON.parse(line.slice('RESULT '.length)) as ScenarioReport;
   if (!report.ok) throw new Error(`${report.version}: ${report.error}\n${report.stack ?? ''}\nstderr:\n${result.stderr.slice(-2000)}`);
   return report;
+}
+
+/** The JSON of the `RESULT ` line a probe script printed, or an error showing its output. */
+export async function runProbe(runtime: ServerRuntime, script: string, denoPermissions?: string[]): Promise<unknown> {
+  const result = await runChild(runtime, script, [], 20_000, denoPermissions);
+  const line = result.stdout.split('\n').find((text) => text.startsWith('RESULT '));
+  if (!line) throw new Error(`${script} in ${runtime} printed no result (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(line.slice('RESULT '.length)) as unknown;
 }
