@@ -37,11 +37,12 @@ const hasherWorkerUrl: Plugin = {
     if (!id.endsWith('/src/hasher/browser-worker.ts')) return null;
     const out = code.replace("new URL('./worker.js', import.meta.url)", "new URL(/* @vite-ignore */ './hasher-worker.js', import.meta.url)");
     if (out === code) this.error("browser-worker.ts no longer has new URL('./worker.js', import.meta.url)");
-    return out;
+    // Same line, same columns before the URL: the existing source map still holds.
+    return { code: out, map: null };
   },
   renderChunk(code) {
     const out = code.replace(/new URL\(\s*\/\* @vite-ignore \*\/\s*(["']\.\/hasher-worker\.js["'])/g, 'new URL($1');
-    return out === code ? null : out;
+    return out === code ? null : { code: out, map: null };
   },
 };
 
