@@ -50,26 +50,41 @@ export function runtimeVersion(runtime: ServerRuntime): string {
   }
 }
 
-/** Spawns `script` with `args`; kills it after `timeoutMs`. Resolves with stdout, stderr and the exit. */
+export interface ChildOptions {
+  timeoutMs: number;
+  /** Deno only: replaces the documented permissions. */
+  denoPermissions?: string[] | undefined;
+  /** Written to the child's stdin (then closed). */
+  input?: string | undefined;
+  /** Extra environment variables. */
+  env?: Record<string, string> | undefined;
+}
+
+/** Spawns `script` (a path, or e.g. `-` for stdin) with `args`; kills it after `timeoutMs`. */
 export function runChild(
   runtime: ServerRuntime,
   script: string,
   args: string[],
-  timeoutMs: number,
-  denoPermissions?: string[],
+  options: ChildOptions,
 ): Promise<{ stdout: string; stderr: string; code: number | null; timedOut: boolean }> {
-  const { file, args: base } = command(runtime, denoPermissions);
+  const { file, args: base } = command(runtime, options.denoPermissions);
+  const target = script.startsWith('-') ? [script] : [resolve(REPO_ROOT, script)];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(file, [...base, resolve(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(file, [...base, ...target, ...args], {
+      cwd: REPO_ROOT,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    if (options.input !== undefined) child.stdin?.end(options.input);
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, timeoutMs);
+    }, options.timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -86,7 +101,7 @@ export async function runScenarioIn(runtime: ServerRuntime, origin: string, cred
   const entry = resolve(REPO_ROOT, `dist/${runtime}.js`);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build the package first (\`npm run build\`; \`npm test\` does it)`);
   const config = JSON.stringify({ origin, ...credentials });
-  const result = await runChild(runtime, `test/runtimes/${runtime}/run.mjs`, [config], timeoutMs);
+  const result = await runChild(runtime, `test/runtimes/${runtime}/run.mjs`, [config], { timeoutMs });
   const line = result.stdout.split('\n').find((text) => text.startsWith('RESULT '));
   if (!line) {
     const why = result.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${result.code}`;
@@ -99,7 +114,7 @@ export async function runScenarioIn(runtime: ServerRuntime, origin: string, cred
 
 /** The JSON of the `RESULT ` line a probe script printed, or an error showing its output. */
 export async function runProbe(runtime: ServerRuntime, script: string, denoPermissions?: string[]): Promise<unknown> {
-  const result = await runChild(runtime, script, [], 20_000, denoPermissions);
+  const result = await runChild(runtime, script, [], { timeoutMs: 20_000, denoPermissions });
   const line = result.stdout.split('\n').find((text) => text.startsWith('RESULT '));
   if (!line) throw new Error(`${script} in ${runtime} printed no result (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${result.stdout}\n${result.stderr}`);
   return JSON.parse(line.slice('RESULT '.length)) as unknown;
