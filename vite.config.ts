@@ -61,6 +61,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/reporters/summary.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -1,0 +1,42 @@
+/**
+ * A closing summary after vitest's own report: the runtime matrix (every `describe('runtime: …')`
+ * with its result) and one plain `N passed, N failed` line, so a reader (or CI) sees at a glance
+ * which runtimes ran and how the run ended.
+ */
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
+
+const RUNTIME_PREFIX = 'runtime: ';
+
+function runtimeOf(test: TestCase): string | undefined {
+  const top = test.fullName.split(' > ')[0] ?? '';
+  return top.startsWith(RUNTIME_PREFIX) ? top.slice(RUNTIME_PREFIX.length) : undefined;
+}
+
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    const counts = { passed: 0, failed: 0, skipped: 0 };
+    const runtimes = new Map<string, { passed: number; failed: number; skipped: number }>();
+    for (const module of testModules) {
+      // A file that failed to load has no tests: count it as a failure, never as silence.
+      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) counts.failed += 1;
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        const bucket = state === 'passed' ? 'passed' : state === 'failed' ? 'failed' : 'skipped';
+        counts[bucket] += 1;
+        const runtime = runtimeOf(test);
+        if (runtime === undefined) continue;
+        const row = runtimes.get(runtime) ?? { passed: 0, failed: 0, skipped: 0 };
+        row[bucket] += 1;
+        runtimes.set(runtime, row);
+      }
+    }
+    const lines = ['', 'Runtime matrix:'];
+    if (runtimes.size === 0) lines.push('  (no runtime tests ran)');
+    for (const [runtime, row] of [...runtimes].sort(([a], [b]) => a.localeCompare(b))) {
+      const verdict = row.failed > 0 ? 'FAILED' : row.passed > 0 ? 'passed' : 'skipped';
+      lines.push(`  ${runtime.padEnd(32)} ${verdict.padEnd(7)} (${row.passed} passed, ${row.failed} failed${row.skipped ? `, ${row.skipped} skipped` : ''})`);
+    }
+    lines.push('', `${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+}
