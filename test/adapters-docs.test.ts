@@ -1,5 +1,5 @@
 /**
- * docs/runtimes-server.md's examples, pasted as they are (only the file name is swapped for a
+ * The Node, Deno and Bun examples of docs/runtimes-server.md and README.md, pasted as they are (only the file name is swapped for a
  * real file), run in their runtime against an emulator: Node (`node -e`), Deno (the script on
  * stdin, with the permissions the docs give), Bun (`bun -e`). Needs the build.
  */
@@ -10,14 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { REPO_ROOT, runChild, type ServerRuntime } from './runtimes/server-runtime-child.js';
 
-const DOC = resolve(REPO_ROOT, 'docs/runtimes-server.md');
+/** Where each document puts its runtime examples: `## Node` in the docs, `**Node**` in the README. */
+const DOCS = [
+  { path: 'docs/runtimes-server.md', heading: (name: string) => new RegExp(`^## ${name}\\b`, 'm') },
+  { path: 'README.md', heading: (name: string) => new RegExp(`^\\*\\*${name}\\*\\*`, 'm') },
+];
 
-/** The first ```js block after the `## <heading>` line. */
-function example(markdown: string, heading: string): string {
-  const start = markdown.search(new RegExp(`^## ${heading}\\b`, 'm'));
-  if (start < 0) throw new Error(`no "## ${heading}" section in ${DOC}`);
+/** The first ```js block after the runtime's heading. */
+function example(markdown: string, doc: (typeof DOCS)[number], heading: string): string {
+  const start = markdown.search(doc.heading(heading));
+  if (start < 0) throw new Error(`no "${heading}" section in ${doc.path}`);
   const block = /```js\n([\s\S]*?)```/.exec(markdown.slice(start));
-  if (!block?.[1]) throw new Error(`no js example under "## ${heading}"`);
+  if (!block?.[1]) throw new Error(`no js example under "${heading}" in ${doc.path}`);
   return block[1];
 }
 
@@ -28,7 +32,7 @@ function denoPermissions(code: string): string[] {
   return line[1].trim().split(/\s+/);
 }
 
-describe('docs/runtimes-server.md examples run as written', () => {
+describe.each(DOCS)('$path examples run as written', (doc) => {
   let emu: RunningEmulator;
   let dir: string;
   let markdown: string;
@@ -36,7 +40,7 @@ describe('docs/runtimes-server.md examples run as written', () => {
   beforeAll(async () => {
     emu = await startEmulator({ port: 0 });
     dir = await mkdtemp(join(tmpdir(), 'vod-docs-'));
-    markdown = await readFile(DOC, 'utf8');
+    markdown = await readFile(resolve(REPO_ROOT, doc.path), 'utf8');
   });
   afterAll(async () => {
     await emu?.close();
@@ -50,7 +54,7 @@ describe('docs/runtimes-server.md examples run as written', () => {
   ];
   for (const [runtime, heading] of cases) {
     it(`${heading}: uploads a new file and prints its fileId`, async () => {
-      const code = example(markdown, heading);
+      const code = example(markdown, doc, heading);
       expect(code).toContain("'clip.mp4'");
       const video = join(dir, `${runtime}-clip.mp4`);
       const bytes = new Uint8Array(1_500_000);
