@@ -5,32 +5,15 @@
 import type { z } from 'zod';
 import { ClientErrorCode, errorDescriptions, VodError, type VodAction } from '../protocol/errors.js';
 import { answerEnvelope, LIMITS } from '../protocol/schemas.js';
+import { readTextAtMost } from '../util/read-text.js';
 
 const EXCERPT_LENGTH = 200;
 
 /** Reads a response's text, refusing more than `limit` bytes (a hostile server can't exhaust memory). */
 export async function readBoundedText(response: Response, limit: number = LIMITS.answerBytes): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > limit || !response.body) {
-    await response.body?.cancel();
-    if (declared > limit) throw new RangeError(`answer of ${declared} bytes exceeds the ${limit}-byte limit`);
-    return '';
-  }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel();
-      throw new RangeError(`answer exceeds the ${limit}-byte limit`);
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
+  const text = await readTextAtMost(response, limit);
+  if (text === undefined) throw new RangeError(`answer exceeds the ${limit}-byte limit`);
+  return text;
 }
 
 /**

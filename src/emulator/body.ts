@@ -42,31 +42,3 @@ export async function readExactBody(request: Request, expected: number, onBytes:
   return received === expected ? { ok: true, bytes } : { ok: false, reason: 'short', received };
 }
 
-/** Reads a small body (a control request's JSON) up to `limit` bytes; `undefined` when longer. */
-export async function readSmallText(request: Request, limit: number): Promise<string | undefined> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      received += value.length;
-      if (received > limit) {
-        await reader.cancel().catch(() => undefined);
-        return undefined;
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  const all = new Uint8Array(received);
-  let position = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, position);
-    position += chunk.length;
-  }
-  return new TextDecoder().decode(all);
-}

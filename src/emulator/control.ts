@@ -10,7 +10,7 @@
  * - `DELETE /_emulator/faults`
  */
 import { jsonResponse, textResponse } from './answer.js';
-import { readSmallText } from './body.js';
+import { readTextAtMost } from '../util/read-text.js';
 import { faultRule, type FaultInjector, type FaultRule } from './faults.js';
 import type { LogSummary, RequestLog } from './log.js';
 
@@ -49,7 +49,7 @@ export async function handleControl(request: Request, path: string, url: URL, lo
 }
 
 async function addFaults(request: Request, faults: FaultInjector): Promise<Response> {
-  const text = await readSmallText(request, MAX_CONTROL_BODY);
+  const text = await readTextAtMost(request, MAX_CONTROL_BODY);
   if (text === undefined) return json(request, { error: `body larger than ${MAX_CONTROL_BODY} bytes` }, 413);
   let value: unknown;
   try {

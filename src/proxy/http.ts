@@ -87,32 +87,3 @@ export function requireFunction<F>(name: string, value: F): F {
   return value;
 }
 
-/** Reads at most `limit` bytes of a body as text; `undefined` when it is longer. */
-export async function readBoundedBody(request: Request, limit: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get('Content-Length') ?? NaN);
-  if (declared > limit) {
-    await request.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(received);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}

@@ -12,7 +12,8 @@ import {
   type SignatureMethod,
 } from '../protocol/index.js';
 import { signingRequest, signItem, SIGNING_LIMITS, SigningErrorCode, type SigningErrorCodeValue, type SignItem } from '../signing/schema.js';
-import { corsHeaders, readBoundedBody, requireFunction, requireString, resolveCors, runAuthorize, type AuthorizeResult, type CorsOptions } from './http.js';
+import { corsHeaders, requireFunction, requireString, resolveCors, runAuthorize, type AuthorizeResult, type CorsOptions } from './http.js';
+import { readTextAtMost } from '../util/read-text.js';
 import { checkUploadRequest, resolveLimits, type UploadCall, type UploadLimits } from './policy.js';
 
 /** One parameter set the caller asks to have signed, checked and typed. */
@@ -124,7 +125,7 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
   return async (request) => {
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: corsHeaders(request, cors, METHODS) });
     if (request.method !== 'POST') return fail(request, 405, SigningErrorCode.MethodNotAllowed, `the signing endpoint takes POST, not ${request.method}`);
-    const text = await readBoundedBody(request, maxBodyBytes);
+    const text = await readTextAtMost(request, maxBodyBytes);
     if (text === undefined) return fail(request, 413, SigningErrorCode.BodyTooLarge, `request body exceeds ${maxBodyBytes} bytes`);
     let json: unknown;
     try {

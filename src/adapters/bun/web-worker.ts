@@ -4,7 +4,8 @@
  * Its code is {@link hashWorkerMain} and {@link bunWorkerEnv} as source text behind a `blob:` URL.
  */
 import type { BunApi } from './bun-api.js';
-import { hashWorkerMain, type HashWorkerEnv, type ThreadWorker } from '../shared/hash-worker-main.js';
+import { hashWorkerMain, type HashWorkerEnv } from '../shared/hash-worker-main.js';
+import { moduleWorkerSpawner } from '../shared/module-worker.js';
 
 /** The part of a worker's global scope used here. */
 export interface WorkerScope {
@@ -31,27 +32,5 @@ export function bunWorkerEnv(scope: WorkerScope): HashWorkerEnv {
   };
 }
 
-let scriptUrl: string | undefined;
-
-function workerUrl(): string {
-  if (!scriptUrl) {
-    const source = `(${String(hashWorkerMain)})((${String(bunWorkerEnv)})(self));`;
-    scriptUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  }
-  return scriptUrl;
-}
-
-/** Starts a module worker; error events are marked handled (the hasher falls back inline). */
-export function spawnBunWorker(): ThreadWorker {
-  const worker = new Worker(workerUrl(), { type: 'module' });
-  return {
-    postMessage: (message) => worker.postMessage(message),
-    addEventListener(type, listener) {
-      worker.addEventListener(type, (event) => {
-        if (type === 'error') event.preventDefault();
-        listener(event);
-      });
-    },
-    terminate: () => worker.terminate(),
-  };
-}
+/** Starts the hash worker (its module is made once per process). */
+export const spawnBunWorker = /* @__PURE__ */ moduleWorkerSpawner(() => `(${String(hashWorkerMain)})((${String(bunWorkerEnv)})(self));`);

@@ -4,7 +4,8 @@
  * worker inherits the program's permissions (it reads the files the program may read).
  */
 import type { DenoApi } from './deno-api.js';
-import { hashWorkerMain, type HashWorkerEnv, type ThreadWorker } from '../shared/hash-worker-main.js';
+import { hashWorkerMain, type HashWorkerEnv } from '../shared/hash-worker-main.js';
+import { moduleWorkerSpawner } from '../shared/module-worker.js';
 
 /** The part of a worker's global scope used here. */
 export interface WorkerScope {
@@ -45,31 +46,10 @@ export function denoWorkerEnv(scope: WorkerScope, crypto: typeof import('node:cr
   };
 }
 
-let scriptUrl: string | undefined;
-
-/** The worker's module, made once per process (a few kB, kept for every later worker). */
-function workerUrl(): string {
-  if (!scriptUrl) {
-    const source = [
-      "const crypto = await import('node:crypto');",
-      `(${String(hashWorkerMain)})((${String(denoWorkerEnv)})(self, crypto));`,
-    ].join('\n');
-    scriptUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  }
-  return scriptUrl;
-}
-
-/** Starts a module worker. Its error events are marked handled: unhandled, Deno would end the program. */
-export function spawnDenoWorker(): ThreadWorker {
-  const worker = new Worker(workerUrl(), { type: 'module' });
-  return {
-    postMessage: (message) => worker.postMessage(message),
-    addEventListener(type, listener) {
-      worker.addEventListener(type, (event) => {
-        if (type === 'error') event.preventDefault();
-        listener(event);
-      });
-    },
-    terminate: () => worker.terminate(),
-  };
-}
+/** Starts the hash worker (its module is made once per process). */
+export const spawnDenoWorker = /* @__PURE__ */ moduleWorkerSpawner(() =>
+  [
+    "const crypto = await import('node:crypto');",
+    `(${String(hashWorkerMain)})((${String(denoWorkerEnv)})(self, crypto));`,
+  ].join('\n'),
+);
