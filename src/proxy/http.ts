@@ -2,7 +2,7 @@
  * HTTP plumbing shared by the signing handler and the upload proxy: CORS, the app's `authorize`
  * hook, and option checks. Web standards only, so both run on workerd, Deno, Bun and Node.
  */
-import { VodArgumentError } from '../protocol/index.js';
+import { createSecretSigner, VodArgumentError, type SignatureMethod, type Signer } from '../protocol/index.js';
 
 /** Cross-origin access for browsers. */
 export interface CorsOptions {
@@ -87,3 +87,12 @@ export function requireFunction<F>(name: string, value: F): F {
   return value;
 }
 
+/** Both handlers hold the credentials themselves: checks the options and makes their signer. */
+export function handlerSigner(options: { secretId: string; secretKey: string; signatureMethod?: SignatureMethod | undefined } | undefined): Signer {
+  if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with secretId, secretKey and authorize', options);
+  return createSecretSigner({
+    secretId: requireString('secretId', options.secretId),
+    secretKey: requireString('secretKey', options.secretKey),
+    ...(options.signatureMethod ? { signatureMethod: options.signatureMethod } : {}),
+  });
+}

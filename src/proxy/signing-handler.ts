@@ -5,14 +5,13 @@
  */
 import {
   commonWireParams,
-  createSecretSigner,
   ErrorCode,
   PROTOCOL_PATHS,
   VodArgumentError,
   type SignatureMethod,
 } from '../protocol/index.js';
 import { signingRequest, signItem, SIGNING_LIMITS, SigningErrorCode, type SigningErrorCodeValue, type SignItem } from '../signing/schema.js';
-import { corsHeaders, requireFunction, requireString, resolveCors, runAuthorize, type AuthorizeResult, type CorsOptions } from './http.js';
+import { corsHeaders, handlerSigner, requireFunction, resolveCors, runAuthorize, type AuthorizeResult, type CorsOptions } from './http.js';
 import { readTextAtMost } from '../util/read-text.js';
 import { checkUploadRequest, resolveLimits, type UploadCall, type UploadLimits } from './policy.js';
 
@@ -72,12 +71,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  * export default { fetch: sign };
  */
 export function createSigningHandler(options: SigningHandlerOptions): (request: Request) => Promise<Response> {
-  if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with secretId, secretKey and authorize', options);
-  const signer = createSecretSigner({
-    secretId: requireString('secretId', options.secretId),
-    secretKey: requireString('secretKey', options.secretKey),
-    ...(options.signatureMethod ? { signatureMethod: options.signatureMethod } : {}),
-  });
+  const signer = handlerSigner(options);
   const authorize = requireFunction('authorize', options.authorize);
   const maxBatch = positiveInteger('maxBatch', options.maxBatch, SIGNING_LIMITS.maxBatch, SIGNING_LIMITS.hardMaxBatch);
   const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes, SIGNING_LIMITS.maxBodyBytes, 16 * 1024 * 1024);

@@ -5,7 +5,6 @@
  * returns the upstream answer. It keeps no state: resume state lives in the service.
  */
 import {
-  createSecretSigner,
   DEFAULT_ENDPOINT,
   ErrorCode,
   errorDescriptions,
@@ -13,7 +12,7 @@ import {
   type HttpMethod,
   type SignatureMethod,
 } from '../protocol/index.js';
-import { corsHeaders, requireFunction, requireString, resolveCors, runAuthorize, type AuthorizeResult, type CorsOptions } from './http.js';
+import { corsHeaders, handlerSigner, requireFunction, requireString, resolveCors, runAuthorize, type AuthorizeResult, type CorsOptions } from './http.js';
 import { checkUploadRequest, resolveLimits, type Refusal, type UploadCall, type UploadLimits } from './policy.js';
 
 export interface UploadProxyOptions {
@@ -91,12 +90,7 @@ function capped(body: ReadableStream<Uint8Array>, limit: number): ReadableStream
  * export default { fetch: proxy };
  */
 export function createUploadProxy(options: UploadProxyOptions): (request: Request) => Promise<Response> {
-  if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with secretId, secretKey and authorize', options);
-  const signer = createSecretSigner({
-    secretId: requireString('secretId', options.secretId),
-    secretKey: requireString('secretKey', options.secretKey),
-    ...(options.signatureMethod ? { signatureMethod: options.signatureMethod } : {}),
-  });
+  const signer = handlerSigner(options);
   const authorize = requireFunction('authorize', options.authorize);
   let upstream: URL;
   try {
