@@ -51,7 +51,9 @@ export function answerText(value: Answer, numericFileId = false): string {
 export function jsonResponse(text: string, request?: Request, extra?: HeadersInit): Response {
   const headers = corsHeaders(request);
   headers.set('Content-Type', 'application/json; charset=utf-8');
-  headers.set('Cache-Control', 'no-store');
+  // `no-cache`, not `no-store`: the same for a POST answer, and Chromium reports every answered
+  // `no-store` request as net::ERR_ABORTED in DevTools, hiding real failures among false ones.
+  headers.set('Cache-Control', 'no-cache');
   if (extra) new Headers(extra).forEach((value, name) => headers.set(name, value));
   return new Response(text, { status: 200, headers });
 }

@@ -108,7 +108,8 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
   const respond = (request: Request, status: number, body: BodyInit | null, contentType: string): Response => {
     const headers = corsHeaders(request, cors, METHODS);
     headers.set('Content-Type', contentType);
-    headers.set('Cache-Control', 'no-store');
+    // `no-cache` rather than `no-store`: see src/emulator/answer.ts (Chromium flags answered no-store requests as aborted).
+    headers.set('Cache-Control', 'no-cache');
     return new Response(body, { status, headers });
   };
   /** A refusal in the protocol's own shape, so the client raises it like any service error. */
