@@ -5,7 +5,7 @@
 import SparkMD5 from 'spark-md5';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { ErrorCode, type FinishUploadParams, type InitUploadParams, type UploadPartParams } from '../protocol/index.js';
+import { ErrorCode, LIMITS, type FinishUploadParams, type InitUploadParams, type UploadPartParams } from '../protocol/index.js';
 import { answer, type Answer } from './answer.js';
 import { readExactBody } from './body.js';
 import type { FaultInjector } from './faults.js';
@@ -63,13 +63,19 @@ export async function initUpload(context: ActionContext, params: InitUploadParam
     return answer(1, 'resume the upload', 0, { dataSize: existing.dataSize, listParts });
   }
   const forced = context.faults.take(['dataSize'], 'InitUpload', undefined);
+  const dataSize = forced?.dataSize ?? params.dataSize;
+  // Bounds the work any later request can cause (Finish walks every part): the client's own
+  // limit on listed parts, about 100 GiB in 512 KiB parts.
+  if (Math.ceil(params.fileSize / dataSize) > LIMITS.listParts) {
+    return answer(ErrorCode.ProtocolParams, `fileSize: ${params.fileSize} bytes makes more than ${LIMITS.listParts} parts of ${dataSize} bytes`, 0);
+  }
   const session: SessionRecord = {
     secretId,
     fileSha: params.fileSha,
     fileName: params.fileName,
     fileType: params.fileType,
     fileSize: params.fileSize,
-    dataSize: forced?.dataSize ?? params.dataSize,
+    dataSize,
     createdAt: context.now(),
     ...(params.classId === undefined ? {} : { classId: params.classId }),
     ...(params.tags === undefined ? {} : { tags: params.tags }),
@@ -104,7 +110,9 @@ export async function uploadPart(context: ActionContext, params: UploadPartParam
   return answer(0, 'part stored', 0);
 }
 
+/** Offsets named in the message, and returned in `missingOffsets`. */
 const MAX_LISTED_OFFSETS = 20;
+const MAX_RETURNED_OFFSETS = 1000;
 
 export async function finishUpload(context: ActionContext, params: FinishUploadParams): Promise<Answer> {
   const { storage, secretId } = context;
@@ -115,15 +123,19 @@ export async function finishUpload(context: ActionContext, params: FinishUploadP
     return file ? answer(0, 'file already finished', 0, { fileId: file.fileId, url: fileUrl(context, file) }) : noSession(params.fileSha);
   }
   const held = new Map((await reading(storage.listParts(secretId, params.fileSha))).map((part) => [part.offset, part]));
+  // Only the first offsets are collected; the rest are counted (a session may declare many parts).
   const missing: number[] = [];
+  let missingCount = 0;
   for (let offset = 0; offset < session.fileSize; offset += session.dataSize) {
     const part = held.get(offset);
-    if (!part || !partFitsSession(session, offset, part.dataSize)) missing.push(offset);
+    if (part && partFitsSession(session, offset, part.dataSize)) continue;
+    missingCount += 1;
+    if (missing.length < MAX_RETURNED_OFFSETS) missing.push(offset);
   }
-  if (missing.length > 0) {
+  if (missingCount > 0) {
     const shown = missing.slice(0, MAX_LISTED_OFFSETS).join(', ');
-    const more = missing.length > MAX_LISTED_OFFSETS ? ` and ${missing.length - MAX_LISTED_OFFSETS} more` : '';
-    return answer(ErrorCode.ProtocolParams, `parts missing at offsets ${shown}${more}`, 0, { missingOffsets: missing.slice(0, 1000) });
+    const more = missingCount > MAX_LISTED_OFFSETS ? ` and ${missingCount - MAX_LISTED_OFFSETS} more` : '';
+    return answer(ErrorCode.ProtocolParams, `parts missing at offsets ${shown}${more}`, 0, { missingOffsets: missing });
   }
   const writer = await writing(storage.createFileWriter());
   try {

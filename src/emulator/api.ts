@@ -32,7 +32,8 @@ function readQuery(url: URL): { query: Query } | { answer: Answer } {
   if (url.search.length > QUERY_LIMITS.length) {
     return { answer: answer(ErrorCode.CommonParams, `query string longer than ${QUERY_LIMITS.length} characters`, 0) };
   }
-  const query: Query = {};
+  // No prototype: a parameter named `__proto__` is a parameter like any other.
+  const query: Query = Object.create(null) as Query;
   let count = 0;
   for (const [name, value] of url.searchParams) {
     if (++count > QUERY_LIMITS.params) return { answer: answer(ErrorCode.CommonParams, `more than ${QUERY_LIMITS.params} parameters`, 0) };

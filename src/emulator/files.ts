@@ -50,7 +50,8 @@ export function parseRange(header: string | null, size: number): RangeResult {
   if (!/^bytes=/i.test(trimmed)) return { kind: 'full' };
   const spec = trimmed.slice(6).trim();
   if (spec.includes(',')) return { kind: 'full' };
-  const match = /^([0-9]{0,16})-([0-9]{0,16})$/.exec(spec);
+  // A last position past the end is clamped (RFC 9110), however many digits it has.
+  const match = /^([0-9]{0,16})-([0-9]{0,40})$/.exec(spec);
   if (!match || (match[1] === '' && match[2] === '')) return { kind: 'unsatisfiable' };
   if (match[1] === '') {
     const suffix = Number(match[2]);

@@ -82,7 +82,6 @@ export class Gate {
     if (this.#nonces.has(nonceKey)) {
       return { ok: false, common, answer: answer(ErrorCode.ReplayOrClock, `Nonce ${common.Nonce} was already used`, 1) };
     }
-    this.#nonces.set(nonceKey, now);
     const limit = this.#options.rateLimits[common.Action];
     const rateKey = `${common.SecretId}\n${common.Action}`;
     const minute = Math.floor(now / MINUTE);
@@ -91,6 +90,8 @@ export class Gate {
     if (current.count >= limit) {
       return { ok: false, common, answer: answer(ErrorCode.RateLimited, `${common.Action} is limited to ${limit} calls per minute`, 1) };
     }
+    // Only a request that passes is remembered: one refused for the rate may be sent again as is.
+    this.#nonces.set(nonceKey, now);
     current.count++;
     this.#rates.set(rateKey, current);
     return { ok: true, common };

@@ -1,0 +1,65 @@
+/**
+ * Regressions from review: hostile sizes cannot stall the emulator, Range ends are clamped, a
+ * rate-limited request keeps its Nonce, and `__proto__` is an ordinary (signed) parameter.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
+import { call, freshNonce, initParams, makeFile, signedUrl, uploadWhole } from './helpers/emulator-client.js';
+
+let emu: RunningEmulator;
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0 });
+});
+afterAll(() => emu.close());
+
+describe('emulator bounds', () => {
+  it('refuses a fileSize of more parts than the protocol lists (-10003), so Finish can never walk 10^10 parts', async () => {
+    const file = makeFile(10);
+    const started = Date.now();
+    const { answer } = await call(emu.endpoint, 'InitUpload', { ...initParams(file, 524288), fileSize: Number.MAX_SAFE_INTEGER });
+    expect(answer).toMatchObject({ code: -10003, canRetry: 0 });
+    expect(answer.message).toMatch(/fileSize/);
+    const finish = await call(emu.endpoint, 'FinishUpload', { fileSha: file.fileSha });
+    expect(finish.answer.code).toBe(-10005);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('Finish with many parts missing answers at once, naming the first offsets and counting the rest', async () => {
+    const file = makeFile(10);
+    const size = 200_000 * 524288; // 200 000 parts declared, none sent
+    expect((await call(emu.endpoint, 'InitUpload', { ...initParams(file, 524288), fileSize: size })).answer.code).toBe(0);
+    const { answer } = await call(emu.endpoint, 'FinishUpload', { fileSha: file.fileSha });
+    expect(answer).toMatchObject({ code: -10003, canRetry: 0 });
+    expect(answer.message).toMatch(/and 199980 more/);
+    expect((answer.missingOffsets as number[]).length).toBe(1000);
+  });
+
+  it('a Range end past the file, however long, is clamped (206), not refused', async () => {
+    const file = makeFile(10);
+    const { url } = await uploadWhole(emu.endpoint, file);
+    const response = await fetch(url!, { headers: { Range: 'bytes=2-99999999999999999999' } });
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe('bytes 2-9/10');
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(file.bytes.subarray(2));
+  });
+
+  it('a request refused for the rate (4400) can be sent again as is: its Nonce was not used up', async () => {
+    const local = await startEmulator({ port: 0, rateLimits: { InitUpload: 1 } });
+    try {
+      await call(local.endpoint, 'InitUpload', initParams(makeFile(10)));
+      const url = await signedUrl(local.endpoint, 'InitUpload', initParams(makeFile(10)), { nonce: freshNonce() });
+      const first = (await (await fetch(url, { method: 'POST' })).json()) as { code: number };
+      expect(first.code).toBe(4400);
+      const again = (await (await fetch(url, { method: 'POST' })).json()) as { code: number };
+      expect(again.code).toBe(4400); // still the rate, not 4500 "Nonce already used"
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('an extra parameter named __proto__ is signed and verified like any other', async () => {
+    const file = makeFile(10);
+    const { answer } = await call(emu.endpoint, 'InitUpload', { ...initParams(file), __proto__: 'x' } as Record<string, string | number>);
+    expect(answer.code).toBe(0);
+  });
+});
