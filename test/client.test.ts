@@ -19,7 +19,7 @@ interface Seen {
 let server: Server;
 let origin: string;
 let seen: Seen[] = [];
-let answer: (request: IncomingMessage) => { status?: number; type?: string; text: string } | 'hang' | 'reset';
+let answer: (request: IncomingMessage) => { status?: number; type?: string; text: string } | 'hang' | 'reset' | 'stall-body';
 
 const credentials = { secretId: 'AKIDtest', secretKey: 'test-key' };
 const sha = 'a'.repeat(40);
@@ -42,6 +42,10 @@ beforeAll(async () => {
       const reply = answer(request);
       if (reply === 'hang') return;
       if (reply === 'reset') return void request.socket.destroy();
+      if (reply === 'stall-body') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.write('{"code":');
+      }
       response.writeHead(reply.status ?? 200, { 'content-type': reply.type ?? 'application/json' });
       response.end(reply.text);
     });
@@ -161,6 +165,24 @@ describe('createVodClient', () => {
     const error = await failure(client({ timeoutMs: 300 }).finishUpload({ fileSha: sha }));
     expect(error).toMatchObject({ code: 'TIMEOUT', canRetry: true });
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('an answer whose body stalls after the headers is a TIMEOUT too (the deadline covers the body)', async () => {
+    answer = () => 'stall-body';
+    const started = Date.now();
+    const error = await failure(client({ timeoutMs: 400 }).finishUpload({ fileSha: sha }));
+    expect(error).toMatchObject({ code: 'TIMEOUT', canRetry: true, action: 'FinishUpload' });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('a misplaced credentials object never shows its secret in the error', () => {
+    const credentials = { secretId: 'AKIDexample', secretKey: 'TOP-SECRET-KEY-123' };
+    expect(() => createVodClient({ signer: credentials as never })).toThrow(/signer/);
+    try {
+      createVodClient({ signer: credentials as never });
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain('TOP-SECRET');
+    }
   });
 
   it('an abort is an ABORTED error, not retryable; an already-aborted signal sends nothing', async () => {

@@ -47,13 +47,15 @@ describe('worker message handler (pure)', () => {
     expect(handler.activeJobs()).toEqual([]);
   });
 
-  it('ignores malformed messages; reports unknown engines and duplicate ids as errors', async () => {
+  it('ignores junk; answers a hash job it cannot run (so the page never waits forever); reports unknown engines and duplicate ids', async () => {
     const posted: WorkerResponse[] = [];
     const handler = createWorkerMessageHandler((m) => posted.push(m));
-    for (const junk of [null, 'hash', { type: 'hash', id: 'x' }, { type: 'hash', id: 1, blob: 'nope', partSize: 1, engines: [] }]) {
-      handler.handle(junk);
-    }
+    for (const junk of [null, 'hash', { type: 'hash', id: 'x' }]) handler.handle(junk);
     expect(posted).toEqual([]);
+    // A source that lost its methods in structured clone (a FileSource object, not a Blob).
+    handler.handle({ type: 'hash', id: 1, blob: { size: 5 }, partSize: MiB, engines: [] });
+    expect(posted).toEqual([{ type: 'error', id: 1, name: 'TypeError', message: expect.stringContaining('must be a Blob') }]);
+    posted.length = 0;
     handler.handle({ type: 'hash', id: 2, blob: new Blob(['a']), partSize: MiB, engines: ['md5.exe'] });
     await until(() => posted.length > 0);
     expect(posted[0]).toMatchObject({ type: 'error', id: 2, message: expect.stringContaining('wasm, spark') });
@@ -196,5 +198,19 @@ describe('createWorkerHasher', () => {
     }
     await expect(h.hash(new Liar(['abc']), { partSize: MiB })).rejects.toMatchObject({ name: 'NotReadableError' });
     await expect(h.hash(new Blob(['a']), { partSize: 3 })).rejects.toMatchObject({ parameter: 'partSize' });
+  });
+});
+
+describe('createWorkerHasher: sources a worker cannot take', () => {
+  it('a FileSource that is not a Blob is hashed by the fallback, never posted', async () => {
+    const created: FakeWorker[] = [];
+    const hasher = createWorkerHasher({ createWorker: () => (created.push(new FakeWorker('ok')), created.at(-1)!), engines: ['spark'] });
+    const bytes = new Uint8Array(1000).map((_, i) => i % 256);
+    const source = { size: bytes.length, stream: () => new Blob([bytes]).stream() };
+    const result = await hasher.hash(source, { partSize: MiB });
+    expect(result.runner).toBe('inline');
+    expect(result.bytesHashed).toBe(1000);
+    expect(created.flatMap((worker) => worker.posted)).toEqual([]);
+    hasher.close();
   });
 });

@@ -2,7 +2,7 @@
  * The low-level client: one method per action, one signed POST per call. No retries here —
  * the upload engine decides what to retry, and re-signs every attempt.
  */
-import ky, { TimeoutError } from 'ky';
+import ky from 'ky';
 import { z } from 'zod';
 import { ClientErrorCode, VodArgumentError, VodError, describe, type VodAction } from '../protocol/errors.js';
 import {
@@ -22,8 +22,10 @@ import {
 } from '../protocol/schemas.js';
 import type { Signer } from '../protocol/signature.js';
 import { toWire } from '../protocol/wire.js';
+import { parseArgument } from '../protocol/validate.js';
 import { interpretAnswer, readBoundedText } from './answer.js';
 import { createPresignCache, presignKey } from './presign.js';
+import { startDeadline } from '../util/deadline.js';
 import { createRatePacer } from '../core/pacer.js';
 
 /** Paces requests under the service's rate limits; see `createRatePacer`. */
@@ -40,7 +42,7 @@ export interface VodClientOptions {
   region?: string;
   /** A fetch implementation (tests, proxies, runtimes without a global fetch). */
   fetch?: typeof fetch;
-  /** Per-request timeout in ms, covering a stalled upload too. Default 60 000. */
+  /** Per-request timeout in ms: sending, waiting and reading the answer (a stall anywhere). Default 60 000. */
   timeoutMs?: number;
   /** Sent as `RequestClient`. Default `vod-upload`. */
   requestClient?: string;
@@ -86,18 +88,6 @@ function randomNonce(): string {
   return String((words[0]! & 0x1fffff) * 2 ** 32 + words[1]! + 1);
 }
 
-function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const name = issue.path.length > 0 ? issue.path.map(String).join('.') : what;
-  const received = issue.path.reduce<unknown>(
-    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined),
-    value,
-  );
-  throw new VodArgumentError(name, issue.message.replace(/^Invalid input: /, ''), received);
-}
-
 function parseEndpoint(endpoint: string): URL {
   let url: URL;
   try {
@@ -122,7 +112,8 @@ const resumeOrNew = z.union([initUploadNew, initUploadResume, initUploadInstant]
  */
 export function createVodClient(options: VodClientOptions): VodClient {
   if (!options || typeof options.signer?.sign !== 'function') {
-    throw new VodArgumentError('signer', 'a Signer with a sign() method', options?.signer);
+    // The value is not shown: callers sometimes pass their credentials here by mistake.
+    throw new VodArgumentError('signer', 'a Signer with a sign() method (e.g. createSecretSigner({ secretId, secretKey }))');
   }
   const endpoint = parseEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
   const region = options.region ?? 'gz';
@@ -135,7 +126,8 @@ export function createVodClient(options: VodClientOptions): VodClient {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     retry: 0,
     throwHttpErrors: false,
-    timeout: timeoutMs,
+    // Our own deadline covers the answer's body too (ky's timer stops at the headers).
+    timeout: false,
   });
   const { signer } = options;
   const presigned = createPresignCache();
@@ -174,16 +166,19 @@ export function createVodClient(options: VodClientOptions): VodClient {
       .join('&');
     let status: number;
     let text: string;
+    const deadline = startDeadline(timeoutMs, signal);
     try {
       const response = await http.post(`${endpoint.origin}${endpoint.pathname}?${query}`, {
         body: (body ?? null) as BodyInit | null,
         headers,
-        signal,
+        signal: deadline.signal,
       });
       status = response.status;
       text = await readBoundedText(response);
     } catch (error) {
-      throw transportError(action, error, signal, timeoutMs);
+      throw transportError(action, error, signal, deadline.expired, timeoutMs);
+    } finally {
+      deadline.clear();
     }
     return interpretAnswer(action, status, text, okCodes, schema);
   }
@@ -191,14 +186,14 @@ export function createVodClient(options: VodClientOptions): VodClient {
   return {
     endpoint: endpoint.href,
     async initUpload(params, requestOptions) {
-      const valid = validate(initUploadParams, params, 'params');
+      const valid = parseArgument(initUploadParams, params, 'params');
       const answer = await send('InitUpload', toWire(valid), undefined, [0, 1, 2], resumeOrNew, requestOptions?.signal);
       if (answer.code === 2) return { kind: 'instant', fileId: answer.fileId, url: answer.url };
       if (answer.code === 1) return { kind: 'resume', dataSize: answer.dataSize, listParts: answer.listParts };
       return { kind: 'new' };
     },
     async uploadPart(params, body, requestOptions) {
-      const valid = validate(uploadPartParams, params, 'params');
+      const valid = parseArgument(uploadPartParams, params, 'params');
       const size = body instanceof Blob ? body.size : body instanceof Uint8Array ? body.byteLength : -1;
       if (size !== valid.dataSize) {
         throw new VodArgumentError('body', `a Blob or Uint8Array of exactly dataSize (${valid.dataSize}) bytes`, size < 0 ? describe(body) : `${size} bytes`);
@@ -206,13 +201,13 @@ export function createVodClient(options: VodClientOptions): VodClient {
       await send('UploadPart', toWire(valid), body, [0], z.object({ code: z.literal(0) }), requestOptions?.signal);
     },
     async presignParts(list) {
-      const wire = list.map((params) => toWire(validate(uploadPartParams, params, 'params')));
+      const wire = list.map((params) => toWire(parseArgument(uploadPartParams, params, 'params')));
       const signedAt = Date.now();
       const sets = await Promise.all(wire.map((params) => sign('UploadPart', params)));
       sets.forEach((set, i) => presigned.put(presignKey(wire[i]!), set, signedAt));
     },
     async finishUpload(params, requestOptions) {
-      const valid = validate(finishUploadParams, params, 'params');
+      const valid = parseArgument(finishUploadParams, params, 'params');
       const answer = await send('FinishUpload', toWire(valid), undefined, [0], finishUploadAnswer, requestOptions?.signal);
       return { fileId: answer.fileId, url: answer.url };
     },
@@ -220,12 +215,12 @@ export function createVodClient(options: VodClientOptions): VodClient {
 }
 
 /** Maps a failed fetch to a typed error: abort, timeout or network, each saying whether to retry. */
-function transportError(action: VodAction, error: unknown, signal: AbortSignal | undefined, timeoutMs: number): VodError {
+function transportError(action: VodAction, error: unknown, signal: AbortSignal | undefined, expired: boolean, timeoutMs: number): VodError {
   if (error instanceof VodError) return error;
   if (signal?.aborted) {
     return new VodError({ code: ClientErrorCode.Aborted, message: `${action} was aborted`, canRetry: false, action, cause: signal.reason });
   }
-  if (error instanceof TimeoutError) {
+  if (expired) {
     return new VodError({ code: ClientErrorCode.Timeout, message: `${action}: no answer within ${timeoutMs} ms`, canRetry: true, action, cause: error });
   }
   const reason = error instanceof Error ? error.message : String(error);

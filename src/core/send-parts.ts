@@ -5,12 +5,13 @@
 import type { VodClient } from '../client/client.js';
 import type { PartSize, UploadPartParams } from '../protocol/schemas.js';
 import { presignAhead } from './presign-ahead.js';
-import { withRetry, type RetryEvent, type RetryState } from './retry.js';
+import { raceAbort, withRetry, type RetryEvent, type RetryState } from './retry.js';
 import type { PartSpan, UploadSource } from './source.js';
 
 /** Runs a task under a concurrency bound shared by several uploads (an upload queue). */
 export interface TaskLimiter {
-  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Runs `task` when a slot is free; a task still waiting when `signal` aborts leaves the queue. */
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
 /** What the part sender reports, so progress can follow every byte (and take failed ones back). */
@@ -81,10 +82,15 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
   try {
     for (const [index, part] of parts.entries()) {
       while (inFlight.size >= input.concurrency) await Promise.race(inFlight);
-      await presigned.ready(index);
-      if (failure || batch.signal.aborted) break;
+      // Signing ahead is only an optimisation: an abort or pause must not wait for it. The parts
+      // in flight are still awaited below, so none reports progress after this returns.
+      const ready = await raceAbort(presigned.ready(index), batch.signal).then(
+        () => true,
+        () => false,
+      );
+      if (!ready || failure || batch.signal.aborted) break;
       const params = allParams[index]!;
-      const task = (input.limiter ? input.limiter.run(() => sendOne(part, params)) : sendOne(part, params))
+      const task = (input.limiter ? input.limiter.run(() => sendOne(part, params), batch.signal) : sendOne(part, params))
         .catch((error: unknown) => {
           if (!failure) {
             failure = { error };

@@ -5,7 +5,8 @@
 import type { VodClient } from '../client/client.js';
 import type { Hasher } from '../hasher/types.js';
 import { ClientErrorCode, VodArgumentError, VodError } from '../protocol/errors.js';
-import type { PartSize } from '../protocol/schemas.js';
+import { initUploadParams, type PartSize } from '../protocol/schemas.js';
+import { parseArgument } from '../protocol/validate.js';
 import { checkpointKey, type CheckpointStore } from './checkpoint.js';
 import { checkConcurrency } from './concurrency.js';
 import { createEmitter, type Listener } from './progress.js';
@@ -24,7 +25,10 @@ export interface UploadOptions extends NamingOptions, InitExtras {
   partSize?: PartSize;
   /** Parts in flight at once. Default 4. */
   concurrency?: number;
-  /** Resume across restarts without hashing again. `false` to disable. */
+  /**
+   * Resume across restarts without hashing again. `false` to disable. Used only for sources with
+   * a name and a modification time (a File, a path), which identify them.
+   */
   checkpoints?: CheckpointStore | false;
   /** Scopes checkpoints to an account (with the endpoint). Runtime entries pass the signer's. */
   secretId?: string;
@@ -53,7 +57,7 @@ export type UploadEvents = {
 
 /** A running upload. */
 export interface UploadHandle {
-  /** Resolves with the result, or rejects with one {@link VodError}. */
+  /** Resolves with the result, or rejects with one {@link VodError} (`ABORTED` after abort()). */
   readonly done: Promise<UploadResult>;
   readonly state: UploadState;
   /** Stops sending (in-flight parts are cancelled); the service keeps the parts it has. */
@@ -92,10 +96,17 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     throw new VodError({ code: ClientErrorCode.Aborted, message: 'The signal was already aborted; nothing was sent', canRetry: false, cause: options.signal.reason });
   }
 
+  const extras = parseArgument(initExtras, pickExtras(options), 'options');
+  if (options.checkpointMaxAgeMs !== undefined && !(typeof options.checkpointMaxAgeMs === 'number' && options.checkpointMaxAgeMs >= 0)) {
+    throw new VodArgumentError('checkpointMaxAgeMs', 'a number of ms ≥ 0', options.checkpointMaxAgeMs);
+  }
+
   const emitter = createEmitter<UploadEvents>();
   if (options.onProgress) emitter.on('progress', options.onProgress);
   let state: UploadState = 'running';
   let controller = new AbortController();
+  // The abort, once it happened: a run restarting after pause() must not outlive it.
+  let aborted: VodError | undefined;
   // Set by pause(): resume() opens it, abort() breaks it.
   let gate: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
   const setState = (next: UploadState): void => {
@@ -112,7 +123,7 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     partSize,
     concurrency,
     retry,
-    extras: pickExtras(options),
+    extras,
     checkpoints,
     checkpointMaxAgeMs: options.checkpointMaxAgeMs,
     limiter: options.limiter,
@@ -126,6 +137,7 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     if (state === 'done' || state === 'failed' || state === 'aborted') return;
     const error =
       reason instanceof VodError ? reason : new VodError({ code: ClientErrorCode.Aborted, message: 'The upload was aborted', canRetry: false, cause: reason });
+    aborted = error;
     setState('aborted');
     controller.abort(error);
     gate?.reject(error);
@@ -133,18 +145,24 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
   const onExternalAbort = (): void => abortWith(options.signal?.reason);
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
+  // Without a name and a modification time, two different sources of one size would share a
+  // checkpoint, and the second would be uploaded with the first one's hashes: no checkpoint then.
+  const identified = resolved.name !== '' && resolved.lastModified > 0;
   const done = (async (): Promise<UploadResult> => {
-    const key = checkpoints
-      ? await checkpointKey({ name: resolved.name, size: resolved.size, lastModified: resolved.lastModified, endpoint: options.client.endpoint, secretId: options.secretId || '-' })
-      : undefined;
+    const key =
+      checkpoints && identified
+        ? await checkpointKey({ name: resolved.name, size: resolved.size, lastModified: resolved.lastModified, endpoint: options.client.endpoint, secretId: options.secretId || '-' })
+        : undefined;
     for (;;) {
+      if (aborted) throw aborted;
       try {
         const result = await runUpload({ ...input, checkpointKey: key }, controller.signal);
         progress.done();
         setState('done');
         return result;
       } catch (error) {
-        if (controller.signal.reason !== PAUSED || !gate) throw error;
+        if (aborted) throw aborted;
+        if (controller.signal.reason !== PAUSED || !gate) throw asVodError(error);
         // Paused: wait for resume() (or abort), then run again from InitUpload.
         await gate.promise;
         gate = undefined;
@@ -184,6 +202,25 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     abort: abortWith,
     on: (event, listener) => emitter.on(event, listener),
   };
+}
+
+const initExtras = initUploadParams.pick({ classId: true, isTranscode: true, isScreenshot: true, isWatermark: true, tags: true });
+
+/**
+ * `done` rejects with a VodError only: a failure outside the protocol (the file could not be
+ * read, a bug) is wrapped, keeping the original as `cause`.
+ */
+function asVodError(error: unknown): VodError {
+  if (error instanceof VodError) return error;
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  const unreadable = name === 'NotReadableError' || name === 'NotFoundError';
+  return new VodError({
+    code: unreadable ? ClientErrorCode.Source : ClientErrorCode.Unexpected,
+    message: unreadable ? `The file could not be read: ${message}` : `The upload failed unexpectedly: ${message}`,
+    canRetry: false,
+    cause: error,
+  });
 }
 
 function pickExtras(options: InitExtras): InitExtras {

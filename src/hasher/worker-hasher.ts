@@ -26,6 +26,12 @@ export interface WorkerHasherOptions {
   idleTimeoutMs?: number | undefined;
   /** Runs jobs when no worker can; defaults to an inline hasher with the same engines. */
   fallback?: Hasher | undefined;
+  /**
+   * Which sources the worker can take. Default: Blobs (structured clone shares the file). Any
+   * other source is hashed by the fallback: a plain object would reach the worker without its
+   * methods and the job would never finish.
+   */
+  postable?: ((source: HashSource) => boolean) | undefined;
 }
 
 /** A {@link Hasher} owning a worker; `close()` terminates it. */
@@ -66,6 +72,7 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
     throw new VodArgumentError('idleTimeoutMs', 'a number of milliseconds ≥ 0', idleTimeoutMs);
   }
   const fallback = options.fallback ?? createInlineHasher({ engines: loaders });
+  const postable = options.postable ?? ((source: HashSource) => typeof Blob !== 'undefined' && source instanceof Blob);
 
   const jobs = new Map<number, Job>();
   let worker: WorkerLike | undefined;
@@ -146,6 +153,7 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
       }
       const { signal } = hashOptions;
       if (signal?.aborted) return Promise.reject(abortReason(signal));
+      if (!postable(blob)) return fallback.hash(blob, hashOptions);
       const target = broken ? undefined : ensureWorker();
       if (!target) return fallback.hash(blob, hashOptions);
       if (idleTimer !== undefined) clearTimeout(idleTimer);

@@ -131,7 +131,13 @@ export function createWorkerMessageHandler(
   return {
     handle(data) {
       const request = parseWorkerRequest(data);
-      if (!request) return;
+      if (!request) {
+        // A job the worker cannot run is answered, never dropped: the page would wait forever.
+        if (isObj(data) && isId(data.id) && data.type === 'hash') {
+          post({ type: 'error', id: data.id, name: 'TypeError', message: 'hash request not understood (the source must be a Blob)' });
+        }
+        return;
+      }
       if (request.type === 'abort') {
         jobs.get(request.id)?.abort(new DOMException('The hash job was aborted', 'AbortError'));
         return;

@@ -48,6 +48,10 @@ export const ClientErrorCode = {
   Aborted: 'ABORTED',
   /** Bad input given to the library; nothing was sent. */
   InvalidArgument: 'INVALID_ARGUMENT',
+  /** The file could not be read (removed, changed while reading, no permission). */
+  Source: 'SOURCE',
+  /** A failure outside the protocol that the library did not expect (see `cause`). */
+  Unexpected: 'UNEXPECTED',
 } as const;
 
 export type ClientErrorCodeValue = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
@@ -137,7 +141,10 @@ export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 }
 
-/** A short, bounded rendering of a value for error messages. */
+/** Names whose values never appear in messages: a misplaced credentials object must not leak. */
+const SECRET_NAME = /secret|key|token|password|signature|authorization/i;
+
+/** A short, bounded rendering of a value for error messages, with secret-looking fields redacted. */
 export function describe(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);
@@ -145,7 +152,9 @@ export function describe(value: unknown): string {
   else if (value === null || typeof value !== 'object') text = String(value);
   else {
     try {
-      text = JSON.stringify(value) ?? Object.prototype.toString.call(value);
+      text =
+        JSON.stringify(value, (name, field: unknown) => (name !== '' && SECRET_NAME.test(name) ? '[redacted]' : field)) ??
+        Object.prototype.toString.call(value);
     } catch {
       text = Object.prototype.toString.call(value);
     }

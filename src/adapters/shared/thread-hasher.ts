@@ -42,6 +42,8 @@ export function createThreadHasher(options: ThreadHasherOptions): WorkerHasher {
   return createWorkerHasher({
     createWorker: () => withFilePaths(options.spawn()),
     fallback: options.fallback,
+    // Blobs are cloned; registered files travel as their path; anything else is hashed inline.
+    postable: (source) => source instanceof Blob || fileRefOf(source) !== undefined,
     idleTimeoutMs: options.idleTimeoutMs ?? 0,
   });
 }
