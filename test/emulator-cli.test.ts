@@ -120,6 +120,7 @@ describe('vod-upload emulator', () => {
     const cli = await startCli(['emulator', '--port', '0', '--host', '127.0.0.1', '--secret-id', 'AKIDmine', '--secret-key', 'minekey']);
     expect(cli.output()).toContain('AKIDmine');
     expect(cli.output()).not.toMatch(/development credentials/);
+    expect(cli.output()).not.toContain('minekey'); // the user's own key is never echoed
     expect((await call(cli.endpoint, 'InitUpload', initParams(makeFile(10)))).answer.code).toBe(4104);
     const mine = { credentials: { secretId: 'AKIDmine', secretKey: 'minekey' } };
     expect((await call(cli.endpoint, 'InitUpload', initParams(makeFile(10)), mine)).answer.code).toBe(0);

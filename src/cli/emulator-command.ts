@@ -85,7 +85,8 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
   io.out('VOD upload emulator is running');
   io.out(`  endpoint:  ${running.endpoint}`);
   io.out(`  secretId:  ${credential.secretId}`);
-  io.out(`  secretKey: ${credential.secretKey}`);
+  // A key the user chose is theirs: never echoed into scrollback or CI logs.
+  io.out(`  secretKey: ${custom ? '(as given with --secret-key)' : credential.secretKey}`);
   if (!custom) io.out('  (well-known development credentials: for local use only, never for the real service)');
   io.out(`  storage:   ${data ?? 'memory (lost on exit; use --data DIR to keep it)'}`);
   io.out(`  files:     ${running.origin}/vod/<fileId>/f0.<ext>   control: ${running.origin}/_emulator/log`);

@@ -46,7 +46,8 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
     io.out(UPLOAD_USAGE);
     return EXIT.ok;
   }
-  const files = await collectFiles(args.paths, { all: args.all }).catch((error: unknown) => {
+  const skip = (path: string, reason: string): void => io.err(`vod-upload: skipping ${path} (${reason})`);
+  const files = await collectFiles(args.paths, { all: args.all, onSkip: skip }).catch((error: unknown) => {
     // A mistyped path or command: show how the command is used.
     throw error instanceof UsageError ? new UsageError(`${error.message}\n\n${UPLOAD_USAGE}`, error.exitCode) : error;
   });

@@ -28,6 +28,8 @@ export interface WalkOptions {
   all: boolean;
   /** Base for relative paths. Default the working directory. */
   cwd?: string;
+  /** Told about a directory inside the tree that could not be read; the walk goes on. */
+  onSkip?: (path: string, reason: string) => void;
 }
 
 /** Guards against pathological trees. */
@@ -57,7 +59,15 @@ export async function collectFiles(paths: readonly string[], options: WalkOption
 
   const walk = async (directory: string, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH) return;
-    const entries = await readdir(directory, { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(directory, { withFileTypes: true });
+    } catch (error) {
+      // The directory named on the command line must be readable; one deeper inside may not be.
+      if (depth === 0) throw new UsageError(`cannot read ${directory}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 1);
+      options.onSkip?.(directory, (error as NodeJS.ErrnoException).code ?? String(error));
+      return;
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;

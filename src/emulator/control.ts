@@ -23,7 +23,21 @@ function json(request: Request, value: unknown, status = 200): Response {
   return status === 200 ? response : new Response(response.body, { status, headers: response.headers });
 }
 
+/**
+ * The control API is for tests and tools on this machine, not for web pages: a page from another
+ * origin could otherwise queue faults or clear the log with a simple POST (no preflight). Browsers
+ * name their origin; Node, Deno, Bun and workerd send none. Answers carry no CORS headers.
+ */
 export async function handleControl(request: Request, path: string, url: URL, log: RequestLog, faults: FaultInjector): Promise<Response> {
+  const origin = request.headers.get('Origin');
+  const response = origin !== null && origin !== url.origin
+    ? new Response(`Forbidden: the control API answers no other origin (${origin.slice(0, 100)})`, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+    : await route(request, path, url, log, faults);
+  for (const name of [...response.headers.keys()]) if (name.startsWith('access-control-')) response.headers.delete(name);
+  return response;
+}
+
+async function route(request: Request, path: string, url: URL, log: RequestLog, faults: FaultInjector): Promise<Response> {
   const route = `${request.method} ${path}`;
   switch (route) {
     case 'GET /_emulator/health':

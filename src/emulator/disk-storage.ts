@@ -8,6 +8,7 @@
  * that does not fit is ignored.
  */
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { lockDirectory } from './dir-lock.js';
 import { join } from 'node:path';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -43,6 +44,7 @@ export class DiskStorage implements EmulatorStorage {
   readonly #sessions = new Map<string, SessionEntry>();
   readonly #filesById = new Map<string, FileRecord>();
   readonly #filesBySha = new Map<string, string>();
+  #unlock: (() => Promise<void>) | undefined;
 
   private constructor(root: string) {
     this.root = root;
@@ -51,10 +53,18 @@ export class DiskStorage implements EmulatorStorage {
   /** Opens (creating if needed) a data directory and reads back what it holds. */
   static async open(root: string): Promise<DiskStorage> {
     const storage = new DiskStorage(root);
-    await rm(storage.#tmp, { recursive: true, force: true });
-    await Promise.all([storage.#tmp, storage.#sessionsDir, storage.#filesDir].map((dir) => mkdir(dir, { recursive: true })));
-    await storage.#loadSessions();
-    await storage.#loadFiles();
+    await mkdir(root, { recursive: true });
+    // Before anything is touched: the temp files below may belong to a running emulator otherwise.
+    storage.#unlock = await lockDirectory(root);
+    try {
+      await rm(storage.#tmp, { recursive: true, force: true });
+      await Promise.all([storage.#tmp, storage.#sessionsDir, storage.#filesDir].map((dir) => mkdir(dir, { recursive: true })));
+      await storage.#loadSessions();
+      await storage.#loadFiles();
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
     return storage;
   }
 
@@ -248,7 +258,12 @@ export class DiskStorage implements EmulatorStorage {
     });
   }
 
-  async close(): Promise<void> {}
+  /** Releases the data directory for another emulator. */
+  async close(): Promise<void> {
+    const unlock = this.#unlock;
+    this.#unlock = undefined;
+    await unlock?.();
+  }
 }
 
 async function readJson<T>(path: string, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): Promise<T | undefined> {

@@ -131,8 +131,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const url = new URL(request.url);
     const path = url.pathname;
     if (closing) return textResponse(503, 'Service Unavailable: the emulator is closing', request);
-    if (request.method === 'OPTIONS') return preflightResponse(request);
+    // Before preflights: the control API approves none (see control.ts).
     if (path.startsWith('/_emulator/') && options.controlApi !== false) return handleControl(request, path, url, log, faults);
+    if (request.method === 'OPTIONS') return preflightResponse(request);
     if ((PROTOCOL_PATHS as readonly string[]).includes(path)) return handleApi(request, url, deps);
     const file = FILE_PATH.exec(path);
     if (file && (request.method === 'GET' || request.method === 'HEAD')) return serveFile(request, storage, file[1]!, file[2]!);

@@ -119,7 +119,9 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
   return async (request) => {
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: corsHeaders(request, cors, METHODS) });
     if (request.method !== 'POST') return fail(request, 405, SigningErrorCode.MethodNotAllowed, `the signing endpoint takes POST, not ${request.method}`);
-    const text = await readTextAtMost(request, maxBodyBytes);
+    // A caller that goes away mid-body is answered like any bad request: the handler never throws.
+    const text = await readTextAtMost(request, maxBodyBytes).catch(() => null);
+    if (text === null) return fail(request, 400, SigningErrorCode.BadRequest, 'the request body could not be read');
     if (text === undefined) return fail(request, 413, SigningErrorCode.BodyTooLarge, `request body exceeds ${maxBodyBytes} bytes`);
     let json: unknown;
     try {

@@ -142,7 +142,6 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
         }
       }
       if (!request.body) return refuse(request, { code: ErrorCode.BodyInvalid, message: `no body, but dataSize is ${call.params.dataSize}`, canRetry: 1 });
-      body = length === undefined ? capped(request.body, call.params.dataSize) : request.body;
     }
 
     const decision = await runAuthorize(() => authorize(request, call));
@@ -150,6 +149,10 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
     if (!decision.ok) {
       options.onError?.(decision.error);
       return refuse(request, { code: ErrorCode.AuthFailed, message: 'the caller could not be authenticated', canRetry: 0 });
+    }
+    // Wrapped only now: a refusal above can still cancel the untouched (unlocked) body.
+    if (call.action === 'UploadPart' && request.body) {
+      body = length === undefined ? capped(request.body, call.params.dataSize) : request.body;
     }
 
     const unsigned: Record<string, string> = { ...params };
