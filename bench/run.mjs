@@ -1,8 +1,8 @@
 // `npm run bench`: every benchmark, each printing its own table. Benchmarks are not tests: they
 // measure ratios against a baseline taken in the same run (the machine is shared and noisy).
 //
-//   npm run bench                  hashing, then proxy memory
-//   npm run bench -- hash          one of them (hash | proxy)
+//   npm run bench                  hashing, proxy memory, then an upload's memory
+//   npm run bench -- hash          one of them (hash | proxy | upload)
 //   BENCH_MIB=64 npm run bench     smaller inputs
 //
 // TypeScript benchmarks go through Vite's module runner (Node 20 cannot strip types).
@@ -28,4 +28,9 @@ if (!only || only === 'proxy') {
   console.log(`\n== Upload proxy: memory while forwarding a ${mib} MiB upload ==\n`);
   const proxy = spawnSync(process.execPath, [fileURLToPath(new URL('./proxy-memory.mjs', import.meta.url)), mib], { stdio: 'inherit' });
   if (proxy.status !== 0) process.exitCode = proxy.status ?? 1;
+}
+if (!only || only === 'upload') {
+  console.log(`\n== uploadFile: throughput and memory of the uploading process, ${mib} MiB file ==\n`);
+  const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('./upload-memory.mjs', import.meta.url)), mib], { stdio: 'inherit' });
+  if (run.status !== 0) process.exitCode = run.status ?? 1;
 }

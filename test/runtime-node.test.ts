@@ -17,7 +17,7 @@ describe(`runtime: ${version}`, () => {
     emu = await startEmulator({ port: 0 });
     const credential = emu.credentials[0]!;
     report = await runScenarioIn('node', emu.origin, credential);
-  }, 60_000);
+  }, 100_000);
   afterAll(async () => {
     await emu?.close();
   });

@@ -17,9 +17,13 @@ export default class SummaryReporter implements Reporter {
     const counts = { passed: 0, failed: 0, skipped: 0 };
     const runtimes = new Map<string, { passed: number; failed: number; skipped: number }>();
     for (const module of testModules) {
-      // A file that failed to load has no tests: count it as a failure, never as silence.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) counts.failed += 1;
-      for (const test of module.children.allTests()) {
+      const tests = [...module.children.allTests()];
+      const failedTests = tests.filter((test) => test.result().state === 'failed').length;
+      // A file that failed to load, or a hook that failed (its tests then count as skipped), is
+      // a failure of its own: never silence.
+      const moduleFailed = module.state() === 'failed';
+      if (moduleFailed && failedTests === 0) counts.failed += 1;
+      for (const test of tests) {
         const state = test.result().state;
         const bucket = state === 'passed' ? 'passed' : state === 'failed' ? 'failed' : 'skipped';
         counts[bucket] += 1;
@@ -27,6 +31,7 @@ export default class SummaryReporter implements Reporter {
         if (runtime === undefined) continue;
         const row = runtimes.get(runtime) ?? { passed: 0, failed: 0, skipped: 0 };
         row[bucket] += 1;
+        if (moduleFailed && failedTests === 0 && row.failed === 0) row.failed = 1;
         runtimes.set(runtime, row);
       }
     }

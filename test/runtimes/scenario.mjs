@@ -47,6 +47,8 @@ function check(condition, message, details) {
 }
 
 async function timed(steps, name, fn) {
+  // On stderr as it happens: if the run is cut short, the output says which step it was in.
+  console.error(`[scenario] ${name}…`);
   const started = performance.now();
   const value = await fn();
   steps.push({ step: name, ms: Math.round(performance.now() - started) });

@@ -97,7 +97,7 @@ export function runChild(
 }
 
 /** Runs the scenario in `runtime` against the emulator at `origin`; throws with the child's output when it printed no report. */
-export async function runScenarioIn(runtime: ServerRuntime, origin: string, credentials: { secretId: string; secretKey: string }, timeoutMs = 40_000): Promise<ScenarioReport> {
+export async function runScenarioIn(runtime: ServerRuntime, origin: string, credentials: { secretId: string; secretKey: string }, timeoutMs = 90_000): Promise<ScenarioReport> {
   const entry = resolve(REPO_ROOT, `dist/${runtime}.js`);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build the package first (\`npm run build\`; \`npm test\` does it)`);
   const config = JSON.stringify({ origin, ...credentials });
