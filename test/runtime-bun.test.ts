@@ -1,37 +1,4 @@
-/**
- * The runtime matrix, Bun: the built package (dist/, via `import 'vod-upload'`) runs the shared
- * scenario in a real Bun child process against an emulator started here.
- * Needs `npm run build` first (`npm test` does it).
- */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
-import { runScenarioIn, runtimeVersion, type ScenarioReport } from './runtimes/server-runtime-child.js';
+/** The runtime matrix, Bun (see runtimes/server-matrix-suite.ts). */
+import { serverRuntimeSuite } from './runtimes/server-matrix-suite.js';
 
-const version = runtimeVersion('bun');
-
-describe(`runtime: ${version}`, () => {
-  let emu: RunningEmulator;
-  let report: ScenarioReport;
-
-  beforeAll(async () => {
-    emu = await startEmulator({ port: 0 });
-    const credential = emu.credentials[0]!;
-    report = await runScenarioIn('bun', emu.origin, credential);
-  }, 100_000);
-  afterAll(async () => {
-    await emu?.close();
-  });
-
-  it('hashes with Bun.CryptoHasher on a Web Worker', () => {
-    expect(report.hasher).toEqual({ runner: 'worker', engine: 'bun' });
-  });
-  it('new upload of a 4-part file: 4 UploadPart at the emulator, the served file has the same SHA-1', () => {
-    expect(report.newUpload).toMatchObject({ kind: 'new', partsSent: 4, emulatorParts: 4, hashEngine: 'bun' });
-  });
-  it('instant upload of the same file: 0 UploadPart', () => {
-    expect(report.instantUpload).toEqual({ kind: 'instant', emulatorParts: 0 });
-  });
-  it('abort at ~50 % then resume: only the missing parts are sent, nothing is hashed again', () => {
-    expect(report.resume).toEqual({ partsBeforeAbort: 6, partsResent: 7, totalParts: 13, hashedBytes: 0 });
-  });
-});
+serverRuntimeSuite('bun', { engine: 'bun', hasher: 'with Bun.CryptoHasher on a Web Worker' });
