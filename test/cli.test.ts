@@ -3,20 +3,16 @@
  * built from the current sources into a private dist/), against an emulator started here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
-import pkg from '../package.json' with { type: 'json' };
+import { buildCliSandbox, cliSandbox, PROJECT } from './helpers/cli-sandbox.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 
-const project = resolve(import.meta.dirname, '..');
-// Inside node_modules so the built CLI resolves its dependencies from the project.
-const sandbox = join(project, 'node_modules', '.cache', `vod-upload-cli-upload-test-${process.pid}`);
-const bin = join(sandbox, 'bin', 'vod-upload.js');
+const project = PROJECT;
+const { sandbox, bin } = cliSandbox('vod-upload-cli-upload-test');
 const credentials = { secretId: 'AKIDclitest0000000000000000000001', secretKey: 'cli-test-secret-key-never-printed' };
 let emulator: RunningEmulator;
 let work: string;
@@ -24,22 +20,7 @@ const children = new Set<ChildProcess>();
 const contents = new Map<string, Buffer>();
 
 beforeAll(async () => {
-  const external = [...builtinModules, ...Object.keys(pkg.dependencies)];
-  await build({
-    configFile: false,
-    logLevel: 'error',
-    root: project,
-    build: {
-      outDir: join(sandbox, 'dist'),
-      emptyOutDir: true,
-      target: 'es2022',
-      minify: false,
-      lib: { entry: { cli: join(project, 'src/cli/main.ts') }, formats: ['es'] },
-      rollupOptions: { external: (id) => id.startsWith('node:') || external.some((name) => id === name || id.startsWith(`${name}/`)) },
-    },
-  });
-  await mkdir(join(sandbox, 'bin'), { recursive: true });
-  await copyFile(join(project, 'bin', 'vod-upload.js'), bin);
+  await buildCliSandbox('vod-upload-cli-upload-test');
   work = await mkdtemp(join(tmpdir(), 'vod-cli-'));
   emulator = await startEmulator({ port: 0, credentials: [credentials] });
   // A directory of 3 videos (one in a subfolder) and a text file the walk must skip.

@@ -4,39 +4,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
-import pkg from '../package.json' with { type: 'json' };
+import { buildCliSandbox, cliSandbox } from './helpers/cli-sandbox.js';
 import { DEV_CREDENTIALS } from '../src/emulator/index.js';
 import { call, initParams, makeFile } from './helpers/emulator-client.js';
 
-const project = resolve(import.meta.dirname, '..');
-// Inside node_modules so the built CLI resolves its dependencies from the project.
-const sandbox = join(project, 'node_modules', '.cache', `vod-upload-cli-test-${process.pid}`);
-const bin = join(sandbox, 'bin', 'vod-upload.js');
+const { sandbox, bin } = cliSandbox('vod-upload-cli-test');
 let data: string;
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
-  const external = [...builtinModules, ...Object.keys(pkg.dependencies)];
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    root: project,
-    build: {
-      outDir: join(sandbox, 'dist'),
-      emptyOutDir: true,
-      target: 'es2022',
-      minify: false,
-      lib: { entry: { cli: join(project, 'src/cli/main.ts') }, formats: ['es'] },
-      rollupOptions: { external: (id) => id.startsWith('node:') || external.some((name) => id === name || id.startsWith(`${name}/`)) },
-    },
-  });
-  await mkdir(join(sandbox, 'bin'), { recursive: true });
-  await copyFile(join(project, 'bin', 'vod-upload.js'), bin);
+  await buildCliSandbox('vod-upload-cli-test');
   data = await mkdtemp(join(tmpdir(), 'vod-emu-cli-'));
 });
 

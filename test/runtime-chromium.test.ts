@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { drainParts } from './helpers/upload-stack.js';
 import { DEV_CREDENTIALS, startEmulator } from '../src/emulator/index.js';
 import { startBrowserHarness, type HarnessPage } from './harness/chromium.js';
 import type { Connection, StepReport } from './runtimes/browser/main.js';
@@ -21,9 +22,7 @@ afterAll(async () => {
   await Promise.allSettled([web.close(), emu.close()]);
 });
 
-async function drain(): Promise<void> {
-  for (let i = 0; i < 100 && emu.emulator.log.partsInFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
-}
+const drain = (): Promise<void> => drainParts(emu);
 
 async function served(report: StepReport): Promise<void> {
   const response = await fetch(report.result.url);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLimiter, createMemoryCheckpointStore, upload, VodArgumentError, VodError } from '../src/index.js';
-import { bytesOf, countingHasher, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { bytesOf, countingHasher, drainParts, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(async () => {
   emu.emulator.faults.clear();
-  for (let i = 0; i < 100 && emu.emulator.log.partsInFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await drainParts(emu);
   emu.emulator.log.clear();
 });
 

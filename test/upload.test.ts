@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryCheckpointStore, createUploadQueue, upload, VodArgumentError, VodError, type UploadProgress } from '../src/index.js';
-import { bytesOf, countingHasher, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { bytesOf, countingHasher, drainParts, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 const KiB512 = 524288;
@@ -15,10 +15,7 @@ beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
 });
 afterAll(() => emu.close());
-/** Parts a client aborted may still be held (and then stored) by the emulator: let them drain. */
-async function drain(): Promise<void> {
-  for (let i = 0; i < 100 && emu.emulator.log.partsInFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
-}
+const drain = (): Promise<void> => drainParts(emu);
 
 beforeEach(async () => {
   emu.emulator.faults.clear();
