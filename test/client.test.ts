@@ -4,6 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVodClient, type VodClient } from '../src/client/index.js';
 import { computeSignature, createSecretSigner, VodArgumentError, VodError } from '../src/protocol/index.js';
@@ -182,6 +184,21 @@ describe('createVodClient', () => {
       createVodClient({ signer: credentials as never });
     } catch (error) {
       expect(String((error as Error).message)).not.toContain('TOP-SECRET');
+    }
+  });
+
+  it('an abort settles at once even after a garbage collection (no AbortSignal.any left to be collected)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    answer = () => 'hang';
+    for (let i = 0; i < 5; i++) {
+      const controller = new AbortController();
+      const pending = client().uploadPart({ fileSha: sha, offset: 0, dataSize: 3, dataMd5: md5 }, new Blob([new Uint8Array(3)]), { signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 30));
+      gc();
+      controller.abort();
+      const outcome = await Promise.race([pending.then(() => 'resolved', (e: VodError) => e.code), new Promise((r) => setTimeout(() => r('stuck'), 2000))]);
+      expect(outcome).toBe('ABORTED');
     }
   });
 

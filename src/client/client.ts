@@ -122,8 +122,8 @@ export function createVodClient(options: VodClientOptions): VodClient {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new VodArgumentError('timeoutMs', 'a positive number of milliseconds', timeoutMs);
   }
+  const baseFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const http = ky.create({
-    ...(options.fetch ? { fetch: options.fetch } : {}),
     retry: 0,
     throwHttpErrors: false,
     // Our own deadline covers the answer's body too (ky's timer stops at the headers).
@@ -171,7 +171,10 @@ export function createVodClient(options: VodClientOptions): VodClient {
       const response = await http.post(`${endpoint.origin}${endpoint.pathname}?${query}`, {
         body: (body ?? null) as BodyInit | null,
         headers,
-        signal: deadline.signal,
+        // The deadline's signal goes to fetch directly, not through ky's `signal`: ky merges that
+        // one with AbortSignal.any, and on Node 20 such a merged signal can be collected and never
+        // fire (an aborted upload then waited forever on its last part).
+        fetch: (request, init) => baseFetch(request, { ...init, signal: deadline.signal }),
       });
       status = response.status;
       text = await readBoundedText(response);
