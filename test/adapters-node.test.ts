@@ -9,7 +9,7 @@ import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDirectoryCheckpointStore, createNodeHasher, openFile, upload, uploadFile } from '../src/adapters/node/index.js';
+import { createDirectoryCheckpointStore, createNodeHasher, NodeFile, openFile, upload, uploadFile } from '../src/adapters/node/index.js';
 import { defaultCheckpointDir } from '../src/adapters/shared/directory-store.js';
 import { checkpointKey, readCheckpoint, writeCheckpoint } from '../src/core/checkpoint.js';
 import type { FileSource } from '../src/core/index.js';
@@ -44,7 +44,7 @@ describe('createNodeHasher', () => {
     const path = join(dir, 'a.mp4');
     await writeFile(path, bytes);
     const file = await openFile(path);
-    expect(file).toBeInstanceOf(File);
+    expect(file).toBeInstanceOf(NodeFile);
     expect(file.name).toBe('a.mp4');
     const hasher = createNodeHasher();
     const progress: number[] = [];

@@ -164,7 +164,9 @@ describe('writeCheckpoint / deleteCheckpoint', () => {
   it('an inconsistent record is refused with a typed error before touching the store', async () => {
     const store = createMemoryCheckpointStore();
     const bad = { sha1: valid.sha1, partSize: 1048576 as const, partMd5s: [md5(0)], size: identity.size };
-    await expect(writeCheckpoint(store, 'k', bad)).rejects.toThrow(/partMd5s/);
+    await expect(writeCheckpoint(store, 'k', bad)).rejects.toThrow(
+      'Invalid checkpoint.partMd5s: expected one part MD5 per part (ceil(size / partSize))',
+    );
     expect(store.size).toBe(0);
   });
 

@@ -1,14 +1,14 @@
 /**
- * What the CLI takes from `vod-upload/node`: files as lazily read Blobs, node:crypto hashing on a
+ * What the CLI takes from `vod-upload/node`: files read lazily by position, node:crypto hashing on a
  * worker thread, and checkpoints in a directory. Deno and Bun run the same code through their
  * node: compatibility.
  */
-import { createDirectoryCheckpointStore, createNodeHasher, openFile as openNodeFile } from '../adapters/node/index.js';
+import { createDirectoryCheckpointStore, createNodeHasher, openFile as openNodeFile, type NodeFile } from '../adapters/node/index.js';
 import type { CheckpointStore } from '../core/index.js';
 import type { Hasher } from '../hasher/index.js';
 
-/** A file-backed File (base name, mtime): bytes are read as the upload streams them, never loaded whole. */
-export function openFile(path: string): Promise<File> {
+/** A file read by position (base name, mtime, any size): bytes are read as parts are sent, never loaded whole. */
+export function openFile(path: string): Promise<NodeFile> {
   return openNodeFile(path);
 }
 

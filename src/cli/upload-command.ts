@@ -5,7 +5,7 @@
  * Ctrl-C aborts every upload; checkpoints stay, so the same command resumes without hashing
  * again. A second Ctrl-C exits at once.
  */
-import { createUploadQueue, type UploadHandle } from '../core/index.js';
+import { createUploadQueue, type UploadHandle, type UploadSource } from '../core/index.js';
 import { createVodClient } from '../client/index.js';
 import { createSecretSigner } from '../protocol/index.js';
 import { UsageError } from './emulator-command.js';
@@ -86,8 +86,8 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
       ...(target.region !== undefined ? { region: target.region } : {}),
     });
     const hasher = createCliHasher();
-    const started = new Map<Blob, number>();
-    const fileOf = new Map<Blob, FoundFile>();
+    const started = new Map<UploadSource, number>();
+    const fileOf = new Map<UploadSource, FoundFile>();
     const queue = createUploadQueue({
       client,
       hasher,
@@ -97,7 +97,7 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
       checkpoints: createCheckpointStore(args.checkpointDir),
       secretId: target.secretId,
       signal: controller.signal,
-      onStart(handle: UploadHandle, source: Blob) {
+      onStart(handle: UploadHandle, source: UploadSource) {
         started.set(source, Date.now());
         const file = fileOf.get(source);
         if (!file) return;
@@ -109,7 +109,7 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
     const runStart = Date.now();
     const outcomes = await Promise.all(
       files.map(async (file): Promise<FileOutcome> => {
-        let blob: Blob | undefined;
+        let blob: UploadSource | undefined;
         try {
           blob = await openFile(file.absolute);
           fileOf.set(blob, file);

@@ -158,7 +158,9 @@ export async function writeCheckpoint(
   const parsed = checkpointRecord.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new VodArgumentError(`checkpoint.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'a valid record');
+    // VodArgumentError says "expected" itself; the schema's messages start with it too.
+    const expected = issue?.message.replace(/^expected /, '') ?? 'a valid record';
+    throw new VodArgumentError(`checkpoint.${issue?.path.join('.') ?? ''}`, expected);
   }
   try {
     await store.set(key, parsed.data);

@@ -9,6 +9,7 @@ import { createInlineHasher } from '../../hasher/inline-hasher.js';
 import type { HashEngine, HashEngineLoader, Hasher } from '../../hasher/types.js';
 import { VodArgumentError } from '../../protocol/errors.js';
 import { createDirectoryCheckpointStore as directoryStore, defaultCheckpointDir, type DirectoryCheckpointStore } from '../shared/directory-store.js';
+import { assertUploadableSize } from '../shared/file-size.js';
 import { createThreadHasher } from '../shared/thread-hasher.js';
 import { bunApi, type BunFile } from './bun-api.js';
 import { spawnBunWorker } from './web-worker.js';
@@ -73,6 +74,7 @@ export async function openFile(path: string): Promise<BunFile> {
   if (typeof path !== 'string' || path === '') throw new VodArgumentError('path', 'a file path', path);
   const file = bunApi().file(path);
   if (!(await file.exists())) throw new DOMException(`${path} does not exist or is not a file`, 'NotFoundError');
+  assertUploadableSize(path, file.size);
   return file;
 }
 

@@ -4,6 +4,7 @@
  * streams it once; each part is read when it is sent.
  */
 import type { FileSource } from '../../core/source.js';
+import { assertUploadableSize } from '../shared/file-size.js';
 import { denoApi, type DenoFileInfo, type DenoFsFile } from './deno-api.js';
 
 /** Chunk size of `stream()`: large reads are what makes Deno's file reading fast. */
@@ -96,6 +97,7 @@ export class DenoFile implements FileSource {
 export async function openDenoFile(path: string): Promise<DenoFile> {
   const info = await denoApi().stat(path);
   if (!info.isFile) throw new DOMException(`${path} is not a regular file`, 'NotFoundError');
+  assertUploadableSize(path, info.size);
   const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
   return new DenoFile(path, name, info);
 }

@@ -1,6 +1,6 @@
 /**
- * `vod-upload/node`: the core wired for Node (≥ 20). Files are read lazily from disk
- * (`fs.openAsBlob`), hashed with node:crypto on a worker thread, and checkpoints are kept in the
+ * `vod-upload/node`: the core wired for Node (≥ 20). Files are read lazily from disk by position
+ * (any size), hashed with node:crypto on a worker thread, and checkpoints are kept in the
  * user's cache directory, so an interrupted upload resumes — even in a new process — without
  * hashing again. Node modules are imported on first use, never at import time.
  */
@@ -11,11 +11,13 @@ import type { Hasher } from '../../hasher/types.js';
 import { VodArgumentError } from '../../protocol/errors.js';
 import { createDirectoryCheckpointStore as directoryStore, defaultCheckpointDir, type DirectoryCheckpointStore } from '../shared/directory-store.js';
 import { createThreadHasher, lazyHasher, registerFile } from '../shared/thread-hasher.js';
+import { openNodeFile, type NodeFile } from './file-source.js';
 import { nodeCryptoEngine } from './native-hash-engine.js';
 import { spawnNodeWorker } from './thread-worker.js';
 
 export * from '../../index.js';
 export { nodeCryptoEngine } from './native-hash-engine.js';
+export { NodeFile } from './file-source.js';
 export type { DirectoryCheckpointStore } from '../shared/directory-store.js';
 
 export interface NodeHasherOptions {
@@ -54,17 +56,13 @@ export function createDirectoryCheckpointStore(dir?: string): DirectoryCheckpoin
 }
 
 /**
- * Opens a file for {@link upload}: a file-backed File (named after the path's base name, with the
- * file's mtime) whose bytes are read only as the upload streams them.
+ * Opens a file for {@link upload}: a {@link NodeFile} (named after the path's base name, with the
+ * file's mtime) whose bytes are read by position only as the upload sends them. Any size below
+ * 2^53 bytes works (Node 20's `fs.openAsBlob` gets sizes of 4 GiB and more wrong, so it is not used).
  */
-export async function openFile(path: string): Promise<File> {
-  if (typeof path !== 'string' || path === '') throw new VodArgumentError('path', 'a file path', path);
-  const [fs, { basename }] = await Promise.all([import('node:fs'), import('node:path')]);
-  const stats = await fs.promises.stat(path);
-  if (!stats.isFile()) throw new VodArgumentError('path', 'a regular file', path);
-  const blob = await fs.openAsBlob(path);
-  const file = new File([blob], basename(path), { lastModified: Math.floor(stats.mtimeMs) });
-  return registerFile(file, { path, size: stats.size, mtimeMs: stats.mtimeMs });
+export async function openFile(path: string): Promise<NodeFile> {
+  const file = await openNodeFile(path);
+  return registerFile(file, { path, size: file.size, mtimeMs: file.mtimeMs });
 }
 
 const bound = bindUpload({
