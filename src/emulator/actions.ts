@@ -2,13 +2,11 @@
  * The three actions of the protocol, once a request has passed the gate and its parameters their
  * schema: InitUpload (new / resume / instant), UploadPart and FinishUpload.
  */
-import SparkMD5 from 'spark-md5';
-import { sha1 } from '@noble/hashes/legacy.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { ErrorCode, LIMITS, type FinishUploadParams, type InitUploadParams, type UploadPartParams } from '../protocol/index.js';
 import { answer, type Answer } from './answer.js';
 import { readExactBody } from './body.js';
 import type { FaultInjector } from './faults.js';
+import type { EmulatorHashing } from './hashing.js';
 import type { RequestLog } from './log.js';
 import { partFitsSession, type EmulatorStorage, type FileRecord, type PartRecord, type SessionRecord } from './storage.js';
 
@@ -41,6 +39,7 @@ export interface ActionContext {
   /** Origin that file urls start with. */
   publicUrl: string;
   newFileId: () => Promise<string>;
+  hashing: EmulatorHashing;
 }
 
 const fileUrl = (context: ActionContext, record: FileRecord): string =>
@@ -101,12 +100,14 @@ export async function uploadPart(context: ActionContext, params: UploadPartParam
     const what = body.reason === 'long' ? 'longer than' : body.reason === 'short' ? 'shorter than' : 'broken before';
     return answer(ErrorCode.BodyInvalid, `body is ${what} dataSize ${params.dataSize}`, 1);
   }
-  const md5 = SparkMD5.ArrayBuffer.hash(toArrayBuffer(body.bytes));
+  const digest = context.hashing.md5();
+  for (const chunk of body.chunks) digest.update(chunk);
+  const md5 = digest.hex();
   if (md5 !== params.dataMd5) {
     return answer(ErrorCode.BodyInvalid, `dataMd5: the body's MD5 is ${md5}, not ${params.dataMd5}`, 1);
   }
   const part: PartRecord = { offset: params.offset, dataSize: params.dataSize, dataMd5: md5 };
-  await writing(storage.putPart(secretId, params.fileSha, part, body.bytes));
+  await writing(storage.putPart(secretId, params.fileSha, part, body.chunks));
   return answer(0, 'part stored', 0);
 }
 
@@ -140,13 +141,14 @@ export async function finishUpload(context: ActionContext, params: FinishUploadP
   const writer = await writing(storage.createFileWriter());
   try {
     // Streams part by part: a 256 MiB file is hashed and assembled without holding it in memory.
-    const hash = sha1.create();
+    const hash = context.hashing.sha1();
     for (let offset = 0; offset < session.fileSize; offset += session.dataSize) {
-      const bytes = await reading(storage.readPart(secretId, params.fileSha, offset));
-      hash.update(bytes);
-      await writing(writer.write(bytes));
+      for (const chunk of await reading(storage.readPart(secretId, params.fileSha, offset))) {
+        hash.update(chunk);
+        await writing(writer.write(chunk));
+      }
     }
-    const digest = bytesToHex(hash.digest());
+    const digest = hash.hex();
     if (digest !== params.fileSha) {
       await writer.abort();
       await writing(storage.deleteParts(secretId, params.fileSha));
@@ -169,10 +171,4 @@ export async function finishUpload(context: ActionContext, params: FinishUploadP
     await writer.abort().catch(() => undefined);
     throw error;
   }
-}
-
-/** spark-md5 takes an ArrayBuffer; a view over part of a larger buffer is copied out first. */
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer;
 }

@@ -4,7 +4,8 @@
  */
 
 export type BodyResult =
-  | { ok: true; bytes: Uint8Array }
+  /** The body as the chunks it arrived in: kept, not copied into one array. */
+  | { ok: true; chunks: Uint8Array[] }
   | { ok: false; reason: 'long' | 'short' | 'broken'; received: number };
 
 /**
@@ -18,8 +19,8 @@ export async function readExactBody(request: Request, expected: number, onBytes:
     await request.body?.cancel().catch(() => undefined);
     return { ok: false, reason: Number(declared) > expected ? 'long' : 'short', received: 0 };
   }
-  const bytes = new Uint8Array(expected);
-  if (!request.body) return expected === 0 ? { ok: true, bytes } : { ok: false, reason: 'short', received: 0 };
+  const chunks: Uint8Array[] = [];
+  if (!request.body) return expected === 0 ? { ok: true, chunks } : { ok: false, reason: 'short', received: 0 };
   const reader = request.body.getReader();
   let received = 0;
   try {
@@ -31,7 +32,7 @@ export async function readExactBody(request: Request, expected: number, onBytes:
         await reader.cancel('body longer than declared').catch(() => undefined);
         return { ok: false, reason: 'long', received: received + value.length };
       }
-      bytes.set(value, received);
+      if (value.length > 0) chunks.push(value);
       received += value.length;
     }
   } catch {
@@ -39,6 +40,6 @@ export async function readExactBody(request: Request, expected: number, onBytes:
   } finally {
     reader.releaseLock();
   }
-  return received === expected ? { ok: true, bytes } : { ok: false, reason: 'short', received };
+  return received === expected ? { ok: true, chunks } : { ok: false, reason: 'short', received };
 }
 

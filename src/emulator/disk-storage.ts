@@ -165,15 +165,15 @@ export class DiskStorage implements EmulatorStorage {
     return entry ? [...entry.parts.values()].map((part) => ({ ...part })) : [];
   }
 
-  async putPart(secretId: string, fileSha: string, part: PartRecord, bytes: Uint8Array): Promise<void> {
+  async putPart(secretId: string, fileSha: string, part: PartRecord, chunks: readonly Uint8Array[]): Promise<void> {
     const entry = this.#sessions.get(keyOf(secretId, fileSha));
     if (!entry) throw new Error(`no session for ${fileSha}`);
     const header = encoder.encode(`${JSON.stringify(part)}\n`);
-    await this.#writeAtomic(join(entry.dir, `${part.offset}.part`), header, bytes);
+    await this.#writeAtomic(join(entry.dir, `${part.offset}.part`), header, ...chunks);
     entry.parts.set(part.offset, { ...part });
   }
 
-  async readPart(secretId: string, fileSha: string, offset: number): Promise<Uint8Array> {
+  async readPart(secretId: string, fileSha: string, offset: number): Promise<readonly Uint8Array[]> {
     const entry = this.#sessions.get(keyOf(secretId, fileSha));
     const part = entry?.parts.get(offset);
     if (!entry || !part) throw new Error(`no part at offset ${offset}`);
@@ -181,7 +181,7 @@ export class DiskStorage implements EmulatorStorage {
     const newline = content.indexOf(10);
     const bytes = content.subarray(newline + 1);
     if (newline < 0 || bytes.length !== part.dataSize) throw new Error(`part at offset ${offset} is damaged`);
-    return bytes;
+    return [bytes];
   }
 
   async deleteParts(secretId: string, fileSha: string): Promise<void> {

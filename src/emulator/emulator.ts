@@ -9,6 +9,7 @@ import { handleControl } from './control.js';
 import { FaultInjector } from './faults.js';
 import { FILE_PATH, serveFile } from './files.js';
 import { Gate, type EmulatorCredential, type RateLimits } from './gate.js';
+import { portableHashing, type EmulatorHashing } from './hashing.js';
 import { RequestLog } from './log.js';
 import { MemoryStorage } from './memory-storage.js';
 import { StorageFailure } from './actions.js';
@@ -41,6 +42,11 @@ export interface EmulatorOptions {
   publicUrl?: string;
   /** Serve the `/_emulator/` control API. Default true. */
   controlApi?: boolean;
+  /**
+   * The MD5 and SHA-1 used to check parts and files. Default: {@link portableHashing} (pure JS,
+   * any runtime); `startEmulator` passes node:crypto's.
+   */
+  hashing?: EmulatorHashing;
 }
 
 export interface Emulator {
@@ -76,6 +82,10 @@ function checkOptions(options: EmulatorOptions): void {
   }
   for (const [action, limit] of Object.entries(options.rateLimits ?? {})) {
     if (!(Number.isInteger(limit) && limit >= 0)) throw new VodArgumentError(`rateLimits.${action}`, 'an integer ≥ 0', limit);
+  }
+  const hashing = options.hashing;
+  if (hashing !== undefined && (typeof hashing?.md5 !== 'function' || typeof hashing.sha1 !== 'function')) {
+    throw new VodArgumentError('hashing', 'an object with md5() and sha1() digest factories', hashing);
   }
   if (options.publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+$/.test(options.publicUrl)) {
     throw new VodArgumentError('publicUrl', 'an http(s) origin without a path, like "http://localhost:8787"', options.publicUrl);
@@ -125,7 +135,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     throw new Error('could not find an unused fileId');
   };
 
-  const deps = { gate, log, faults, storage, now, publicUrl: options.publicUrl, serialize, closed, newFileId };
+  const hashing = options.hashing ?? portableHashing;
+  const deps = { gate, log, faults, storage, now, publicUrl: options.publicUrl, serialize, closed, newFileId, hashing };
 
   const route = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);

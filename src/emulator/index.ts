@@ -15,6 +15,8 @@ export type { Emulator, EmulatorOptions } from './emulator.js';
 export type { EmulatorCredential, RateLimits } from './gate.js';
 export type { RunningEmulator, StartEmulatorOptions } from './server.js';
 export { MemoryStorage } from './memory-storage.js';
+export { portableHashing } from './hashing.js';
+export type { Digest, EmulatorHashing } from './hashing.js';
 export type { DiskStorage } from './disk-storage.js';
 export { partFitsSession, sessionRecord, partRecord, fileRecord } from './storage.js';
 export type { EmulatorStorage, FileWriter, SessionRecord, PartRecord, FileRecord } from './storage.js';

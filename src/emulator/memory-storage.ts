@@ -5,7 +5,7 @@ import type { EmulatorStorage, FileRecord, FileWriter, PartRecord, SessionRecord
 
 interface SessionEntry {
   session: SessionRecord;
-  parts: Map<number, { part: PartRecord; bytes: Uint8Array }>;
+  parts: Map<number, { part: PartRecord; chunks: readonly Uint8Array[] }>;
 }
 
 interface FileEntry {
@@ -41,16 +41,16 @@ export class MemoryStorage implements EmulatorStorage {
     return entry ? [...entry.parts.values()].map(({ part }) => ({ ...part })) : [];
   }
 
-  async putPart(secretId: string, fileSha: string, part: PartRecord, bytes: Uint8Array): Promise<void> {
+  async putPart(secretId: string, fileSha: string, part: PartRecord, chunks: readonly Uint8Array[]): Promise<void> {
     const entry = this.#sessions.get(keyOf(secretId, fileSha));
     if (!entry) throw new Error(`no session for ${fileSha}`);
-    entry.parts.set(part.offset, { part: { ...part }, bytes });
+    entry.parts.set(part.offset, { part: { ...part }, chunks: [...chunks] });
   }
 
-  async readPart(secretId: string, fileSha: string, offset: number): Promise<Uint8Array> {
+  async readPart(secretId: string, fileSha: string, offset: number): Promise<readonly Uint8Array[]> {
     const stored = this.#sessions.get(keyOf(secretId, fileSha))?.parts.get(offset);
     if (!stored) throw new Error(`no part at offset ${offset}`);
-    return stored.bytes;
+    return stored.chunks;
   }
 
   async deleteParts(secretId: string, fileSha: string): Promise<void> {

@@ -8,6 +8,7 @@ import { getRequestListener } from '@hono/node-server';
 import { VodArgumentError } from '../protocol/index.js';
 import { DiskStorage } from './disk-storage.js';
 import { createEmulator, type Emulator, type EmulatorCredential, type EmulatorOptions } from './emulator.js';
+import { nodeHashing } from './node-hashing.js';
 
 export interface StartEmulatorOptions extends EmulatorOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
@@ -46,7 +47,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   if (data !== undefined && emulatorOptions.storage !== undefined) throw new VodArgumentError('data', 'to be omitted when storage is given', data);
   if (data !== undefined && (typeof data !== 'string' || data.length === 0)) throw new VodArgumentError('data', 'a directory path', data);
   const storage = data === undefined ? emulatorOptions.storage : await DiskStorage.open(data);
-  const emulator = createEmulator({ ...emulatorOptions, ...(storage ? { storage } : {}) });
+  const emulator = createEmulator({ hashing: nodeHashing, ...emulatorOptions, ...(storage ? { storage } : {}) });
   const listener = getRequestListener((request) => emulator.handler(request), { overrideGlobalObjects: false });
   const server: Server = createServer((incoming, outgoing) => void listener(incoming, outgoing));
   try {

@@ -60,9 +60,13 @@ export interface EmulatorStorage {
   deleteSession(secretId: string, fileSha: string): Promise<void>;
   /** Parts held for a session, in any order. */
   listParts(secretId: string, fileSha: string): Promise<PartRecord[]>;
-  /** Stores a part; a part at the same offset is replaced (the later one wins). */
-  putPart(secretId: string, fileSha: string, part: PartRecord, bytes: Uint8Array): Promise<void>;
-  readPart(secretId: string, fileSha: string, offset: number): Promise<Uint8Array>;
+  /**
+   * Stores a part given as the chunks its body arrived in (the emulator does not join them; the
+   * storage must not change them). A part at the same offset is replaced (the later one wins).
+   */
+  putPart(secretId: string, fileSha: string, part: PartRecord, chunks: readonly Uint8Array[]): Promise<void>;
+  /** A stored part's bytes, in one or more chunks, in order. */
+  readPart(secretId: string, fileSha: string, offset: number): Promise<readonly Uint8Array[]>;
   /** Drops every part of a session but keeps the session. */
   deleteParts(secretId: string, fileSha: string): Promise<void>;
   getFileBySha(secretId: string, fileSha: string): Promise<FileRecord | undefined>;
