@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEV_CREDENTIALS } from '../emulator/emulator.js';
 import { startEmulator } from '../emulator/server.js';
+import { parseFaultPlan } from '../emulator/fault-plan.js';
 
 export const EMULATOR_USAGE = `Usage: vod-upload emulator [options]
 
@@ -16,6 +17,7 @@ Options:
   --data DIR         keep sessions and files in DIR (default: in memory)
   --secret-id ID     accept this SecretId (default: the development credentials)
   --secret-key KEY   its SecretKey (give both or neither)
+  --faults SPEC      seeded random faults, e.g. seed=7,all=0.2 (see the README)
   -h, --help         show this help
 `;
 
@@ -50,6 +52,7 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
         data: { type: 'string' },
         'secret-id': { type: 'string' },
         'secret-key': { type: 'string' },
+        faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -69,6 +72,14 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
   if (secretId === '' || secretKey === '') throw new UsageError('--secret-id and --secret-key must not be empty');
   const custom = secretId !== undefined && secretKey !== undefined;
   const data = values.data === undefined ? undefined : resolve(values.data);
+  const faults = values.faults;
+  if (faults !== undefined) {
+    try {
+      parseFaultPlan(faults);
+    } catch (error) {
+      throw new UsageError(`--faults: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 
   let running;
   try {
@@ -77,6 +88,7 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
       port,
       ...(data === undefined ? {} : { data }),
       ...(custom ? { credentials: [{ secretId, secretKey }] } : {}),
+      ...(faults === undefined ? {} : { faults }),
     });
   } catch (error) {
     throw new UsageError(`could not start the emulator: ${error instanceof Error ? error.message : String(error)}`, 1);
@@ -89,6 +101,7 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
   io.out(`  secretKey: ${custom ? '(as given with --secret-key)' : credential.secretKey}`);
   if (!custom) io.out('  (well-known development credentials: for local use only, never for the real service)');
   io.out(`  storage:   ${data ?? 'memory (lost on exit; use --data DIR to keep it)'}`);
+  if (faults !== undefined) io.out(`  faults:    ${faults} (seeded; rules queued on the control API come first)`);
   io.out(`  files:     ${running.origin}/vod/<fileId>/f0.<ext>   control: ${running.origin}/_emulator/log`);
   io.out('Press Ctrl+C to stop.');
   const signal = await io.stopSignal();

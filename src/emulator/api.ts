@@ -5,6 +5,7 @@
 import { ErrorCode, wireSchemas, type HttpMethod, type VodAction } from '../protocol/index.js';
 import { finishUpload, initUpload, StorageFailure, uploadPart, type ActionContext } from './actions.js';
 import { answer, answerText, jsonResponse, textResponse, type Answer } from './answer.js';
+import { applyFault } from './fault-effects.js';
 import type { FaultInjector } from './faults.js';
 import type { Gate } from './gate.js';
 import type { LogEntry, RequestLog } from './log.js';
@@ -86,39 +87,29 @@ export async function handleApi(request: Request, url: URL, deps: ApiDeps): Prom
     const act = gate.common.Action;
     if (act === 'UploadPart' && method !== 'POST') return finish(answer(ErrorCode.ProtocolParams, 'UploadPart takes POST with the part as its body', 0));
 
-    const fault = deps.faults.take(['answer', 'http', 'delay', 'hang'], act, offset);
-    if (fault) {
-      entry.fault = fault.kind;
-      if (fault.kind === 'answer') return finish(answer(fault.code, fault.message ?? 'injected fault', fault.canRetry === true || fault.canRetry === 1 ? 1 : 0));
-      if (fault.kind === 'http') {
-        deps.log.add(entry);
-        return new Response(fault.body ?? '', { status: fault.status, headers: { 'Content-Type': fault.contentType ?? 'text/html; charset=utf-8', 'Access-Control-Allow-Origin': '*' } });
+    const work = async (): Promise<Response> => {
+      const parsed = wireSchemas[act].safeParse(query);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const name = String(issue?.path[0] ?? 'parameters');
+        return finish(answer(ErrorCode.ProtocolParams, `${name}: ${issue?.message ?? 'invalid'}`, 0));
       }
-      if (fault.kind === 'hang') {
-        deps.log.add(entry);
-        await waitUntilClosed(request, deps.closed);
-        return textResponse(503, 'emulator closed', request);
+      const context: ActionContext = { ...deps, request, secretId: gate.common.SecretId, publicUrl: deps.publicUrl ?? url.origin };
+      let result: Answer;
+      if (act === 'InitUpload') result = await initUpload(context, parsed.data as Parameters<typeof initUpload>[1]);
+      else if (act === 'UploadPart') result = await uploadPart(context, parsed.data as Parameters<typeof uploadPart>[1]);
+      else {
+        const params = parsed.data as Parameters<typeof finishUpload>[1];
+        result = await deps.serialize(`${gate.common.SecretId}\n${params.fileSha}`, () => finishUpload(context, params));
       }
-      await sleep(fault.ms, deps.closed);
-    }
-
-    const parsed = wireSchemas[act].safeParse(query);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const name = String(issue?.path[0] ?? 'parameters');
-      return finish(answer(ErrorCode.ProtocolParams, `${name}: ${issue?.message ?? 'invalid'}`, 0));
-    }
-    const context: ActionContext = { ...deps, request, secretId: gate.common.SecretId, publicUrl: deps.publicUrl ?? url.origin };
-    let result: Answer;
-    if (act === 'InitUpload') result = await initUpload(context, parsed.data as Parameters<typeof initUpload>[1]);
-    else if (act === 'UploadPart') result = await uploadPart(context, parsed.data as Parameters<typeof uploadPart>[1]);
-    else {
-      const params = parsed.data as Parameters<typeof finishUpload>[1];
-      result = await deps.serialize(`${gate.common.SecretId}\n${params.fileSha}`, () => finishUpload(context, params));
-    }
-    const numeric = typeof result.fileId === 'string' && deps.faults.take(['numericFileId'], act, offset) !== undefined;
-    if (numeric) entry.fault = 'numericFileId';
-    return finish(result, numeric);
+      const numeric = typeof result.fileId === 'string' && deps.faults.take(['numericFileId'], act, offset) !== undefined;
+      if (numeric) entry.fault = 'numericFileId';
+      return finish(result, numeric);
+    };
+    const fault = deps.faults.next(act, entry.fileSha, offset);
+    if (!fault) return await work();
+    entry.fault = fault.planned ?? fault.kind;
+    return await applyFault(fault, { request, closed: deps.closed, proceed: work, answerWith: finish, logRaw: () => deps.log.add(entry) });
   } catch (error) {
     if (error instanceof StorageFailure) {
       return finish(error.kind === 'write' ? answer(ErrorCode.CacheWrite, error.message, 1) : answer(ErrorCode.CacheRead, error.message, 1));
@@ -127,22 +118,4 @@ export async function handleApi(request: Request, url: URL, deps: ApiDeps): Prom
   } finally {
     if (action === 'UploadPart') deps.log.partEnded();
   }
-}
-
-function sleep(ms: number, closed: Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void closed.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-function waitUntilClosed(request: Request, closed: Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    void closed.then(resolve);
-    if (request.signal.aborted) resolve();
-    request.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 }

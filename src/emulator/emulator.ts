@@ -7,6 +7,7 @@ import { textResponse, preflightResponse, answer, answerText, jsonResponse } fro
 import { handleApi } from './api.js';
 import { handleControl } from './control.js';
 import { FaultInjector } from './faults.js';
+import { parseFaultPlan, type FaultPlanInput } from './fault-plan.js';
 import { FILE_PATH, serveFile } from './files.js';
 import { Gate, type EmulatorCredential, type RateLimits } from './gate.js';
 import { portableHashing, type EmulatorHashing } from './hashing.js';
@@ -47,6 +48,11 @@ export interface EmulatorOptions {
    * any runtime); `startEmulator` passes node:crypto's.
    */
   hashing?: EmulatorHashing;
+  /**
+   * Seeded random faults, as a SPEC string like `"seed=7,all=0.2"` or a plan object (see the
+   * README's emulator section). Rules queued on `faults` still come first. Default: none.
+   */
+  faults?: FaultPlanInput;
 }
 
 export interface Emulator {
@@ -103,7 +109,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const storage = options.storage ?? new MemoryStorage();
   const now = options.now ?? Date.now;
   const log = new RequestLog();
-  const faults = new FaultInjector();
+  const faults = new FaultInjector(options.faults === undefined ? undefined : parseFaultPlan(options.faults));
   const rateLimits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const gate = new Gate({ credentials, timestampWindowSeconds: options.timestampWindowSeconds ?? 300, rateLimits, now });
   let closing = false;

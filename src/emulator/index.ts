@@ -24,6 +24,8 @@ export { RequestLog } from './log.js';
 export type { LogEntry, LogSummary } from './log.js';
 export { FaultInjector, faultRule } from './faults.js';
 export type { FaultRule, FaultKind } from './faults.js';
+export { parseFaultPlan, PLAN_KINDS } from './fault-plan.js';
+export type { FaultPlan, FaultPlanInput, PlanKind } from './fault-plan.js';
 export { contentTypeOf } from './files.js';
 
 /**

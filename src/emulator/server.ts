@@ -4,8 +4,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { VodArgumentError } from '../protocol/index.js';
+import { isConnectionReset } from './connection-reset.js';
 import { DiskStorage } from './disk-storage.js';
 import { createEmulator, type Emulator, type EmulatorCredential, type EmulatorOptions } from './emulator.js';
 import { nodeHashing } from './node-hashing.js';
@@ -48,7 +50,19 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   if (data !== undefined && (typeof data !== 'string' || data.length === 0)) throw new VodArgumentError('data', 'a directory path', data);
   const storage = data === undefined ? emulatorOptions.storage : await DiskStorage.open(data);
   const emulator = createEmulator({ hashing: nodeHashing, ...emulatorOptions, ...(storage ? { storage } : {}) });
-  const listener = getRequestListener((request) => emulator.handler(request), { overrideGlobalObjects: false });
+  const listener = getRequestListener(
+    async (request, env) => {
+      const response = await emulator.handler(request);
+      if (!isConnectionReset(response)) return response;
+      // An injected fault asked for a cut connection: a TCP reset, not an answer.
+      void response.body?.cancel().catch(() => undefined);
+      const socket = (env as HttpBindings).incoming.socket;
+      if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+      else socket.destroy();
+      return RESPONSE_ALREADY_SENT;
+    },
+    { overrideGlobalObjects: false },
+  );
   const server: Server = createServer((incoming, outgoing) => void listener(incoming, outgoing));
   try {
     await new Promise<void>((resolve, reject) => {
