@@ -8,6 +8,7 @@ import { readExactBody } from './body.js';
 import type { FaultInjector } from './faults.js';
 import type { EmulatorHashing } from './hashing.js';
 import type { RequestLog } from './log.js';
+import type { RunningSha1 } from './running-sha1.js';
 import { partFitsSession, type EmulatorStorage, type FileRecord, type PartRecord, type SessionRecord } from './storage.js';
 
 /** A storage call failed: the request is answered -10004 (write) or -10005 canRetry 1 (read). */
@@ -40,7 +41,11 @@ export interface ActionContext {
   publicUrl: string;
   newFileId: () => Promise<string>;
   hashing: EmulatorHashing;
+  /** SHA-1s of the sessions' parts, computed as they arrive. */
+  runningSha1: RunningSha1;
 }
+
+const sessionKey = (secretId: string, fileSha: string): string => `${secretId}\n${fileSha}`;
 
 const fileUrl = (context: ActionContext, record: FileRecord): string =>
   `${context.publicUrl}/vod/${record.fileId}/f0.${record.fileType}`;
@@ -80,6 +85,7 @@ export async function initUpload(context: ActionContext, params: InitUploadParam
     ...(params.tags === undefined ? {} : { tags: params.tags }),
   };
   await writing(storage.putSession(session));
+  context.runningSha1.forget(sessionKey(secretId, params.fileSha));
   if (forced) return answer(1, 'resume the upload', 0, { dataSize: session.dataSize, listParts: [] });
   return answer(0, 'upload session created', 0);
 }
@@ -108,6 +114,9 @@ export async function uploadPart(context: ActionContext, params: UploadPartParam
   }
   const part: PartRecord = { offset: params.offset, dataSize: params.dataSize, dataMd5: md5 };
   await writing(storage.putPart(secretId, params.fileSha, part, body.chunks));
+  context.runningSha1.stored(sessionKey(secretId, params.fileSha), part.offset, body.chunks, (offset) =>
+    storage.readPart(secretId, params.fileSha, offset),
+  );
   return answer(0, 'part stored', 0);
 }
 
@@ -138,19 +147,23 @@ export async function finishUpload(context: ActionContext, params: FinishUploadP
     const more = missingCount > MAX_LISTED_OFFSETS ? ` and ${missingCount - MAX_LISTED_OFFSETS} more` : '';
     return answer(ErrorCode.ProtocolParams, `parts missing at offsets ${shown}${more}`, 0, { missingOffsets: missing });
   }
+  const key = sessionKey(secretId, params.fileSha);
+  const running = await context.runningSha1.take(key, session.fileSize);
   const writer = await writing(storage.createFileWriter());
   try {
-    // Streams part by part: a 256 MiB file is hashed and assembled without holding it in memory.
-    const hash = context.hashing.sha1();
+    // Streams part by part: a 256 MiB file is assembled (and hashed, unless its parts were
+    // hashed as they arrived) without holding it in memory.
+    const hash = running === undefined ? context.hashing.sha1() : undefined;
     for (let offset = 0; offset < session.fileSize; offset += session.dataSize) {
       for (const chunk of await reading(storage.readPart(secretId, params.fileSha, offset))) {
-        hash.update(chunk);
+        hash?.update(chunk);
         await writing(writer.write(chunk));
       }
     }
-    const digest = hash.hex();
+    const digest = hash?.hex() ?? running;
     if (digest !== params.fileSha) {
       await writer.abort();
+      context.runningSha1.forget(key);
       await writing(storage.deleteParts(secretId, params.fileSha));
       return answer(ErrorCode.BodyInvalid, `the assembled file's SHA-1 is ${digest}, not fileSha ${params.fileSha}; its parts were dropped`, 0);
     }

@@ -12,6 +12,7 @@ import { FILE_PATH, serveFile } from './files.js';
 import { Gate, type EmulatorCredential, type RateLimits } from './gate.js';
 import { portableHashing, type EmulatorHashing } from './hashing.js';
 import { RequestLog } from './log.js';
+import { RunningSha1 } from './running-sha1.js';
 import { MemoryStorage } from './memory-storage.js';
 import { StorageFailure } from './actions.js';
 import type { EmulatorStorage } from './storage.js';
@@ -142,7 +143,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   };
 
   const hashing = options.hashing ?? portableHashing;
-  const deps = { gate, log, faults, storage, now, publicUrl: options.publicUrl, serialize, closed, newFileId, hashing };
+  const runningSha1 = new RunningSha1(hashing);
+  const deps = { gate, log, faults, storage, now, publicUrl: options.publicUrl, serialize, closed, newFileId, hashing, runningSha1 };
 
   const route = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
