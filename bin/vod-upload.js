@@ -8,4 +8,22 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 const { main } = await import(cli.href);
-process.exitCode = await main(process.argv.slice(2));
+// Not a top-level await: if the work ever stopped with nothing left to wait for, Node would exit
+// with code 13 and no word. This says what happened instead.
+let settled = false;
+process.once('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('vod-upload: internal error: the command stopped before it finished (nothing left to wait for); please report this\n');
+  process.exitCode = 70;
+});
+main(process.argv.slice(2)).then(
+  (code) => {
+    settled = true;
+    process.exitCode = code;
+  },
+  (error) => {
+    settled = true;
+    process.stderr.write(`vod-upload: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

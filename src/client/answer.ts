@@ -10,8 +10,8 @@ import { readTextAtMost } from '../util/read-text.js';
 const EXCERPT_LENGTH = 200;
 
 /** Reads a response's text, refusing more than `limit` bytes (a hostile server can't exhaust memory). */
-export async function readBoundedText(response: Response, limit: number = LIMITS.answerBytes): Promise<string> {
-  const text = await readTextAtMost(response, limit);
+export async function readBoundedText(response: Response, limit: number = LIMITS.answerBytes, onChunk?: () => void): Promise<string> {
+  const text = await readTextAtMost(response, limit, onChunk);
   if (text === undefined) throw new RangeError(`answer exceeds the ${limit}-byte limit`);
   return text;
 }

@@ -25,7 +25,8 @@ import { toWire } from '../protocol/wire.js';
 import { parseArgument } from '../protocol/validate.js';
 import { interpretAnswer, readBoundedText } from './answer.js';
 import { createPresignCache, presignKey } from './presign.js';
-import { startDeadline } from '../util/deadline.js';
+import { settleBy, startDeadline, type Deadline } from '../util/deadline.js';
+import { watchedBody, type WatchedBody } from './part-body.js';
 import { createRatePacer } from '../core/pacer.js';
 
 /** Paces requests under the service's rate limits; see `createRatePacer`. */
@@ -42,8 +43,24 @@ export interface VodClientOptions {
   region?: string;
   /** A fetch implementation (tests, proxies, runtimes without a global fetch). */
   fetch?: typeof fetch;
-  /** Per-request timeout in ms: sending, waiting and reading the answer (a stall anywhere). Default 60 000. */
+  /**
+   * Per-request time limit in ms: sending, waiting and reading the answer together. A request
+   * that takes longer is cancelled (a retryable `TIMEOUT`). Default 60 000.
+   */
   timeoutMs?: number;
+  /**
+   * Stall limit in ms: an attempt that sends no byte and receives nothing for this long is
+   * cancelled (a retryable `TIMEOUT`), and the upload engine retries that request alone.
+   * Watches bytes going out when part bodies are streamed (`streamPartBodies`), the answer
+   * always; `0` turns the watch off (`timeoutMs` still applies). Default 30 000.
+   */
+  stallTimeoutMs?: number;
+  /**
+   * Send part bodies as streams with their Content-Length, so the stall watch sees bytes going
+   * out. Needs a fetch that honours Content-Length on a stream (Node's); browsers send Blobs.
+   * Default `false` (the Node entry and the CLI turn it on).
+   */
+  streamPartBodies?: boolean;
   /** Sent as `RequestClient`. Default `vod-upload`. */
   requestClient?: string;
   /**
@@ -101,6 +118,10 @@ function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
+/** Longest timer the runtimes keep (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+const DEFAULT_STALL_MS = 30_000;
+
 const resumeOrNew = z.union([initUploadNew, initUploadResume, initUploadInstant]);
 
 /**
@@ -119,9 +140,16 @@ export function createVodClient(options: VodClientOptions): VodClient {
   const region = options.region ?? 'gz';
   if (typeof region !== 'string' || region.length === 0) throw new VodArgumentError('region', 'a non-empty string', region);
   const timeoutMs = options.timeoutMs ?? 60_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new VodArgumentError('timeoutMs', 'a positive number of milliseconds', timeoutMs);
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) {
+    throw new VodArgumentError('timeoutMs', `a number of milliseconds from 1 to ${MAX_TIMER_MS}`, timeoutMs);
   }
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_MS;
+  if (typeof stallTimeoutMs !== 'number' || !Number.isFinite(stallTimeoutMs) || stallTimeoutMs < 0 || stallTimeoutMs > MAX_TIMER_MS) {
+    throw new VodArgumentError('stallTimeoutMs', `a number of milliseconds from 0 (off) to ${MAX_TIMER_MS}`, stallTimeoutMs);
+  }
+  const streamPartBodies = options.streamPartBodies ?? false;
+  if (typeof streamPartBodies !== 'boolean') throw new VodArgumentError('streamPartBodies', 'a boolean', streamPartBodies);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new VodArgumentError('fetch', 'a fetch function', options.fetch);
   const baseFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const http = ky.create({
     retry: 0,
@@ -164,24 +192,50 @@ export function createVodClient(options: VodClientOptions): VodClient {
     const query = Object.entries(signed)
       .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
       .join('&');
+    const url = `${endpoint.origin}${endpoint.pathname}?${query}`;
+    const deadline = startDeadline(timeoutMs, signal, stallTimeoutMs);
+    let watched: WatchedBody | undefined;
+    const exchange = async (): Promise<{ status: number; text: string }> => {
+      let response: Response;
+      if (body === undefined) {
+        deadline.watch();
+        response = await http.post(url, {
+          body: null,
+          headers,
+          // The deadline's signal goes to fetch directly, not through ky's `signal`: ky merges that
+          // one with AbortSignal.any, and on Node 20 such a merged signal can be collected and never
+          // fire (an aborted upload then waited forever on its last part).
+          fetch: (request, init) => baseFetch(request, { ...init, signal: deadline.signal }),
+        });
+      } else {
+        // Part bodies go to fetch itself, never through ky: ky clones every request (a tee of the
+        // body) and then awaits cancel() of the unused branch, which for a file-backed Blob never
+        // settles when the server answers before reading the body (issue 9, bug 1).
+        if (streamPartBodies) {
+          watched = watchedBody(body, deadline.touch);
+          headers.set('content-length', String(body instanceof Blob ? body.size : body.byteLength));
+          deadline.watch();
+        }
+        const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers, body: (watched?.stream ?? body) as BodyInit, signal: deadline.signal };
+        if (watched) init.duplex = 'half';
+        response = await baseFetch(url, init);
+        // An early answer (a refusal before the body was read) ends the body too.
+        watched?.release();
+      }
+      deadline.watch();
+      deadline.touch();
+      return { status: response.status, text: await readBoundedText(response, undefined, deadline.touch) };
+    };
     let status: number;
     let text: string;
-    const deadline = startDeadline(timeoutMs, signal);
     try {
-      const response = await http.post(`${endpoint.origin}${endpoint.pathname}?${query}`, {
-        body: (body ?? null) as BodyInit | null,
-        headers,
-        // The deadline's signal goes to fetch directly, not through ky's `signal`: ky merges that
-        // one with AbortSignal.any, and on Node 20 such a merged signal can be collected and never
-        // fire (an aborted upload then waited forever on its last part).
-        fetch: (request, init) => baseFetch(request, { ...init, signal: deadline.signal }),
-      });
-      status = response.status;
-      text = await readBoundedText(response);
+      // Whatever a step does with the signal, the attempt ends at the deadline, a stall or an abort.
+      ({ status, text } = await settleBy(exchange(), deadline.signal));
     } catch (error) {
-      throw transportError(action, error, signal, deadline.expired, timeoutMs);
+      throw transportError(action, error, signal, deadline, { timeoutMs, stallTimeoutMs });
     } finally {
       deadline.clear();
+      watched?.release();
     }
     return interpretAnswer(action, status, text, okCodes, schema);
   }
@@ -217,14 +271,23 @@ export function createVodClient(options: VodClientOptions): VodClient {
   };
 }
 
-/** Maps a failed fetch to a typed error: abort, timeout or network, each saying whether to retry. */
-function transportError(action: VodAction, error: unknown, signal: AbortSignal | undefined, expired: boolean, timeoutMs: number): VodError {
+/** Maps a failed fetch to a typed error: abort, timeout, stall or network, each saying whether to retry. */
+function transportError(
+  action: VodAction,
+  error: unknown,
+  signal: AbortSignal | undefined,
+  deadline: Pick<Deadline, 'expired' | 'stalled'>,
+  limits: { timeoutMs: number; stallTimeoutMs: number },
+): VodError {
   if (error instanceof VodError) return error;
   if (signal?.aborted) {
     return new VodError({ code: ClientErrorCode.Aborted, message: `${action} was aborted`, canRetry: false, action, cause: signal.reason });
   }
-  if (expired) {
-    return new VodError({ code: ClientErrorCode.Timeout, message: `${action}: no answer within ${timeoutMs} ms`, canRetry: true, action, cause: error });
+  if (deadline.stalled) {
+    return new VodError({ code: ClientErrorCode.Timeout, message: `${action}: stalled (no byte sent or received for ${limits.stallTimeoutMs} ms)`, canRetry: true, action, cause: error });
+  }
+  if (deadline.expired) {
+    return new VodError({ code: ClientErrorCode.Timeout, message: `${action}: no answer within ${limits.timeoutMs} ms`, canRetry: true, action, cause: error });
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new VodError({ code: ClientErrorCode.Network, message: `${action}: network failure (${reason})`, canRetry: true, action, cause: error });

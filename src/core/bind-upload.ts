@@ -29,24 +29,44 @@ export interface ConnectionOptions {
   fetch?: typeof fetch;
   /** Extra headers on every request (e.g. a token for an upload proxy), or a function returning them. */
   headers?: VodClientOptions['headers'];
-  /** Per-request timeout in ms. Default 60 000. */
+  /** Per-request time limit in ms (sending, waiting, reading the answer). Default 60 000. */
   timeoutMs?: number;
+  /**
+   * An attempt with no byte sent or received for this many ms is cancelled and retried (that
+   * request alone). `0` turns the watch off. Default 30 000.
+   */
+  stallTimeoutMs?: number;
+  /** Part bodies as streams the stall watch can follow (see `VodClientOptions`); the runtime picks the default. */
+  streamPartBodies?: boolean;
 }
 
 /** Options of a runtime entry's `upload()`: the engine's options, with the client and hasher optional. */
-export type EasyUploadOptions = Omit<UploadOptions, 'client' | 'hasher'> & ConnectionOptions & { hasher?: Hasher };
+export type EasyUploadOptions = Omit<UploadOptions, 'client' | 'hasher'> & ConnectionOptions & RetryShorthand & { hasher?: Hasher };
+
+export interface RetryShorthand {
+  /** Retries of each request after its first attempt (shorthand for `retry.retries`). Default 5. */
+  retries?: number;
+}
+
+/** `retries` folded into `retry` (an explicit `retry.retries` wins). */
+function withRetries<T extends RetryShorthand & { retry?: UploadOptions['retry'] }>(options: T): T {
+  if (options.retries === undefined) return options;
+  return { ...options, retry: { retries: options.retries, ...options.retry } };
+}
 
 /** What a runtime provides. Called lazily, on the first upload, never at import time. */
 export interface RuntimeServices {
   createHasher(): Hasher;
   /** The default persistent store, or undefined for memory only. */
   createCheckpointStore?(): CheckpointStore | undefined;
+  /** Client options this runtime does best with (e.g. streamed part bodies on Node). */
+  clientDefaults?: Pick<VodClientOptions, 'streamPartBodies'>;
 }
 
 export interface BoundUpload {
   upload(source: UploadSource, options: EasyUploadOptions): UploadHandle;
   createUploadQueue<S extends UploadSource = Blob>(
-    options: Omit<UploadQueueOptions<S>, 'client' | 'hasher'> & ConnectionOptions & { hasher?: Hasher },
+    options: Omit<UploadQueueOptions<S>, 'client' | 'hasher'> & ConnectionOptions & RetryShorthand & { hasher?: Hasher },
   ): UploadQueue<S>;
   /** The client `upload()` would use for these options (created once, then reused). */
   clientFor(options: ConnectionOptions): VodClient;
@@ -72,7 +92,11 @@ export function bindUpload(runtime: RuntimeServices): BoundUpload {
     if (options.client) return options.client;
     const signer = options.signer ?? secretSigner(options);
     const headers = typeof options.headers === 'object' && !Array.isArray(options.headers) && !(options.headers instanceof Headers) ? JSON.stringify(options.headers) : idOf(options.headers as object | undefined);
-    const key = JSON.stringify([options.endpoint ?? '', options.region ?? '', idOf(signer), options.timeoutMs ?? 0, idOf(options.fetch), headers]);
+    const streamPartBodies = options.streamPartBodies ?? runtime.clientDefaults?.streamPartBodies;
+    // Values as given (undefined → null): '' or 0 is not "the default" and must reach the
+    // client's validation, not reuse a client made without them.
+    const given = [options.endpoint, options.region, options.timeoutMs, options.stallTimeoutMs, streamPartBodies].map((value) => value ?? null);
+    const key = JSON.stringify([...given, idOf(signer), idOf(options.fetch), headers]);
     let client = clients.get(key);
     if (!client) {
       client = createVodClient({
@@ -82,6 +106,8 @@ export function bindUpload(runtime: RuntimeServices): BoundUpload {
         ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
         ...(options.headers !== undefined ? { headers: options.headers } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.stallTimeoutMs !== undefined ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+        ...(streamPartBodies !== undefined ? { streamPartBodies } : {}),
       });
       clients.set(key, client);
     }
@@ -114,10 +140,10 @@ export function bindUpload(runtime: RuntimeServices): BoundUpload {
     clientFor,
     upload(source, options) {
       if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with endpoint and signer');
-      return upload(source, { ...options, ...defaults(options) });
+      return upload(source, { ...withRetries(options), ...defaults(options) });
     },
     createUploadQueue(options) {
-      return createUploadQueue({ ...options, ...defaults(options) });
+      return createUploadQueue({ ...withRetries(options), ...defaults(options) });
     },
   };
 }

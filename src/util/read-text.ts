@@ -4,8 +4,11 @@
  * for small requests (signing endpoint, emulator control API).
  */
 
-/** The body of `message` as text, or `undefined` when it is longer than `limit` bytes (the rest is not read). */
-export async function readTextAtMost(message: Request | Response, limit: number): Promise<string | undefined> {
+/**
+ * The body of `message` as text, or `undefined` when it is longer than `limit` bytes (the rest is
+ * not read). `onChunk` is told of every chunk (a stall watch counts them as progress).
+ */
+export async function readTextAtMost(message: Request | Response, limit: number, onChunk?: () => void): Promise<string | undefined> {
   const declared = Number(message.headers.get('content-length') ?? NaN);
   if (declared > limit) {
     await message.body?.cancel().catch(() => undefined);
@@ -20,6 +23,7 @@ export async function readTextAtMost(message: Request | Response, limit: number)
     const { done, value } = await reader.read();
     if (done) break;
     received += value.byteLength;
+    onChunk?.();
     if (received > limit) {
       await reader.cancel().catch(() => undefined);
       return undefined;

@@ -68,6 +68,8 @@ export async function openFile(path: string): Promise<NodeFile> {
 const bound = bindUpload({
   createHasher: () => createNodeHasher(),
   createCheckpointStore: () => createDirectoryCheckpointStore(),
+  // Node's fetch sends a stream with its Content-Length: the stall watch then sees bytes going out.
+  clientDefaults: { streamPartBodies: true },
 });
 
 /**
