@@ -67,7 +67,7 @@ describe('meters and lines', () => {
     let now = 1000;
     const meter = createFileMeter(4_000_000, () => now);
     expect(meter.view()).toMatchObject({ phase: 'waiting', fraction: 0 });
-    const base = { sentBytes: 0, ackedBytes: 0, totalBytes: 4_000_000, speed: 0, eta: undefined, percent: 0 };
+    const base = { sentBytes: 0, ackedBytes: 0, totalBytes: 4_000_000, speed: 0, eta: undefined, percent: 0, overallPercent: 0 };
     meter.update({ ...base, phase: 'hashing', hashedBytes: 0 });
     now += 1000;
     meter.update({ ...base, phase: 'hashing', hashedBytes: 1_000_000 });

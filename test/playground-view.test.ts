@@ -42,7 +42,7 @@ function fakeHandle() {
   return {
     handle,
     progress: (state: Partial<UploadProgress>) =>
-      emit('progress', { phase: 'hashing', hashedBytes: 0, sentBytes: 0, ackedBytes: 0, totalBytes: 100, speed: 0, eta: undefined, percent: 0, ...state }),
+      emit('progress', { phase: 'hashing', hashedBytes: 0, sentBytes: 0, ackedBytes: 0, totalBytes: 100, speed: 0, eta: undefined, percent: 0, overallPercent: 0, ...state }),
     finish: (result: Partial<UploadResult> = {}) =>
       settle.resolve({ fileId: '16092504232103571364', url: 'http://emu/vod/16092504232103571364/f0.mp4', instant: false, kind: 'new', sha1: 'a'.repeat(40), size: 100, partSize: 524288, partsSent: 1, partsSkipped: 0, hashedBytes: 100, hashEngine: 'wasm', ...result }),
     fail: (error: unknown) => settle.reject(error),

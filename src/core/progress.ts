@@ -29,6 +29,14 @@ export interface ProgressState {
    * bytes), 0–100. Stays below 100 until phase `done`, which FinishUpload's success alone sets.
    */
   readonly percent: number;
+  /**
+   * Completion of the whole job, hashing and sending together, 0–100: one figure for one bar.
+   * Each phase weighs as long as it is expected to take at the measured hashing and sending
+   * speeds (before a speed is measured, an assumed one). It never goes down, even when a speed
+   * estimate changes or a paused hash starts over (the rest of the bar is then spread over the
+   * work left), and is 100 only in phase `done`, which FinishUpload's success alone sets.
+   */
+  readonly overallPercent: number;
 }
 
 // ------------------------------------------------------------------------------- emitter
@@ -121,6 +129,9 @@ export interface ProgressTracker {
 }
 
 const PERCENT_CAP = 99.9;
+/** Assumed speeds until measured (bytes/s): a hashing engine, and a typical uplink. */
+const ASSUMED_HASH_SPEED = 200 * 1048576;
+const ASSUMED_SEND_SPEED = 8 * 1048576;
 
 const defaultSchedule: Schedule = (fn, ms) => {
   const timer = setTimeout(fn, ms);
@@ -156,6 +167,12 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
   let unsampledBytes = 0;
   let lastSample = now();
   let speed = 0;
+  // The whole-job figure (0–1) and the counters it has already accounted for.
+  let overall = 0;
+  let overallHashed = 0;
+  let overallAcked = 0;
+  let hashStartedAt = now();
+  let hashSpeed = 0;
   let lastEmit = Number.NEGATIVE_INFINITY;
   let cancelTrailing: (() => void) | undefined;
   let disposed = false;
@@ -170,6 +187,26 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
     unsampledBytes = 0;
     lastSample = t;
     speed = decayedTime > 0 ? decayedBytes / decayedTime * 1000 : 0;
+  };
+
+  /**
+   * Moves the whole-job figure by the work done since the last call. Work is measured in expected
+   * seconds (bytes over the speed of their phase); the new work takes its share of what is left
+   * of the bar, `work / (work + time still expected)`, so the figure can only grow, and it grows
+   * exactly in proportion to time when the speeds hold.
+   */
+  const advanceOverall = (): void => {
+    const t = now();
+    if (phase === 'hashing' && hashedBytes > 0 && t > hashStartedAt) hashSpeed = (hashedBytes / (t - hashStartedAt)) * 1000;
+    const byHash = hashSpeed > 0 ? hashSpeed : ASSUMED_HASH_SPEED;
+    const bySend = speed > 0 ? speed : ASSUMED_SEND_SPEED;
+    const work = Math.max(0, hashedBytes - overallHashed) / byHash + Math.max(0, ackedBytes - overallAcked) / bySend;
+    overallHashed = hashedBytes;
+    overallAcked = ackedBytes;
+    if (work <= 0) return;
+    const hashLeft = phase === 'hashing' ? Math.max(0, totalBytes - hashedBytes) / byHash : 0;
+    const sendLeft = Math.max(0, totalBytes - ackedBytes) / bySend;
+    overall += (1 - overall) * (work / (work + hashLeft + sendLeft));
   };
 
   const snapshot = (): ProgressState => {
@@ -189,6 +226,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
       speed,
       eta,
       percent,
+      overallPercent: done ? 100 : Math.min(overall * 100, PERCENT_CAP),
     };
   };
 
@@ -227,6 +265,8 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
       // The service holds the whole file once Finish succeeded, or on an instant upload (where
       // sentBytes honestly stays 0).
       if (next === 'done') ackedBytes = totalBytes;
+      if (next === 'hashing') hashStartedAt = now();
+      advanceOverall();
       phase = next;
       emitNow();
     },
@@ -234,6 +274,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
       checkDelta('hashed', delta);
       if (!live()) return;
       hashedBytes += delta;
+      advanceOverall();
       update();
     },
     sent(delta) {
@@ -248,6 +289,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
       if (!live()) return;
       ackedBytes += delta;
       if (sentBytes < ackedBytes) sentBytes = ackedBytes;
+      advanceOverall();
       update();
     },
     skipped(delta) {
@@ -255,6 +297,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
       if (!live()) return;
       sentBytes += delta;
       ackedBytes += delta;
+      advanceOverall();
       update();
     },
     rollback(delta) {
@@ -266,6 +309,10 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
     restart() {
       if (!live()) return;
       hashedBytes = sentBytes = ackedBytes = 0;
+      // The bytes done before count as work done: the figure keeps its value, the rest of the
+      // bar is spread over the job again.
+      overallHashed = overallAcked = 0;
+      hashStartedAt = now();
       phase = 'hashing';
       emitNow();
     },

@@ -1,11 +1,18 @@
 /**
  * Many uploads at once: a bound on files in progress, one bound on parts in flight across all
- * of them, and a result per file — one file's failure never stops the others.
+ * of them, a result per file (one file's failure never stops the others), and controls over the
+ * whole queue: add while it runs, pause, resume and cancel all, one progress for all files.
  */
+import { VodArgumentError } from '../protocol/errors.js';
 import { checkConcurrency, createLimiter } from './concurrency.js';
+import { createEmitter, type Listener } from './progress.js';
+import { createQueueProgress, type QueueProgress } from './queue-progress.js';
+import { findRestrictionFailure, validateRestrictions } from './restrictions.js';
+import { abortError, raceAbort } from './retry.js';
 import type { UploadResult } from './run-upload.js';
-import { upload, type UploadHandle, type UploadOptions } from './upload.js';
-import type { UploadSource } from './source.js';
+import type { UploadProgress } from './run-progress.js';
+import { resolveSource, type UploadSource } from './source.js';
+import { upload, type UploadHandle, type UploadOptions, type UploadState } from './upload.js';
 
 /**
  * `S` is the kind of source the queue takes; it defaults to Blob (files in browsers, Node and Bun)
@@ -16,74 +23,312 @@ export interface UploadQueueOptions<S extends UploadSource = Blob> extends Parti
   concurrency?: number;
   /** Files uploading (or hashing) at once. Default 2. */
   files?: number;
-  /** Aborts every upload of the queue. */
+  /** Aborts every upload of the queue, like {@link UploadQueue.cancelAll}, and every one added later. */
   signal?: AbortSignal;
-  /** Called when a file starts, with its handle (for progress, pause, …). */
+  /** Called when a file starts, with its handle (for progress, pause, …). Same as the `file-started` event. */
   onStart?: (handle: UploadHandle, source: S) => void;
 }
 
 /** One file's outcome. */
 export type QueueEntryResult<S extends UploadSource = Blob> =
-  | { source: S; status: 'fulfilled'; result: UploadResult }
-  | { source: S; status: 'rejected'; error: unknown };
+  | {
+      /** The file as added. */
+      source: S;
+      /** It was uploaded. */
+      status: 'fulfilled';
+      /** What {@link UploadHandle.done} resolved with. */
+      result: UploadResult;
+    }
+  | {
+      /** The file as added. */
+      source: S;
+      /** It was refused, failed or was cancelled. */
+      status: 'rejected';
+      /** A {@link VodError} (a {@link VodRestrictionError} for a refused file, `ABORTED` after a cancel). */
+      error: unknown;
+    };
 
+/** Where a file of the queue is. */
+export type QueueFileStatus = 'waiting' | UploadState;
+
+/** A file of the queue, as events and {@link UploadQueue.files} show it. */
+export interface QueueFile<S extends UploadSource = Blob> {
+  /** 1, 2, … in the order files were added. */
+  readonly id: number;
+  /** The file as added. */
+  readonly source: S;
+  /** Its size in bytes. */
+  readonly size: number;
+  /** `waiting` until it gets a slot, then the state of its upload. */
+  readonly status: QueueFileStatus;
+  /** The upload's handle, once started. */
+  readonly handle: UploadHandle | undefined;
+}
+
+/** What the whole queue is doing. */
+export type QueueState = 'idle' | 'running' | 'paused';
+
+/**
+ * Events of a queue, in a fixed order. For each file: `file-added` (in the order of `add`), then
+ * `file-started`, then any number of `file-progress` and `file-state`, then exactly one of
+ * `file-done` or `file-failed`; a file refused by `restrictions` or cancelled before it started
+ * has only `file-added` and `file-failed`. Every file event is followed by one `progress` event
+ * with the queue's totals. `state` is emitted when the queue's state changes: `running` before
+ * the first `file-started`, `paused` on pauseAll(), `idle` after the last file's `progress`.
+ */
+export type UploadQueueEvents<S extends UploadSource = Blob> = {
+  /** A file entered the queue. */
+  'file-added': { file: QueueFile<S> };
+  /** A file got a slot: its upload began. */
+  'file-started': { file: QueueFile<S>; handle: UploadHandle };
+  /** A running file's progress (throttled per file, like {@link UploadHandle} `progress`). */
+  'file-progress': { file: QueueFile<S>; progress: UploadProgress };
+  /** A started file's upload changed state (paused, running, …). */
+  'file-state': { file: QueueFile<S>; state: UploadState };
+  /** A file was uploaded. */
+  'file-done': { file: QueueFile<S>; result: UploadResult };
+  /** A file was refused, failed, or was cancelled. */
+  'file-failed': { file: QueueFile<S>; error: unknown };
+  /** The queue's totals, after each file event. */
+  progress: QueueProgress;
+  /** The queue's state changed. */
+  state: QueueState;
+};
+
+/** An upload queue; see {@link createUploadQueue}. */
 export interface UploadQueue<S extends UploadSource = Blob> {
-  /** Queues a file; the promise settles with its own result. Per-file options override the queue's. */
+  /**
+   * Queues a file (also while the queue runs or is paused); the promise settles with its own
+   * result. Per-file options override the queue's. A file that breaks `restrictions` is refused
+   * here, before any byte of it is read: the promise rejects with a {@link VodRestrictionError}.
+   */
   add(source: S, options?: Partial<UploadOptions>): Promise<UploadResult>;
+  /** Queues several files, in order; resolves with their results once all of them settled (never rejects). */
+  addAll(sources: Iterable<S>, options?: Partial<UploadOptions>): Promise<QueueEntryResult<S>[]>;
   /** Waits until every file added so far has settled; one result per file, in the order added. */
   settled(): Promise<QueueEntryResult<S>[]>;
-  /** Files waiting to start, and files running. */
+  /**
+   * Pauses every running upload (its parts in flight are cancelled) and starts no waiting file
+   * until {@link UploadQueue.resumeAll}. Files added meanwhile wait too.
+   */
+  pauseAll(): void;
+  /** Resumes every paused upload (each sends only what the service lacks) and starts waiting files again. */
+  resumeAll(): void;
+  /**
+   * Aborts every file added so far, running, paused or waiting: each settles with an `ABORTED`
+   * error. The queue stays usable (and unpaused) for files added later.
+   */
+  cancelAll(reason?: unknown): void;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends keyof UploadQueueEvents<S>>(event: E, listener: Listener<UploadQueueEvents<S>[E]>): () => void;
+  /** The queue's state now. */
+  readonly state: QueueState;
+  /** The queue's totals now. */
+  readonly progress: QueueProgress;
+  /** Every file added, in order. */
+  readonly files: readonly QueueFile<S>[];
+  /** Files waiting to start. */
   readonly pending: number;
+  /** Files started and not settled. */
   readonly running: number;
 }
 
+interface Entry<S extends UploadSource> extends QueueFile<S> {
+  status: QueueFileStatus;
+  handle: UploadHandle | undefined;
+  /** Aborts the file while it waits (cancelAll). */
+  controller: AbortController;
+  /** Its `file-done` or `file-failed` was emitted. */
+  settled: boolean;
+}
+
 /**
- * Creates a queue. Options given here are defaults for every file (`client`, `hasher`, …).
+ * Creates a queue. Options given here are defaults for every file (`client`, `hasher`,
+ * `restrictions`, …).
  *
  * @example
- * const queue = createUploadQueue({ client, hasher, concurrency: 8, files: 3 });
- * for (const file of files) queue.add(file).catch(() => {});
- * const results = await queue.settled();
+ * const queue = createUploadQueue({ client, hasher, concurrency: 8, files: 3, restrictions: { allowedTypes: ['video/*'] } });
+ * queue.on('progress', (p) => bar.update(p.overallPercent));
+ * const results = await queue.addAll(files);
  */
 export function createUploadQueue<S extends UploadSource = Blob>(options: UploadQueueOptions<S> = {}): UploadQueue<S> {
   const { files: fileBound = 2, onStart, signal, concurrency: partBound = 4, ...defaults } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new VodArgumentError('signal', 'an AbortSignal', signal);
   const parts = createLimiter(checkConcurrency(partBound));
   const fileSlots = createLimiter(checkConcurrency(fileBound));
-  const entries: Promise<QueueEntryResult<S>>[] = [];
+  const defaultRestrictions = defaults.restrictions === undefined ? undefined : validateRestrictions(defaults.restrictions);
+  const emitter = createEmitter<UploadQueueEvents<S>>();
+  const totals = createQueueProgress();
+  const entries: Entry<S>[] = [];
+  const results: Promise<QueueEntryResult<S>>[] = [];
+  let paused = false;
+  let state: QueueState = 'idle';
   let running = 0;
+  let unsettled = 0;
+  // Waiting files start only while this is open; pauseAll() closes it.
+  let gate: { promise: Promise<void>; open: () => void } | undefined;
+
+  const setState = (next: QueueState): void => {
+    if (next === state) return;
+    state = next;
+    emitter.emit('state', next);
+  };
+  const fileEvent = <E extends Exclude<keyof UploadQueueEvents<S>, 'progress' | 'state'>>(event: E, payload: UploadQueueEvents<S>[E]): void => {
+    emitter.emit(event, payload);
+    emitter.emit('progress', totals.snapshot());
+  };
+  const settle = (entry: Entry<S>, outcome: { result: UploadResult } | { error: unknown }): void => {
+    if (entry.settled) return;
+    entry.settled = true;
+    entry.status = 'result' in outcome ? 'done' : entry.handle ? entry.handle.state : 'failed';
+    unsettled -= 1;
+    if ('result' in outcome) {
+      totals.fileDone(entry.id);
+      fileEvent('file-done', { file: entry, result: outcome.result });
+    } else {
+      totals.fileFailed(entry.id);
+      fileEvent('file-failed', { file: entry, error: outcome.error });
+    }
+    if (unsettled === 0) setState('idle');
+  };
+
+  const start = async (entry: Entry<S>, fileOptions: Partial<UploadOptions>): Promise<UploadResult> => {
+    while (gate) await raceAbort(gate.promise, entry.controller.signal);
+    if (entry.controller.signal.aborted) throw abortError(entry.controller.signal);
+    const merged = { ...defaults, ...fileOptions } as UploadOptions;
+    const handle = upload(entry.source, {
+      ...merged,
+      // Checked when the file was added.
+      restrictions: undefined,
+      concurrency: Math.min(merged.concurrency ?? partBound, partBound),
+      limiter: parts,
+      signal: entry.controller.signal,
+    });
+    entry.handle = handle;
+    entry.status = 'running';
+    running += 1;
+    setState(paused ? 'paused' : 'running');
+    handle.on('progress', (progress) => {
+      totals.fileProgress(entry.id, progress);
+      fileEvent('file-progress', { file: entry, progress });
+    });
+    handle.on('state', (next) => {
+      entry.status = next;
+      fileEvent('file-state', { file: entry, state: next });
+    });
+    totals.fileStarted(entry.id);
+    fileEvent('file-started', { file: entry, handle });
+    onStart?.(handle, entry.source);
+    // pauseAll() came while this file waited for its slot.
+    if (paused) handle.pause();
+    // Settled here, before the slot is released, so `file-done` comes before the next `file-started`.
+    try {
+      const result = await handle.done;
+      running -= 1;
+      settle(entry, { result });
+      return result;
+    } catch (error) {
+      running -= 1;
+      settle(entry, { error });
+      throw error;
+    }
+  };
+
+  const add = (source: S, fileOptions: Partial<UploadOptions> = {}): Promise<UploadResult> => {
+    const controller = new AbortController();
+    const entry: Entry<S> = { id: entries.length + 1, source, size: sizeOf(source), status: 'waiting', handle: undefined, controller, settled: false };
+    entries.push(entry);
+    unsettled += 1;
+    totals.fileAdded(entry.id, entry.size);
+    fileEvent('file-added', { file: entry });
+    if (signal?.aborted) controller.abort(signal.reason);
+    const done = (async () => {
+      // Nothing but `file-added` happens within add(): listeners added right after it see the rest.
+      await Promise.resolve();
+      const merged = { ...defaults, ...fileOptions };
+      const restrictions = fileOptions.restrictions === undefined ? defaultRestrictions : validateRestrictions(fileOptions.restrictions);
+      if (restrictions) {
+        const resolved = resolveSource(source, merged);
+        const failure = findRestrictionFailure({ ...resolved, mimeType: mimeOf(source) }, restrictions);
+        if (failure) throw failure;
+      }
+      return fileSlots.run(() => start(entry, fileOptions), controller.signal);
+    })();
+    // Refused, or cancelled before it started (a started file settles in start()).
+    done.catch((error: unknown) => settle(entry, { error }));
+    results.push(
+      done.then(
+        (result): QueueEntryResult<S> => ({ source, status: 'fulfilled', result }),
+        (error: unknown): QueueEntryResult<S> => ({ source, status: 'rejected', error }),
+      ),
+    );
+    return done;
+  };
+
+  const cancelAll = (reason?: unknown): void => {
+    const live = entries.filter((entry) => !entry.controller.signal.aborted);
+    paused = false;
+    gate?.open();
+    gate = undefined;
+    for (const entry of live) entry.controller.abort(reason);
+  };
+  signal?.addEventListener('abort', () => cancelAll(signal.reason), { once: true });
 
   return {
-    add(source, fileOptions = {}) {
-      const done = fileSlots.run(async () => {
-        running += 1;
-        try {
-          const merged = { ...defaults, ...fileOptions } as UploadOptions;
-          const handle = upload(source, {
-            ...merged,
-            concurrency: Math.min(merged.concurrency ?? partBound, partBound),
-            limiter: parts,
-            ...(signal ? { signal } : {}),
-          });
-          onStart?.(handle, source);
-          return await handle.done;
-        } finally {
-          running -= 1;
-        }
-      }, signal);
-      entries.push(
-        done.then(
-          (result): QueueEntryResult<S> => ({ source, status: 'fulfilled', result }),
-          (error: unknown): QueueEntryResult<S> => ({ source, status: 'rejected', error }),
-        ),
-      );
-      return done;
+    add,
+    addAll(sources, fileOptions) {
+      const list = [...sources];
+      const settledOnes = list.map((source) => add(source, fileOptions).then(
+        (result): QueueEntryResult<S> => ({ source, status: 'fulfilled', result }),
+        (error: unknown): QueueEntryResult<S> => ({ source, status: 'rejected', error }),
+      ));
+      return Promise.all(settledOnes);
     },
-    settled: () => Promise.all(entries),
+    settled: () => Promise.all(results),
+    pauseAll() {
+      if (paused) return;
+      paused = true;
+      let open!: () => void;
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      gate = { promise, open };
+      if (unsettled > 0) setState('paused');
+      for (const entry of entries) if (entry.handle?.state === 'running') entry.handle.pause();
+    },
+    resumeAll() {
+      if (!paused) return;
+      paused = false;
+      const opening = gate;
+      gate = undefined;
+      if (unsettled > 0) setState('running');
+      for (const entry of entries) if (entry.handle?.state === 'paused') entry.handle.resume();
+      opening?.open();
+    },
+    cancelAll,
+    on: (event, listener) => emitter.on(event, listener),
+    get state() {
+      return state;
+    },
+    get progress() {
+      return totals.snapshot();
+    },
+    get files() {
+      return entries.map(({ id, source, size, status, handle }) => ({ id, source, size, status, handle }));
+    },
     get pending() {
-      return fileSlots.pendingCount;
+      return unsettled - running;
     },
     get running() {
       return running;
     },
   };
+}
+
+function sizeOf(source: UploadSource): number {
+  const size: unknown = (source as { size?: unknown } | null)?.size;
+  return typeof size === 'number' && Number.isSafeInteger(size) && size > 0 ? size : 0;
+}
+
+function mimeOf(source: UploadSource): string | undefined {
+  const type: unknown = (source as { type?: unknown }).type;
+  return typeof type === 'string' ? type : undefined;
 }

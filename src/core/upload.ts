@@ -11,6 +11,7 @@ import { checkpointKey, type CheckpointStore } from './checkpoint.js';
 import { checkConcurrency } from './concurrency.js';
 import { createEmitter, type Listener } from './progress.js';
 import { createRunProgress, type UploadProgress } from './run-progress.js';
+import { checkRestrictions, validateRestrictions, type UploadRestrictions } from './restrictions.js';
 import { resolveRetryPolicy, type RetryEvent, type RetryOptions } from './retry.js';
 import { runUpload, type InitExtras, type RunInput, type UploadResult, type UploadWarning } from './run-upload.js';
 import type { TaskLimiter } from './send-parts.js';
@@ -42,6 +43,11 @@ export interface UploadOptions extends NamingOptions, InitExtras {
   limiter?: TaskLimiter;
   /** Shorthand for `on('progress', …)`. */
   onProgress?: Listener<UploadProgress>;
+  /**
+   * Size and type rules checked when `upload()` is called, from the source's size, name and MIME
+   * type only: a refused file throws a {@link VodRestrictionError} before any byte is read or sent.
+   */
+  restrictions?: UploadRestrictions | undefined;
 }
 
 /** What is happening to an upload. */
@@ -73,7 +79,8 @@ export interface UploadHandle {
 const PAUSED = new VodError({ code: ClientErrorCode.Aborted, message: 'paused', canRetry: false });
 
 /**
- * Uploads one file. Bad input throws a {@link VodArgumentError} at once, before any request.
+ * Uploads one file. Bad input, and a file that breaks `restrictions`, throw a
+ * {@link VodArgumentError} at once, before any byte is read or any request is sent.
  *
  * @example
  * const handle = upload(file, { client, hasher });
@@ -85,6 +92,7 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
   if (typeof options.client?.initUpload !== 'function') throw new VodArgumentError('client', 'a VodClient (createVodClient)', options.client);
   if (typeof options.hasher?.hash !== 'function') throw new VodArgumentError('hasher', 'a Hasher', options.hasher);
   const resolved = resolveSource(source, options);
+  if (options.restrictions !== undefined) checkRestrictions(resolved, validateRestrictions(options.restrictions));
   const partSize = validatePartSize(options.partSize ?? 1048576);
   const concurrency = checkConcurrency(options.concurrency ?? 4);
   const retry = options.retry ?? {};
