@@ -58,6 +58,22 @@ describe('createNodeHasher', () => {
     expect(md5s.partMd5s).toHaveLength(5);
   });
 
+  it('hashes SHA-1 and MD5 on two threads from one read by default (files and Blobs); threads: 1 uses one', async () => {
+    const bytes = randomBytes(9 * MiB + 4321);
+    const path = join(dir, 'two-threads.mp4');
+    await writeFile(path, bytes);
+    const inline = await createInlineHasher({ engines: [nodeCryptoEngine] }).hash(new Blob([bytes]), { partSize: 524288 });
+    const two = createNodeHasher();
+    for (const source of [await openFile(path), new Blob([bytes])]) {
+      const result = await two.hash(source, { partSize: 524288 });
+      expect(result).toMatchObject({ runner: 'worker', threads: 2, sha1: sha1(bytes), bytesHashed: bytes.length });
+      expect(result.partMd5s).toEqual(inline.partMd5s);
+    }
+    const one = await createNodeHasher({ threads: 1 }).hash(await openFile(path), { partSize: 524288 });
+    expect(one).toMatchObject({ runner: 'worker', threads: 1, sha1: sha1(bytes), partMd5s: inline.partMd5s });
+    expect(() => createNodeHasher({ threads: 3 as 2 })).toThrow(VodArgumentError);
+  });
+
   it('posts in-memory Blobs to the worker; hashes a file-backed Blob it cannot post inline', async () => {
     const bytes = randomBytes(MiB + 7);
     const path = join(dir, 'b.bin');

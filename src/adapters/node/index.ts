@@ -25,6 +25,8 @@ export interface NodeHasherOptions {
   runner?: 'worker' | 'inline';
   /** An idle worker is terminated after this many ms (default 0, so scripts exit at once). */
   idleTimeoutMs?: number;
+  /** Worker threads per job: 2 (default) hash SHA-1 and MD5 in parallel from one read; 1 does both on one. */
+  threads?: 1 | 2;
 }
 
 /**
@@ -35,11 +37,12 @@ export interface NodeHasherOptions {
 export function createNodeHasher(options: NodeHasherOptions = {}): Hasher & { close(): void } {
   const runner = options.runner ?? 'worker';
   if (runner !== 'worker' && runner !== 'inline') throw new VodArgumentError('runner', "'worker' or 'inline'", runner);
+  if (options.threads !== undefined && options.threads !== 1 && options.threads !== 2) throw new VodArgumentError('threads', '1 or 2', options.threads);
   const inline = createInlineHasher({ engines: [nodeCryptoEngine] });
   if (runner === 'inline') return { hash: (source, hashOptions) => inline.hash(source, hashOptions), close: () => undefined };
   return lazyHasher(async () => {
     const { Worker } = await import('node:worker_threads');
-    return createThreadHasher({ spawn: () => spawnNodeWorker(Worker), fallback: inline, idleTimeoutMs: options.idleTimeoutMs });
+    return createThreadHasher({ spawn: () => spawnNodeWorker(Worker), fallback: inline, idleTimeoutMs: options.idleTimeoutMs, threads: options.threads });
   });
 }
 

@@ -58,7 +58,7 @@ export function spawnNodeWorker(Worker: typeof NodeWorker): ThreadWorker {
   let terminating = false;
   const event = (type: string, fields: Record<string, unknown>): Event => Object.assign(new Event(type), fields);
   return {
-    postMessage: (message) => worker.postMessage(message),
+    postMessage: (message, transfer) => worker.postMessage(message, transfer as import('node:worker_threads').TransferListItem[] | undefined),
     addEventListener(type, listener) {
       if (type === 'message') worker.on('message', (data: unknown) => listener(event('message', { data })));
       else if (type === 'messageerror') worker.on('messageerror', (error: unknown) => listener(event('messageerror', { error })));

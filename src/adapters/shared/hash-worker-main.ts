@@ -48,13 +48,24 @@ export interface ThreadHashRequest {
   only?: 'all' | 'sha1' | 'partMd5s' | undefined;
 }
 
+/**
+ * Makes two workers one hasher: the `lead` reads and computes the SHA-1, and hands every chunk it
+ * read (transferred, not copied) over `port` to the `md5` worker, which computes the part MD5s.
+ */
+export interface PairMessage {
+  type: 'pair';
+  role: 'lead' | 'md5';
+  /** A MessagePort (web or node:worker_threads) to the other worker. */
+  port: unknown;
+}
+
 /** Everything the main thread posts to the worker. */
-export type ThreadMessage = ThreadHashRequest | { type: 'abort'; id: number };
+export type ThreadMessage = ThreadHashRequest | { type: 'abort'; id: number } | PairMessage;
 
 /** A runtime's worker as the thread hasher drives it. */
 export interface ThreadWorker {
   /** May throw (e.g. a Blob that cannot be cloned): the job then runs inline. */
-  postMessage(message: ThreadMessage): void;
+  postMessage(message: ThreadMessage, transfer?: Transferable[]): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
   terminate(): void;
 }
@@ -63,7 +74,28 @@ export interface ThreadWorker {
 export function hashWorkerMain(env: HashWorkerEnv): void {
   const PROGRESS_STEP = 1 << 20;
   const CHUNK = 1 << 20;
+  /** Chunks handed to the MD5 worker and not hashed there yet: bounds the memory of a pair. */
+  const IN_FLIGHT = 4;
+  /** Below this size, handing chunks over costs more than it saves. */
+  const PAIR_MIN_BYTES = 4 * CHUNK;
   const jobs = new Map<number, { aborted: boolean }>();
+
+  type Port = {
+    postMessage(message: unknown, transfer?: unknown[]): void;
+    on?: (type: 'message', listener: (data: unknown) => void) => void;
+    addEventListener?: (type: 'message', listener: (event: { data: unknown }) => void) => void;
+    start?: () => void;
+  };
+  type PortMessage = { type?: string; id?: number; partSize?: number; bytes?: Uint8Array; partMd5s?: string[]; message?: string };
+  /** node:worker_threads ports have `on`; web ports `addEventListener` and `start`. */
+  const listenPort = (port: Port, onMessage: (message: PortMessage) => void): void => {
+    const handle = (data: unknown): void => onMessage((typeof data === 'object' && data !== null ? data : {}) as PortMessage);
+    if (typeof port.on === 'function') port.on('message', handle);
+    else {
+      port.addEventListener?.('message', (event) => handle(event.data));
+      port.start?.();
+    }
+  };
 
   const named = (name: string, message: string): Error => {
     const error = new Error(message);
@@ -71,7 +103,91 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
     return error;
   };
 
-  async function* fileChunks(ref: FileRef, job: { aborted: boolean }): AsyncGenerator<Uint8Array> {
+  /** The MD5 of every `partSize` bytes (the last part may be shorter). */
+  const partMd5er = (partSize: number) => {
+    let md5 = env.createHash('md5');
+    let fill = 0;
+    const md5s: string[] = [];
+    return {
+      update(chunk: Uint8Array): void {
+        for (let pos = 0; pos < chunk.byteLength; ) {
+          const take = Math.min(chunk.byteLength - pos, partSize - fill);
+          md5.update(chunk.subarray(pos, pos + take));
+          pos += take;
+          fill += take;
+          if (fill === partSize) {
+            md5s.push(md5.digest());
+            md5 = env.createHash('md5');
+            fill = 0;
+          }
+        }
+      },
+      finish(): string[] {
+        if (fill > 0) md5s.push(md5.digest());
+        fill = 0;
+        return md5s;
+      },
+    };
+  };
+
+  /** The lead's link to its MD5 worker, per job. */
+  interface Link {
+    sent: number;
+    acks: number;
+    md5s?: string[] | undefined;
+    failed?: string | undefined;
+    wake?: (() => void) | undefined;
+  }
+  let partner: Port | undefined;
+  const links = new Map<number, Link>();
+  const until = (link: Link, ready: () => boolean): Promise<void> =>
+    ready() || link.failed !== undefined
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          link.wake = () => {
+            if (!ready() && link.failed === undefined) return;
+            link.wake = undefined;
+            resolve();
+          };
+        });
+
+  /** The MD5 worker: hashes the chunks its lead hands over. */
+  const serveLead = (port: Port): void => {
+    const md5Jobs = new Map<number, ReturnType<typeof partMd5er>>();
+    listenPort(port, (message) => {
+      const id = message.id;
+      if (typeof id !== 'number') return;
+      try {
+        if (message.type === 'begin') md5Jobs.set(id, partMd5er(message.partSize ?? CHUNK));
+        else if (message.type === 'chunk') {
+          if (message.bytes) md5Jobs.get(id)?.update(message.bytes);
+          port.postMessage({ type: 'ack', id });
+        } else if (message.type === 'end') {
+          const job = md5Jobs.get(id);
+          md5Jobs.delete(id);
+          port.postMessage(job ? { type: 'md5s', id, partMd5s: job.finish() } : { type: 'failed', id, message: 'unknown job' });
+        } else if (message.type === 'cancel') md5Jobs.delete(id);
+      } catch (error) {
+        md5Jobs.delete(id);
+        port.postMessage({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+      }
+    });
+  };
+
+  const leadWith = (port: Port): void => {
+    partner = port;
+    listenPort(port, (message) => {
+      const link = typeof message.id === 'number' ? links.get(message.id) : undefined;
+      if (!link) return;
+      if (message.type === 'ack') link.acks += 1;
+      else if (message.type === 'md5s') link.md5s = message.partMd5s ?? [];
+      else if (message.type === 'failed') link.failed = message.message ?? 'the MD5 worker failed';
+      link.wake?.();
+    });
+  };
+
+  /** The file's chunks; `fresh`: each in its own buffer (to be transferred), else one buffer reused. */
+  async function* fileChunks(ref: FileRef, job: { aborted: boolean }, fresh: boolean): AsyncGenerator<Uint8Array> {
     if (!env.openFile) throw named('NotSupportedError', 'this worker cannot open files');
     const file = await env.openFile(ref.path);
     try {
@@ -80,10 +196,11 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
         return now.size !== ref.size || now.mtimeMs !== ref.mtimeMs;
       };
       if (await changed()) throw named('NotReadableError', `${ref.path} changed since it was opened`);
-      // One buffer, reused: the caller hashes each chunk before asking for the next.
-      const buffer = new Uint8Array(Math.max(1, Math.min(CHUNK, ref.size)));
+      const reused = fresh ? undefined : new Uint8Array(Math.max(1, Math.min(CHUNK, ref.size)));
       for (let position = 0; position < ref.size && !job.aborted; ) {
-        const count = await file.read(buffer.subarray(0, Math.min(buffer.length, ref.size - position)), position);
+        const length = Math.min(CHUNK, ref.size - position);
+        const buffer = reused ?? new Uint8Array(length);
+        const count = await file.read(buffer.subarray(0, length), position);
         if (!(count > 0)) throw named('NotReadableError', `${ref.path} ended at byte ${position} of ${ref.size}`);
         position += count;
         yield buffer.subarray(0, count);
@@ -97,53 +214,69 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
   const run = async (request: ThreadHashRequest, job: { aborted: boolean }): Promise<void> => {
     const { id, partSize } = request;
     const only = request.only ?? 'all';
-    const sha1 = only === 'partMd5s' ? undefined : env.createHash('sha1');
-    let md5 = only === 'sha1' ? undefined : env.createHash('md5');
-    const partMd5s: string[] = [];
     const size = request.file ? request.file.size : (request.blob?.size ?? 0);
-    let partFill = 0;
-    let hashed = 0;
-    let reported = 0;
-    let partEnded = false;
-    // ReadableStream is async-iterable in Node, Deno and Bun (the DOM typings lag behind).
-    const chunks = (request.file ? fileChunks(request.file, job) : request.blob?.stream()) as AsyncIterable<Uint8Array> | undefined;
-    if (!chunks) throw named('TypeError', 'A hash request needs a blob or a file');
-    for await (const chunk of chunks) {
-      if (job.aborted) throw named('AbortError', 'The hash job was aborted');
-      for (let pos = 0; pos < chunk.byteLength; ) {
-        const take = Math.min(chunk.byteLength - pos, partSize - partFill);
-        const piece = chunk.subarray(pos, pos + take);
-        sha1?.update(piece);
-        md5?.update(piece);
-        pos += take;
-        partFill += take;
-        if (partFill === partSize) {
-          if (md5) {
-            partMd5s.push(md5.digest());
-            md5 = env.createHash('md5');
-          }
-          partFill = 0;
-          partEnded = true;
+    const lead = partner && only === 'all' && size >= PAIR_MIN_BYTES ? partner : undefined;
+    const sha1 = only === 'partMd5s' ? undefined : env.createHash('sha1');
+    const md5 = only === 'sha1' || lead ? undefined : partMd5er(partSize);
+    const link: Link | undefined = lead ? { sent: 0, acks: 0 } : undefined;
+    if (lead && link) {
+      links.set(id, link);
+      lead.postMessage({ type: 'begin', id, partSize });
+    }
+    let finished = false;
+    try {
+      let hashed = 0;
+      let reported = 0;
+      // ReadableStream is async-iterable in Node, Deno and Bun (the DOM typings lag behind).
+      const chunks = (request.file ? fileChunks(request.file, job, lead !== undefined) : request.blob?.stream()) as AsyncIterable<Uint8Array> | undefined;
+      if (!chunks) throw named('TypeError', 'A hash request needs a blob or a file');
+      for await (const chunk of chunks) {
+        if (job.aborted) throw named('AbortError', 'The hash job was aborted');
+        sha1?.update(chunk);
+        md5?.update(chunk);
+        hashed += chunk.byteLength;
+        if (hashed > size) throw named('NotReadableError', `The source yielded more bytes than its size ${size}`);
+        if (lead && link) {
+          // File chunks have their own buffer; a stream's chunk may share one, so it is copied.
+          const own = request.file ? chunk : chunk.slice();
+          lead.postMessage({ type: 'chunk', id, bytes: own }, [own.buffer]);
+          link.sent += 1;
+          await until(link, () => link.sent - link.acks < IN_FLIGHT);
+          if (link.failed !== undefined) throw named('Error', link.failed);
+        }
+        if (hashed - reported >= PROGRESS_STEP || Math.floor(hashed / partSize) > Math.floor(reported / partSize)) {
+          reported = hashed;
+          env.post({ type: 'progress', id, hashedBytes: hashed });
         }
       }
-      hashed += chunk.byteLength;
-      if (hashed > size) throw named('NotReadableError', `The source yielded more bytes than its size ${size}`);
-      if (hashed - reported >= PROGRESS_STEP || partEnded) {
-        reported = hashed;
-        partEnded = false;
-        env.post({ type: 'progress', id, hashedBytes: hashed });
+      if (job.aborted) throw named('AbortError', 'The hash job was aborted');
+      if (hashed !== size) throw named('NotReadableError', `The source yielded ${hashed} bytes, not its size ${size}`);
+      let partMd5s = md5 ? md5.finish() : [];
+      if (lead && link) {
+        lead.postMessage({ type: 'end', id });
+        finished = true;
+        await until(link, () => link.md5s !== undefined);
+        if (link.failed !== undefined) throw named('Error', link.failed);
+        partMd5s = link.md5s ?? [];
+      }
+      if (reported !== hashed) env.post({ type: 'progress', id, hashedBytes: hashed });
+      const result = { sha1: sha1 ? sha1.digest() : '', partSize, partMd5s, engine: env.engine, bytesHashed: hashed, runner: 'worker', threads: lead ? 2 : 1 };
+      env.post({ type: 'done', id, result });
+    } finally {
+      if (lead && link) {
+        links.delete(id);
+        if (!finished) lead.postMessage({ type: 'cancel', id });
       }
     }
-    if (job.aborted) throw named('AbortError', 'The hash job was aborted');
-    if (hashed !== size) throw named('NotReadableError', `The source yielded ${hashed} bytes, not its size ${size}`);
-    if (md5 && partFill > 0) partMd5s.push(md5.digest());
-    if (reported !== hashed) env.post({ type: 'progress', id, hashedBytes: hashed });
-    const result = { sha1: sha1 ? sha1.digest() : '', partSize, partMd5s, engine: env.engine, bytesHashed: hashed, runner: 'worker' };
-    env.post({ type: 'done', id, result });
   };
 
   env.listen((data) => {
-    const message = (typeof data === 'object' && data !== null ? data : {}) as Partial<Omit<ThreadHashRequest, 'type'>> & { type?: unknown };
+    const message = (typeof data === 'object' && data !== null ? data : {}) as Partial<Omit<ThreadHashRequest, 'type'>> & { type?: unknown; role?: unknown; port?: unknown };
+    if (message.type === 'pair' && typeof message.port === 'object' && message.port !== null) {
+      if (message.role === 'md5') serveLead(message.port as Port);
+      else if (message.role === 'lead') leadWith(message.port as Port);
+      return;
+    }
     const id = message.id;
     if (typeof id !== 'number') return;
     if (message.type === 'abort') {

@@ -15,7 +15,7 @@ export function moduleWorkerSpawner(source: () => string): () => ThreadWorker {
     if (!scriptUrl) scriptUrl = URL.createObjectURL(new Blob([source()], { type: 'text/javascript' }));
     const worker = new Worker(scriptUrl, { type: 'module' });
     return {
-      postMessage: (message) => worker.postMessage(message),
+      postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
       addEventListener(type, listener) {
         worker.addEventListener(type, (event) => {
           if (type === 'error') event.preventDefault();

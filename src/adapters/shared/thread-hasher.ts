@@ -7,6 +7,7 @@
 import { createWorkerHasher, type WorkerHasher, type WorkerLike } from '../../hasher/worker-hasher.js';
 import type { Hasher } from '../../hasher/types.js';
 import type { WorkerRequest } from '../../hasher/worker-protocol.js';
+import { VodArgumentError } from '../../protocol/errors.js';
 import type { FileRef, ThreadWorker } from './hash-worker-main.js';
 
 const files = new WeakMap<object, FileRef>();
@@ -35,17 +36,55 @@ export interface ThreadHasherOptions {
    * worker would keep a script's process running after its last upload.
    */
   idleTimeoutMs?: number | undefined;
+  /**
+   * 2 (default): a second worker computes the part MD5s while the first reads and computes the
+   * SHA-1, from the same read (chunks are transferred, not copied). 1: one worker does both.
+   */
+  threads?: 1 | 2 | undefined;
 }
 
 /** Creates a {@link WorkerHasher} over a runtime's worker. */
 export function createThreadHasher(options: ThreadHasherOptions): WorkerHasher {
+  const threads = options.threads ?? 2;
+  if (threads !== 1 && threads !== 2) throw new VodArgumentError('threads', '1 or 2', threads);
   return createWorkerHasher({
-    createWorker: () => withFilePaths(options.spawn()),
+    createWorker: () => withFilePaths(threads === 2 ? pairOfWorkers(options.spawn) : options.spawn()),
     fallback: options.fallback,
     // Blobs are cloned; registered files travel as their path; anything else is hashed inline.
     postable: (source) => source instanceof Blob || fileRefOf(source) !== undefined,
     idleTimeoutMs: options.idleTimeoutMs ?? 0,
   });
+}
+
+/**
+ * Two workers that look like one: jobs go to the lead, which hands what it reads to the other
+ * over a MessageChannel (see {@link PairMessage}). Either one failing fails the pair, so pending
+ * jobs rerun inline as with a single worker.
+ */
+function pairOfWorkers(spawn: SpawnWorker): ThreadWorker {
+  const lead = spawn();
+  let md5: ThreadWorker;
+  try {
+    md5 = spawn();
+    const { port1, port2 } = new MessageChannel();
+    lead.postMessage({ type: 'pair', role: 'lead', port: port1 }, [port1]);
+    md5.postMessage({ type: 'pair', role: 'md5', port: port2 }, [port2]);
+  } catch (error) {
+    lead.terminate();
+    throw error;
+  }
+  return {
+    postMessage: (message, transfer) => lead.postMessage(message, transfer),
+    addEventListener(type, listener) {
+      lead.addEventListener(type, listener);
+      // The MD5 worker answers its lead only; its failures are the pair's.
+      if (type === 'error' || type === 'messageerror') md5.addEventListener(type, listener);
+    },
+    terminate() {
+      lead.terminate();
+      md5.terminate();
+    },
+  };
 }
 
 /** Replaces a registered file source by its {@link FileRef} on the way to the worker. */
