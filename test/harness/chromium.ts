@@ -1,5 +1,5 @@
 /**
- * Test harness: headless Debian Chromium (driven by playwright-core) and pages served by Vite on
+ * Test harness: headless Chromium (driven by playwright-core) and pages served by Vite on
  * 127.0.0.1. Reused by the runtime matrix, the proxy and the playground tests.
  *
  *   const web = await startBrowserHarness({ root: 'test/runtimes/browser' });
@@ -8,14 +8,16 @@
  *   expect(page.errors).toEqual([]);
  *   await web.close();
  *
- * Without /usr/bin/chromium every entry point throws an Error saying how to install it: browser
- * tests fail loudly on such a machine instead of passing silently.
+ * Chromium is Debian's /usr/bin/chromium, or else the one shipped in the npm package
+ * `@sparticuz/chromium` (see engines.ts; `VOD_TEST_HIDE_OS_BROWSERS=chromium` forces the latter).
+ * With neither, every entry point throws an Error saying how to install it.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { findChromium, missingEngineMessage, type ChromiumBinary } from './engines.js';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { createServer, type InlineConfig, type ViteDevServer } from 'vite';
 
@@ -41,23 +43,32 @@ export function requireChromium(path = CHROMIUM_PATH): void {
   }
 }
 
+/** Debian's Chromium, or npm's; throws the install hint when there is neither. */
+export async function resolveChromium(): Promise<ChromiumBinary> {
+  const found = await findChromium();
+  if (!found) throw new Error(missingEngineMessage('chromium'));
+  return found;
+}
+
 export interface LaunchedChromium {
   browser: Browser;
   /** e.g. `156.0.8078.79`. */
   version: string;
+  /** Which Chromium: Debian's package or the npm package's binary. */
+  source: ChromiumBinary['source'];
   close(): Promise<void>;
 }
 
 /** Launches headless Chromium with the project's flags. Bounded by `timeoutMs` (default 20 s). */
 export async function launchChromium(options: { timeoutMs?: number } = {}): Promise<LaunchedChromium> {
-  requireChromium();
+  const binary = await resolveChromium();
   const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: binary.path,
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: options.timeoutMs ?? 20_000,
   });
-  return { browser, version: browser.version(), close: () => browser.close() };
+  return { browser, version: browser.version(), source: binary.source, close: () => browser.close() };
 }
 
 export interface ServedSite {
@@ -214,6 +225,8 @@ export interface BrowserHarness {
   browser: Browser;
   /** Chromium's version, for test names. */
   version: string;
+  /** Which Chromium ran: Debian's or npm's. */
+  source: ChromiumBinary['source'];
   site: ServedSite;
   /** Opens a path of the served site (or any absolute URL). */
   open(pathOrUrl: string, options?: { timeoutMs?: number }): Promise<HarnessPage>;
@@ -222,7 +235,7 @@ export interface BrowserHarness {
 
 /** Chromium plus a Vite-served site; `close()` stops both. */
 export async function startBrowserHarness(options: ServeOptions): Promise<BrowserHarness> {
-  requireChromium();
+  await resolveChromium();
   const site = await serveVite(options);
   let launched: LaunchedChromium;
   try {
@@ -234,6 +247,7 @@ export async function startBrowserHarness(options: ServeOptions): Promise<Browse
   return {
     browser: launched.browser,
     version: launched.version,
+    source: launched.source,
     site,
     open: (pathOrUrl, openOptions) => openPage(launched.browser, new URL(pathOrUrl, site.origin).href, openOptions),
     async close() {

@@ -1,6 +1,6 @@
 /**
- * The browser half of the runtime matrix, driven by test/runtime-chromium.test.ts through
- * `window.vodRuntime`. Imports the browser adapter from the sources (Vite serves it), so the
+ * The browser half of the runtime matrix, driven by test/runtimes/browser/suite.ts (in Chromium,
+ * Firefox and WebKit) through `window.vodRuntime`. Imports the browser adapter from the sources (Vite serves it), so the
  * hasher's module worker is the one bundlers see.
  */
 import { createBrowserWorkerHasher, createInlineHasher, createSecretSigner, sparkEngine, wasmEngine, upload, type UploadResult } from '../../../src/adapters/browser/index.js';
@@ -38,12 +38,51 @@ globalThis.Worker = class CountingWorker extends NativeWorker {
 
 const MiB = 1048576;
 const files = new Map<string, File>();
+const running = new Map<string, { handle: ReturnType<typeof upload>; ackedBytes: number; settled: Promise<string> }>();
 
-/** Random bytes without a per-call size limit (getRandomValues takes at most 64 KiB). */
-function randomFile(size: number, name: string): File {
+/**
+ * Random-looking bytes. With a seed they are the same on every page load (xorshift32), so a
+ * reloaded page can pick "the same file" again; without one they come from getRandomValues.
+ */
+function randomFile(size: number, name: string, seed?: number): File {
   const bytes = new Uint8Array(size);
-  for (let offset = 0; offset < size; offset += 65536) crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65536)));
+  if (seed === undefined) {
+    // getRandomValues takes at most 64 KiB per call.
+    for (let offset = 0; offset < size; offset += 65536) crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65536)));
+  } else {
+    const words = new Uint32Array(bytes.buffer, 0, size >>> 2);
+    let x = seed >>> 0 || 1;
+    for (let i = 0; i < words.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      words[i] = x >>> 0;
+    }
+    for (let i = words.length * 4; i < size; i++) bytes[i] = i & 0xff;
+  }
   return new File([bytes], name, { type: 'video/mp4', lastModified: 1_700_000_000_000 });
+}
+
+/** How many records the adapter's IndexedDB checkpoint store holds, read with the raw IndexedDB API. */
+function storedCheckpoints(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const opening = indexedDB.open('vod-upload');
+    opening.onerror = () => reject(opening.error);
+    opening.onsuccess = () => {
+      const db = opening.result;
+      if (!db.objectStoreNames.contains('checkpoints')) {
+        db.close();
+        resolve(0);
+        return;
+      }
+      const counting = db.transaction('checkpoints', 'readonly').objectStore('checkpoints').count();
+      counting.onsuccess = () => {
+        db.close();
+        resolve(counting.result);
+      };
+      counting.onerror = () => reject(counting.error);
+    };
+  });
 }
 
 async function sha1Hex(blob: Blob): Promise<string> {
@@ -57,11 +96,12 @@ function options(connection: Connection) {
 }
 
 const api = {
-  /** Makes (and keeps) a random file. */
-  makeFile(key: string, size: number, name: string): number {
-    files.set(key, randomFile(size, name));
+  /** Makes (and keeps) a random file; a `seed` makes the same bytes on every page load. */
+  makeFile(key: string, size: number, name: string, seed?: number): number {
+    files.set(key, randomFile(size, name, seed));
     return size;
   },
+  storedCheckpoints,
   /** Uploads a kept file (optionally under another name) to completion. */
   async upload(connection: Connection, key: string, rename?: string): Promise<StepReport> {
     const file = files.get(key);
@@ -70,22 +110,24 @@ const api = {
     const result = await upload(source, options(connection)).done;
     return { result, sha1: await sha1Hex(file), workersCreated };
   },
-  /** Starts uploading one part at a time and aborts once half the bytes are acknowledged. */
-  async uploadAndAbortHalfway(connection: Connection, key: string): Promise<{ error: string; ackedBytes: number }> {
+  /** Starts uploading a kept file one part at a time; {@link abortUpload} ends it. */
+  startUpload(connection: Connection, key: string): void {
     const file = files.get(key);
     if (!file) throw new Error(`no file ${key}`);
     const handle = upload(file, { ...options(connection), concurrency: 1 });
-    let ackedBytes = 0;
+    const run = { handle, ackedBytes: 0, settled: handle.done.then(() => 'finished', (error: { code?: string }) => error.code ?? String(error)) };
     handle.on('progress', (progress) => {
-      ackedBytes = progress.ackedBytes;
-      if (progress.ackedBytes >= file.size / 2) handle.abort();
+      run.ackedBytes = progress.ackedBytes;
     });
-    try {
-      await handle.done;
-      return { error: 'finished', ackedBytes };
-    } catch (error) {
-      return { error: (error as { code?: string }).code ?? String(error), ackedBytes };
-    }
+    running.set(key, run);
+  },
+  /** Aborts a started upload and says how it ended and how many bytes the service had acknowledged. */
+  async abortUpload(key: string): Promise<{ error: string; ackedBytes: number }> {
+    const run = running.get(key);
+    if (!run) throw new Error(`no upload ${key}`);
+    running.delete(key);
+    run.handle.abort();
+    return { error: await run.settled, ackedBytes: run.ackedBytes };
   },
   /** Hashes `mib` MiB with one engine on the worker (or inline) and measures its speed. */
   async hashBench(mib: number, engine: 'wasm' | 'spark', where: 'worker' | 'inline' = 'worker'): Promise<HashBench> {
