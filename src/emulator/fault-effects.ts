@@ -44,6 +44,7 @@ export async function applyFault(fault: Fault, handling: FaultHandling): Promise
       await waitUntil(Infinity, request, closed);
       return textResponse(503, 'emulator closed', request);
     case 'stall':
+      if (fault.readBytes) await readBody(request, fault.readBytes);
       logRaw();
       await waitUntil(fault.ms, request, closed);
       return connectionResetResponse(corsHeaders(request));

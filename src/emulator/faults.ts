@@ -43,8 +43,11 @@ export const faultRule = z.discriminatedUnion('kind', [
    * answer mid-way.
    */
   z.object({ ...match, kind: z.literal('reset'), when: z.enum(['before', 'during', 'after']) }),
-  /** Neither read nor answer for `ms`, then cut the connection. */
-  z.object({ ...match, kind: z.literal('stall'), ms: z.number().int().min(0).max(600_000) }),
+  /**
+   * Read `readBytes` of the body (default none), then neither read nor answer for `ms`, then cut
+   * the connection. Logged when the stall begins, so a test can act while a part is half received.
+   */
+  z.object({ ...match, kind: z.literal('stall'), ms: z.number().int().min(0).max(600_000), readBytes: z.number().int().min(0).max(1048576).optional() }),
   /** Do the work, then send only the first half of the JSON answer. */
   z.object({ ...match, kind: z.literal('truncated') }),
   /** Read the body, then answer HTTP 200 with a body that is not JSON. */
