@@ -3,9 +3,15 @@ import type { Plugin } from 'vite';
 import { builtinModules } from 'node:module';
 import pkg from './package.json' with { type: 'json' };
 
-/** Library entries: one per public subpath of package.json `exports`, plus the CLI. */
+/** Library entries: one per public subpath (and runtime of `.`) of package.json `exports`, plus the CLI. */
 const entries = {
+  // `.`: one API per runtime (the declarations of src/index.ts describe them all).
   index: 'src/index.ts',
+  'root-node': 'src/roots/node.ts',
+  'root-deno': 'src/roots/deno.ts',
+  'root-bun': 'src/roots/bun.ts',
+  'root-workers': 'src/roots/workers.ts',
+  core: 'src/engine.ts',
   node: 'src/adapters/node/index.ts',
   browser: 'src/adapters/browser/index.ts',
   deno: 'src/adapters/deno/index.ts',

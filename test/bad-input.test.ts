@@ -18,13 +18,13 @@ import {
   createDirectoryCheckpointStore,
   createNodeHasher,
   createSecretSigner,
-  createVodClient,
   openFile,
   upload,
   uploadFile,
   VodArgumentError,
   VodError,
 } from '../src/adapters/node/index.js';
+import { createVodClient } from '../src/engine.js';
 import { DEV_CREDENTIALS, createEmulator, startEmulator } from '../src/emulator/index.js';
 import { createSigningHandler, createUploadProxy } from '../src/proxy/index.js';
 import { freshNonce, initParams, makeFile, md5Hex, signedUrl } from './helpers/emulator-client.js';

@@ -3,7 +3,7 @@
  * one shared client (and pacer) per connection, runtime services created lazily.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bindUpload, createInlineHasher, createMemoryCheckpointStore, VodArgumentError } from '../src/index.js';
+import { bindUpload, createInlineHasher, createMemoryCheckpointStore, VodArgumentError } from '../src/engine.js';
 import { countingHasher, DEV_CREDENTIALS, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 let emu: RunningEmulator;

@@ -4,7 +4,7 @@
  * cancelAll(), the queue's totals, and the documented order of events.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createUploadQueue, upload, type QueueProgress, type UploadQueue, type UploadQueueEvents } from '../src/index.js';
+import { createUploadQueueWithClient as createUploadQueue, uploadWithClient as upload, type QueueProgress, type UploadQueue, type UploadQueueEvents } from '../src/engine.js';
 import { bytesOf, countingHasher, drainParts, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;

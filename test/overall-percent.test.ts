@@ -4,7 +4,7 @@
  * on a fake clock for the weighting.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { upload, type UploadProgress } from '../src/index.js';
+import { uploadWithClient as upload, type UploadProgress } from '../src/engine.js';
 import { createProgressTracker } from '../src/core/progress.js';
 import { countingHasher, drainParts, makeClient, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 

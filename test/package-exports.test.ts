@@ -1,6 +1,8 @@
 /**
- * The published shape: every path in package.json `exports` (and `bin`) exists after the build,
- * and every runtime entry offers the same upload API. Needs `npm run build` (npm test runs it).
+ * The published shape: every path in package.json `exports` (and `bin`) exists after the build;
+ * `.` offers one API in every runtime (the file each export condition picks), without server
+ * internals; each runtime subpath adds its helpers to it; `vod-upload/core` holds the engine.
+ * Needs `npm run build` (npm test runs it).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -24,10 +26,34 @@ describe('package.json exports', () => {
     for (const target of Object.values(pkg.bin)) expect(existsSync(resolve(root, target))).toBe(true);
   });
 
-  it.each(['node', 'deno', 'bun', 'browser', 'workers'])('the %s entry has the same upload API', async (name) => {
-    const entry = (await import(resolve(root, `dist/${name}.js`))) as Record<string, unknown>;
-    for (const member of ['upload', 'createUploadQueue', 'createVodClient', 'createSecretSigner', 'createRemoteSigner', 'VodError']) {
-      expect(typeof entry[member], `${name}: ${member}`).toBe('function');
-    }
+  /** `.` per runtime: the file each export condition picks. */
+  const roots = { browser: 'index', node: 'root-node', deno: 'root-deno', bun: 'root-bun', workers: 'root-workers' } as const;
+  const load = (file: string) => import(resolve(root, `dist/${file}.js`)) as Promise<Record<string, unknown>>;
+
+  it('`.` has the same names in every runtime, and they are what an SDK user needs', async () => {
+    const names = await Promise.all(Object.values(roots).map(async (file) => Object.keys(await load(file)).sort()));
+    for (const list of names.slice(1)) expect(list).toEqual(names[0]);
+    expect(names[0]).toEqual(expect.arrayContaining(['upload', 'createUploadQueue', 'createRemoteSigner', 'createProxySigner', 'createSecretSigner', 'VodError', 'VodArgumentError', 'ClientErrorCode', 'createMemoryCheckpointStore']));
+  });
+
+  it('`.` exports no server internals and no engine-level upload', async () => {
+    const names = Object.keys(await load('index'));
+    const internals = ['canonicalQuery', 'hmacBase64', 'timingSafeEqual', 'computeSignature', 'stringToSign', 'toWire', 'wireSchemas', 'answerEnvelope', 'initUploadParams', 'parseAnswerJson', 'bindUpload', 'uploadWithClient', 'createVodClient'];
+    expect(names.filter((name) => internals.includes(name) || /Wire$|Params$|Answer$/.test(name))).toEqual([]);
+  });
+
+  it.each(Object.entries(roots))('the %s subpath has `.`\'s API with the same upload, plus its own helpers', async (runtime, file) => {
+    const [rootApi, subpath] = await Promise.all([load(file), load(runtime)]);
+    for (const name of Object.keys(rootApi)) expect(typeof subpath[name], `${runtime}: ${name}`).toBe(typeof rootApi[name]);
+    expect(subpath.upload).toBe(rootApi.upload);
+    expect(subpath.createUploadQueue).toBe(rootApi.createUploadQueue);
+  });
+
+  it('`vod-upload/core` has the engine under its own name', async () => {
+    const core = await load('core');
+    expect(typeof core.uploadWithClient).toBe('function');
+    expect(typeof core.createUploadQueueWithClient).toBe('function');
+    expect(typeof core.createVodClient).toBe('function');
+    expect(core.upload).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVodClient } from '../src/client/index.js';
-import { upload, VodError } from '../src/index.js';
+import { uploadWithClient as upload, VodError } from '../src/engine.js';
 import { createProxySigner } from '../src/signing/index.js';
 import { countingHasher, randomFile, sha1Of, bytesOf, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
 import { command, REPO_ROOT } from './runtimes/server-runtime-child.js';

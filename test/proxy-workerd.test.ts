@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { createMemoryCheckpointStore, createProxySigner, createVodClient, upload, VodError, type VodClient } from '../src/index.js';
+import { createMemoryCheckpointStore, createProxySigner, createVodClient, uploadWithClient as upload, VodError, type VodClient } from '../src/engine.js';
 import { startWorker, REPO_ROOT, type RunningWorker } from './harness/workerd.js';
 import { bytesOf, countingHasher, randomFile, sha1Of, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
 

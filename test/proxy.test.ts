@@ -4,7 +4,7 @@
  * protocol's shape and nothing reaches the emulator.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryCheckpointStore, createProxySigner, createVodClient, upload, VodError, type VodClient } from '../src/index.js';
+import { createMemoryCheckpointStore, createProxySigner, createVodClient, uploadWithClient as upload, VodError, type VodClient } from '../src/engine.js';
 import { createUploadProxy, type UploadCall } from '../src/proxy/index.js';
 import { bytesOf, countingHasher, randomFile, sha1Of, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
 import { serveHandler, type ServedHandler } from './runtimes/proxy/serve.js';

@@ -5,16 +5,16 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createUploadQueue,
+  createUploadQueueWithClient as createUploadQueue,
   findRestrictionFailure,
-  upload,
+  uploadWithClient as upload,
   validateRestrictions,
   VIDEO_TYPES,
   VodArgumentError,
   VodRestrictionError,
   type FileSource,
   type UploadRestrictions,
-} from '../src/index.js';
+} from '../src/engine.js';
 import { countingHasher, makeClient, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;

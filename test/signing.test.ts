@@ -4,7 +4,7 @@
  * retries and errors.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRemoteSigner, createSecretSigner, createVodClient, upload, VodError, type SignInput } from '../src/index.js';
+import { createRemoteSigner, createSecretSigner, createVodClient, uploadWithClient as upload, VodError, type SignInput } from '../src/engine.js';
 import { createSigningHandler, type SignCall } from '../src/proxy/index.js';
 import { bytesOf, countingHasher, randomFile, sha1Of, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
 import { serveHandler, type ServedHandler } from './runtimes/proxy/serve.js';

@@ -4,7 +4,7 @@
  * upload's slot, options refused only after hashing, and errors that were not VodErrors.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLimiter, createMemoryCheckpointStore, upload, VodArgumentError, VodError } from '../src/index.js';
+import { createLimiter, createMemoryCheckpointStore, uploadWithClient as upload, VodArgumentError, VodError } from '../src/engine.js';
 import { bytesOf, countingHasher, drainParts, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;

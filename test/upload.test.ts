@@ -4,7 +4,7 @@
  * SHA-1 at Finish; tests also fetch the url and compare bytes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryCheckpointStore, createUploadQueue, upload, VodArgumentError, VodError, type UploadProgress } from '../src/index.js';
+import { createMemoryCheckpointStore, createUploadQueueWithClient as createUploadQueue, uploadWithClient as upload, VodArgumentError, VodError, type UploadProgress } from '../src/engine.js';
 import { bytesOf, countingHasher, drainParts, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;

@@ -2,9 +2,10 @@
  * Turning what came back over HTTP into a typed result or a {@link VodError}: bounded reading,
  * exact big-integer fileIds, and zod validation of every answer.
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { ClientErrorCode, errorDescriptions, VodError, type VodAction } from '../protocol/errors.js';
 import { answerEnvelope, LIMITS } from '../protocol/schemas.js';
+import { describeIssue } from '../protocol/validate.js';
 import { readTextAtMost } from '../util/read-text.js';
 
 const EXCERPT_LENGTH = 200;
@@ -38,7 +39,7 @@ function statusCanRetry(status: number): boolean {
  * or schema-breaking answer becomes one too, saying what came back. `okCodes` are the codes
  * that mean success for this action; `schema` validates the success shape.
  */
-export function interpretAnswer<S extends z.ZodType>(
+export function interpretAnswer<S extends z.ZodMiniType>(
   action: VodAction,
   status: number,
   text: string,
@@ -59,7 +60,7 @@ export function interpretAnswer<S extends z.ZodType>(
       cause,
     });
   }
-  const envelope = answerEnvelope.safeParse(json);
+  const envelope = z.safeParse(answerEnvelope, json);
   if (!envelope.success) throw badAnswer(action, status, text, envelope.error);
   const { code, message, codeDesc, canRetry } = envelope.data;
   if (!okCodes.includes(code)) {
@@ -76,7 +77,7 @@ export function interpretAnswer<S extends z.ZodType>(
   if (status < 200 || status >= 300) {
     throw badAnswer(action, status, text, new Error(`code ${code} with HTTP ${status}`));
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (!parsed.success) throw badAnswer(action, status, text, parsed.error);
   return parsed.data;
 }
@@ -84,9 +85,9 @@ export function interpretAnswer<S extends z.ZodType>(
 function badAnswer(action: VodAction, status: number, text: string, cause: Error): VodError {
   const detail =
     'issues' in cause && Array.isArray(cause.issues)
-      ? (cause.issues as { path: PropertyKey[]; message: string }[])
+      ? (cause.issues as (Parameters<typeof describeIssue>[0] & { path: PropertyKey[] })[])
           .slice(0, 3)
-          .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+          .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: expected ${describeIssue(issue)}`)
           .join('; ')
       : cause.message;
   return new VodError({

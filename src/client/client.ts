@@ -3,7 +3,7 @@
  * the upload engine decides what to retry, and re-signs every attempt.
  */
 import ky from 'ky';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ClientErrorCode, VodArgumentError, VodError, describe, type VodAction } from '../protocol/errors.js';
 import {
   DEFAULT_ENDPOINT,
@@ -21,7 +21,7 @@ import {
   type UploadPartParams,
 } from '../protocol/schemas.js';
 import type { Signer } from '../protocol/signature.js';
-import { toWire } from '../protocol/wire.js';
+import { toWire } from '../protocol/to-wire.js';
 import { parseArgument } from '../protocol/validate.js';
 import { interpretAnswer, readBoundedText } from './answer.js';
 import { createPresignCache, presignKey } from './presign.js';
@@ -123,6 +123,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 const DEFAULT_STALL_MS = 30_000;
 
 const resumeOrNew = z.union([initUploadNew, initUploadResume, initUploadInstant]);
+const uploadPartAnswer = z.object({ code: z.literal(0) });
 
 /**
  * Creates a client for one endpoint and signer.
@@ -175,7 +176,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
     return signer.sign({ method: 'POST', host: endpoint.host, path: endpoint.pathname, params: { ...params, ...common } });
   }
 
-  async function send<S extends z.ZodType>(
+  async function send<S extends z.ZodMiniType>(
     action: VodAction,
     params: Record<string, string>,
     body: PartBody | undefined,
@@ -255,7 +256,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
       if (size !== valid.dataSize) {
         throw new VodArgumentError('body', `a Blob or Uint8Array of exactly dataSize (${valid.dataSize}) bytes`, size < 0 ? describe(body) : `${size} bytes`);
       }
-      await send('UploadPart', toWire(valid), body, [0], z.object({ code: z.literal(0) }), requestOptions?.signal);
+      await send('UploadPart', toWire(valid), body, [0], uploadPartAnswer, requestOptions?.signal);
     },
     async presignParts(list) {
       const wire = list.map((params) => toWire(parseArgument(uploadPartParams, params, 'params')));

@@ -63,11 +63,18 @@ export interface RuntimeServices {
   clientDefaults?: Pick<VodClientOptions, 'streamPartBodies'>;
 }
 
+/** Options of a runtime entry's `createUploadQueue()`: the engine's, with the client and hasher optional. */
+export type EasyUploadQueueOptions<S extends UploadSource = Blob> = Omit<UploadQueueOptions<S>, 'client' | 'hasher'> & ConnectionOptions & RetryShorthand & { hasher?: Hasher };
+
+/** The `upload()` of every runtime entry: one signature everywhere. */
+export type UploadFunction = (source: UploadSource, options: EasyUploadOptions) => UploadHandle;
+
+/** The `createUploadQueue()` of every runtime entry. */
+export type CreateUploadQueueFunction = <S extends UploadSource = Blob>(options: EasyUploadQueueOptions<S>) => UploadQueue<S>;
+
 export interface BoundUpload {
-  upload(source: UploadSource, options: EasyUploadOptions): UploadHandle;
-  createUploadQueue<S extends UploadSource = Blob>(
-    options: Omit<UploadQueueOptions<S>, 'client' | 'hasher'> & ConnectionOptions & RetryShorthand & { hasher?: Hasher },
-  ): UploadQueue<S>;
+  upload: UploadFunction;
+  createUploadQueue: CreateUploadQueueFunction;
   /** The client `upload()` would use for these options (created once, then reused). */
   clientFor(options: ConnectionOptions): VodClient;
 }

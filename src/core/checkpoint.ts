@@ -7,7 +7,7 @@
  * (a broken store, a corrupt or stale entry) is reported and treated as a miss, never trusted and
  * never allowed to fail the upload.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { VodArgumentError, describe, md5Hex, partSize, sha1Hex } from '../protocol/index.js';
 
 /** Async key-value storage of JSON-able values. Adapters provide IndexedDB, directory, KV stores. */
@@ -29,13 +29,15 @@ export const checkpointRecord = z
     sha1: sha1Hex,
     partSize,
     partMd5s: z.array(md5Hex),
-    size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    createdAt: z.number().int().min(0),
+    size: z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
+    createdAt: z.int().check(z.minimum(0)),
   })
-  .refine((record) => record.partMd5s.length === Math.ceil(record.size / record.partSize), {
-    message: 'expected one part MD5 per part (ceil(size / partSize))',
-    path: ['partMd5s'],
-  });
+  .check(
+    z.refine((record) => record.partMd5s.length === Math.ceil(record.size / record.partSize), {
+      message: 'expected one part MD5 per part (ceil(size / partSize))',
+      path: ['partMd5s'],
+    }),
+  );
 export type CheckpointRecord = z.infer<typeof checkpointRecord>;
 
 /** Identity of a source at one service account. */

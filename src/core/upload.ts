@@ -5,7 +5,7 @@
 import type { VodClient } from '../client/client.js';
 import type { Hasher } from '../hasher/types.js';
 import { ClientErrorCode, VodArgumentError, VodError } from '../protocol/errors.js';
-import { initUploadParams, type PartSize } from '../protocol/schemas.js';
+import { initExtrasParams as initExtras, type PartSize } from '../protocol/schemas.js';
 import { parseArgument } from '../protocol/validate.js';
 import { checkpointKey, type CheckpointStore } from './checkpoint.js';
 import { checkConcurrency } from './concurrency.js';
@@ -211,8 +211,6 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     on: (event, listener) => emitter.on(event, listener),
   };
 }
-
-const initExtras = initUploadParams.pick({ classId: true, isTranscode: true, isScreenshot: true, isWatermark: true, tags: true });
 
 /**
  * `done` rejects with a VodError only: a failure outside the protocol (the file could not be

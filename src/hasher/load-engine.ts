@@ -1,13 +1,15 @@
 /** Choosing an engine: try each loader in order, fall back on failure. */
 import { VodArgumentError } from '../protocol/errors.js';
-import { sparkEngine } from './engines/spark.js';
-import { wasmEngine } from './engines/wasm.js';
 import type { HashEngine, HashEngineLoader } from './types.js';
 
-/** Engines every runtime can load by name (a Web Worker receives names, not functions). */
+/**
+ * Engines every runtime can load by name (a Web Worker receives names, not functions). Each
+ * engine's module (and its library) is imported when it is first loaded: a page that hashes on
+ * its worker never downloads the fallback engines.
+ */
 export const builtinEngines: Readonly<Record<string, HashEngineLoader>> = Object.freeze({
-  wasm: wasmEngine,
-  spark: sparkEngine,
+  wasm: { name: 'wasm', load: () => import('./engines/wasm.js').then(({ wasmEngine }) => wasmEngine.load()) },
+  spark: { name: 'spark', load: () => import('./engines/spark.js').then(({ sparkEngine }) => sparkEngine.load()) },
 });
 
 /** The default order: WebAssembly where it runs, pure JS otherwise. */

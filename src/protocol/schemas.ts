@@ -1,7 +1,9 @@
 /**
- * zod schemas for every action's parameters and answers (PROTOCOL.md). Types flow from here.
+ * zod schemas for every action's parameters and answers (docs/protocol.md). Types flow from here.
+ * Written with `zod/mini` (functions instead of methods) so that a browser bundle carries only
+ * the checks it uses: these schemas ship to every page that uploads.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The two part sizes the protocol allows. */
 export const PART_SIZES = [524288, 1048576] as const;
@@ -27,42 +29,45 @@ export const LIMITS = {
   answerBytes: 16 * 1024 * 1024,
 } as const;
 
-export const sha1Hex = z.string().regex(/^[0-9a-f]{40}$/, 'expected 40 lower-case hex digits (SHA-1)');
-export const md5Hex = z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lower-case hex digits (MD5)');
+export const sha1Hex = z.string().check(z.regex(/^[0-9a-f]{40}$/, 'expected 40 lower-case hex digits (SHA-1)'));
+export const md5Hex = z.string().check(z.regex(/^[0-9a-f]{32}$/, 'expected 32 lower-case hex digits (MD5)'));
 export const partSize = z.union([z.literal(524288), z.literal(1048576)]);
+/** An integer in [min, max]. */
+const integer = (min: number, max: number = Number.MAX_SAFE_INTEGER) => z.int().check(z.minimum(min), z.maximum(max));
 const FORBIDDEN_NAME_CHARS = /[\\/:*?"<>]/;
 
 /** A file name as the protocol takes it: ≤ 40 UTF-8 bytes, no extension, none of `\ / : * ? " < >`. */
-export const fileName = z
-  .string()
-  .min(1, 'expected a non-empty name')
-  .refine((name) => new TextEncoder().encode(name).length <= LIMITS.fileNameBytes, 'expected at most 40 UTF-8 bytes')
-  .refine((name) => !FORBIDDEN_NAME_CHARS.test(name), 'expected none of \\ / : * ? " < >');
+export const fileName = z.string().check(
+  z.minLength(1, 'expected a non-empty name'),
+  z.refine((name) => new TextEncoder().encode(name).length <= LIMITS.fileNameBytes, 'expected at most 40 UTF-8 bytes'),
+  z.refine((name) => !FORBIDDEN_NAME_CHARS.test(name), 'expected none of \\ / : * ? " < >'),
+);
 
-export const fileType = z
-  .string()
-  .regex(/^[A-Za-z0-9]{1,16}$/, 'expected an extension without the dot, like "mp4"');
+export const fileType = z.string().check(z.regex(/^[A-Za-z0-9]{1,16}$/, 'expected an extension without the dot, like "mp4"'));
 
 const flag = z.union([z.literal(0), z.literal(1)]);
 
 export const initUploadParams = z.object({
   fileName,
   fileSha: sha1Hex,
-  fileSize: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  fileSize: integer(1),
   dataSize: partSize,
   fileType,
-  classId: z.number().int().min(0).optional(),
-  isTranscode: flag.optional(),
-  isScreenshot: flag.optional(),
-  isWatermark: flag.optional(),
-  tags: z.array(z.string().min(1).max(LIMITS.tagLength)).max(LIMITS.tagCount).optional(),
+  classId: z.optional(integer(0)),
+  isTranscode: z.optional(flag),
+  isScreenshot: z.optional(flag),
+  isWatermark: z.optional(flag),
+  tags: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(LIMITS.tagLength))).check(z.maxLength(LIMITS.tagCount))),
 });
 export type InitUploadParams = z.infer<typeof initUploadParams>;
 
+/** InitUpload's optional extras (class, flags, tags): checked before any hashing. */
+export const initExtrasParams = z.pick(initUploadParams, { classId: true, isTranscode: true, isScreenshot: true, isWatermark: true, tags: true });
+
 export const uploadPartParams = z.object({
   fileSha: sha1Hex,
-  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  dataSize: z.number().int().min(1).max(1048576),
+  offset: integer(0),
+  dataSize: integer(1, 1048576),
   dataMd5: md5Hex,
 });
 export type UploadPartParams = z.infer<typeof uploadPartParams>;
@@ -72,38 +77,48 @@ export type FinishUploadParams = z.infer<typeof finishUploadParams>;
 
 // ---------------------------------------------------------------------------------- answers
 
-const canRetry = z.union([z.literal(0), z.literal(1), z.boolean()]).transform((value) => value === 1 || value === true);
+const canRetry = z.pipe(
+  z.union([z.literal(0), z.literal(1), z.boolean()]),
+  z.transform((value: 0 | 1 | boolean) => value === 1 || value === true),
+);
+const text = z.string().check(z.maxLength(LIMITS.messageLength));
 
 /** Fields every answer has. `code` decides the rest. */
 export const answerEnvelope = z.object({
-  code: z.number().int(),
-  message: z.string().max(LIMITS.messageLength).default(''),
-  codeDesc: z.string().max(LIMITS.messageLength).default(''),
-  canRetry: canRetry.default(false),
+  code: z.int(),
+  message: z._default(text, ''),
+  codeDesc: z._default(text, ''),
+  canRetry: z._default(canRetry, false),
 });
 export type AnswerEnvelope = z.infer<typeof answerEnvelope>;
 
 /** A fileId is a decimal string that can exceed 2^63: never a number. */
-export const fileId = z.string().regex(/^[0-9]{1,40}$/, 'expected a decimal string');
-const url = z.string().max(LIMITS.urlLength).regex(/^https?:\/\/\S+$/, 'expected an http(s) URL');
+export const fileId = z.string().check(z.regex(/^[0-9]{1,40}$/, 'expected a decimal string'));
+const url = z.string().check(z.maxLength(LIMITS.urlLength), z.regex(/^https?:\/\/\S+$/, 'expected an http(s) URL'));
 
 /** One part the service already holds; one SDK reads `dataLen`, so either name is accepted. */
-export const listedPart = z
-  .object({
-    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    dataSize: z.number().int().min(1).max(1048576).optional(),
-    dataLen: z.number().int().min(1).max(1048576).optional(),
-    dataMd5: md5Hex,
-  })
-  .refine((part) => part.dataSize !== undefined || part.dataLen !== undefined, 'expected dataSize or dataLen')
-  .transform((part) => ({ offset: part.offset, dataSize: (part.dataSize ?? part.dataLen)!, dataMd5: part.dataMd5 }));
+export const listedPart = z.pipe(
+  z
+    .object({
+      offset: integer(0),
+      dataSize: z.optional(integer(1, 1048576)),
+      dataLen: z.optional(integer(1, 1048576)),
+      dataMd5: md5Hex,
+    })
+    .check(z.refine((part) => part.dataSize !== undefined || part.dataLen !== undefined, 'expected dataSize or dataLen')),
+  z.transform((part: { offset: number; dataSize?: number | undefined; dataLen?: number | undefined; dataMd5: string }) => ({
+    offset: part.offset,
+    dataSize: (part.dataSize ?? part.dataLen)!,
+    dataMd5: part.dataMd5,
+  })),
+);
 export type ListedPart = z.output<typeof listedPart>;
 
 export const initUploadNew = z.object({ code: z.literal(0) });
 export const initUploadResume = z.object({
   code: z.literal(1),
   dataSize: partSize,
-  listParts: z.array(listedPart).max(LIMITS.listParts).default([]),
+  listParts: z._default(z.array(listedPart).check(z.maxLength(LIMITS.listParts)), []),
 });
 export const initUploadInstant = z.object({ code: z.literal(2), fileId, url });
 

@@ -1,8 +1,9 @@
 /**
  * Query-string forms of each action's parameters, as a server (the emulator, the upload proxy)
  * reads them: every value arrives as a string and is checked strictly before it is trusted.
+ * Server-side only (no public entry exports these); the client's direction is to-wire.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   finishUploadParams,
   initUploadParams,
@@ -15,20 +16,20 @@ import {
 import type { VodAction } from './errors.js';
 
 /** Canonical decimal integers only: no sign, no leading zeros, no exponent, at most 16 digits. */
-const decimal = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,15})$/, 'expected a decimal integer')
-  .transform(Number);
+const decimalText = z.string().check(z.regex(/^(0|[1-9][0-9]{0,15})$/, 'expected a decimal integer'));
+const decimal = z.pipe(decimalText, z.transform(Number));
+/** A string of `min`…`max` characters. */
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 
 const commonParams = z.object({
   Action: z.enum(['InitUpload', 'UploadPart', 'FinishUpload']),
-  Region: z.string().min(1).max(64),
+  Region: text(1, 64),
   Timestamp: decimal,
-  Nonce: z.string().regex(/^[1-9][0-9]{0,19}$/, 'expected a positive integer'),
-  SecretId: z.string().min(1).max(128),
-  Signature: z.string().min(1).max(256),
-  SignatureMethod: z.string().max(32).optional(),
-  RequestClient: z.string().max(128).optional(),
+  Nonce: z.string().check(z.regex(/^[1-9][0-9]{0,19}$/, 'expected a positive integer')),
+  SecretId: text(1, 128),
+  Signature: text(1, 256),
+  SignatureMethod: z.optional(text(0, 32)),
+  RequestClient: z.optional(text(0, 128)),
 });
 export type CommonParams = z.infer<typeof commonParams>;
 export { commonParams as commonWireParams };
@@ -50,12 +51,19 @@ function readTags(query: Readonly<Record<string, string>>): string[] | null | un
 }
 
 function optionalDecimal(value: string | undefined): unknown {
-  return value === undefined ? undefined : decimal.safeParse(value).success ? Number(value) : value;
+  return value === undefined ? undefined : decimalText.safeParse(value).success ? Number(value) : value;
 }
 
-export const initUploadWire = z.preprocess(
-  (raw) => {
-    const query = raw as Record<string, string>;
+/** `schema` applied to what `prepare` makes of the raw query (zod's preprocess). */
+function fromQuery<T>(prepare: (query: Record<string, string>) => unknown, schema: z.ZodMiniType<T>): z.ZodMiniType<T> {
+  return z.pipe(
+    z.transform((raw: unknown) => prepare(raw as Record<string, string>)),
+    schema,
+  ) as unknown as z.ZodMiniType<T>;
+}
+
+export const initUploadWire = fromQuery(
+  (query) => {
     return {
       fileName: query.fileName,
       fileSha: query.fileSha,
@@ -72,8 +80,7 @@ export const initUploadWire = z.preprocess(
   initUploadParams,
 );
 
-export const uploadPartWire = z.preprocess((raw) => {
-  const query = raw as Record<string, string>;
+export const uploadPartWire = fromQuery((query) => {
   return {
     fileSha: query.fileSha,
     offset: optionalDecimal(query.offset),
@@ -82,7 +89,7 @@ export const uploadPartWire = z.preprocess((raw) => {
   };
 }, uploadPartParams);
 
-export const finishUploadWire = z.preprocess((raw) => ({ fileSha: (raw as Record<string, string>).fileSha }), finishUploadParams);
+export const finishUploadWire = fromQuery((query) => ({ fileSha: query.fileSha }), finishUploadParams);
 
 export interface ActionParams {
   InitUpload: InitUploadParams;
@@ -91,19 +98,10 @@ export interface ActionParams {
 }
 
 /** The wire schema of each action. */
-export const wireSchemas: { [A in VodAction]: z.ZodType<ActionParams[A]> } = {
-  InitUpload: initUploadWire as z.ZodType<InitUploadParams>,
-  UploadPart: uploadPartWire as z.ZodType<UploadPartParams>,
-  FinishUpload: finishUploadWire as z.ZodType<FinishUploadParams>,
+export const wireSchemas: { [A in VodAction]: z.ZodMiniType<ActionParams[A]> } = {
+  InitUpload: initUploadWire,
+  UploadPart: uploadPartWire,
+  FinishUpload: finishUploadWire,
 };
 
-/** Turns typed parameters into their query-string form (the client's direction). */
-export function toWire(params: InitUploadParams | UploadPartParams | FinishUploadParams): Record<string, string> {
-  const query: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    if (name === 'tags' && Array.isArray(value)) value.forEach((tag, i) => (query[`tag.${i + 1}`] = String(tag)));
-    else query[name] = String(value);
-  }
-  return query;
-}
+export { toWire } from './to-wire.js';

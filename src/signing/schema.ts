@@ -6,7 +6,7 @@
  *   200  { signatures: [{ …params, SecretId, Signature }, …] }   (same order)
  *   4xx/5xx { error: { code, message } }
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Bounds of one signing exchange. */
 export const SIGNING_LIMITS = {
@@ -24,26 +24,29 @@ export const SIGNING_LIMITS = {
   maxBodyBytes: 256 * 1024,
 } as const;
 
+/** A string of `min`…`max` characters. */
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+
 const paramsRecord = z
-  .record(z.string().min(1).max(SIGNING_LIMITS.nameLength), z.string().max(SIGNING_LIMITS.valueLength))
-  .refine((params) => Object.keys(params).length <= SIGNING_LIMITS.params, `expected at most ${SIGNING_LIMITS.params} parameters`);
+  .record(text(1, SIGNING_LIMITS.nameLength), text(0, SIGNING_LIMITS.valueLength))
+  .check(z.refine((params) => Object.keys(params).length <= SIGNING_LIMITS.params, `expected at most ${SIGNING_LIMITS.params} parameters`));
 
 /** One parameter set to sign; the shape of `SignInput`. */
 export const signItem = z.object({
   method: z.enum(['GET', 'POST']),
-  host: z.string().min(1).max(SIGNING_LIMITS.hostLength).regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/, 'expected a host name with an optional :port'),
-  path: z.string().min(1).max(SIGNING_LIMITS.pathLength).startsWith('/'),
+  host: text(1, SIGNING_LIMITS.hostLength).check(z.regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/, 'expected a host name with an optional :port')),
+  path: text(1, SIGNING_LIMITS.pathLength).check(z.startsWith('/')),
   params: paramsRecord,
 });
 export type SignItem = z.infer<typeof signItem>;
 
 /** What the remote signer sends. `max` is applied by the handler (it knows its own cap). */
-export const signingRequest = z.object({ requests: z.array(z.unknown()).min(1, 'expected at least one parameter set') });
+export const signingRequest = z.object({ requests: z.array(z.unknown()).check(z.minLength(1, 'expected at least one parameter set')) });
 
 /** What the handler answers on success: every set, complete and signed, in request order. */
 export const signingResponse = z.object({
   signatures: z.array(
-    paramsRecord.refine((params) => typeof params.SecretId === 'string' && typeof params.Signature === 'string', 'expected SecretId and Signature'),
+    paramsRecord.check(z.refine((params) => typeof params.SecretId === 'string' && typeof params.Signature === 'string', 'expected SecretId and Signature')),
   ),
 });
 export type SigningResponse = z.infer<typeof signingResponse>;
@@ -63,11 +66,11 @@ export type SigningErrorCodeValue = (typeof SigningErrorCode)[keyof typeof Signi
 
 export const signingError = z.object({
   error: z.object({
-    code: z.string().max(64),
-    message: z.string().max(4096),
-    index: z.number().int().min(0).optional(),
+    code: text(0, 64),
+    message: text(0, 4096),
+    index: z.optional(z.int().check(z.minimum(0))),
     /** With `BATCH_TOO_LARGE`: the most sets the endpoint signs per request. */
-    maxBatch: z.number().int().min(1).optional(),
+    maxBatch: z.optional(z.int().check(z.minimum(1))),
   }),
 });
 export type SigningError = z.infer<typeof signingError>;

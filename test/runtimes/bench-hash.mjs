@@ -5,12 +5,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as api from 'vod-upload';
 import { randomBytes } from './scenario.mjs';
 
 const runtime = typeof Deno !== 'undefined' ? `Deno ${Deno.version.deno}` : typeof Bun !== 'undefined' ? `Bun ${Bun.version}` : `Node ${process.versions.node}`;
 const args = typeof Deno !== 'undefined' ? Deno.args : process.argv.slice(2);
 const mib = Number(args[0] ?? 256);
+const api = await import(typeof Deno !== 'undefined' ? 'vod-upload/deno' : typeof Bun !== 'undefined' ? 'vod-upload/bun' : 'vod-upload/node');
 const make = api.createNodeHasher ?? api.createDenoHasher ?? api.createBunHasher;
 const dir = await mkdtemp(join(tmpdir(), 'vod-bench-'));
 const path = join(dir, 'bench.mp4');

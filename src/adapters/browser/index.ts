@@ -6,18 +6,23 @@
  * Never put a SecretKey in a page: pass a `signer` that asks your server to sign
  * (see `vod-upload/proxy`). `secretId`/`secretKey` are accepted for local tests against the emulator.
  */
-import { bindUpload } from '../../core/bind-upload.js';
+import { bindUpload, type BoundUpload, type EasyUploadOptions, type EasyUploadQueueOptions } from '../../core/bind-upload.js';
+import type { UploadQueue } from '../../core/queue.js';
+import type { UploadSource } from '../../core/source.js';
+import type { UploadHandle } from '../../core/upload.js';
 import { createBrowserWorkerHasher } from '../../hasher/browser-worker.js';
 import { createIdbCheckpointStore } from './idb-checkpoints.js';
 
-export * from '../../index.js';
+export * from '../../api.js';
 export { createBrowserWorkerHasher, type BrowserWorkerHasherOptions } from '../../hasher/browser-worker.js';
 export { createIdbCheckpointStore, type IdbCheckpointStoreOptions, type BrowserCheckpointStore } from './idb-checkpoints.js';
 
-const bound = bindUpload({
+let bound: BoundUpload | undefined;
+/** Binds the engine to this runtime on first use: importing the entry builds nothing. */
+const runtime = (): BoundUpload => (bound ??= bindUpload({
   createHasher: () => createBrowserWorkerHasher(),
   createCheckpointStore: () => createIdbCheckpointStore(),
-});
+}));
 
 /**
  * Uploads a File or Blob. `options` needs `signer` (or `secretId`+`secretKey` for the local
@@ -28,7 +33,11 @@ const bound = bindUpload({
  * handle.on('progress', (p) => bar.value = p.ackedBytes / p.totalBytes);
  * const { fileId, url } = await handle.done;
  */
-export const upload: typeof bound.upload = bound.upload;
+export function upload(source: UploadSource, options: EasyUploadOptions): UploadHandle {
+  return runtime().upload(source, options);
+}
 
 /** A queue uploading several files with a shared concurrency bound; options as for {@link upload}. */
-export const createUploadQueue: typeof bound.createUploadQueue = bound.createUploadQueue;
+export function createUploadQueue<S extends UploadSource = Blob>(options: EasyUploadQueueOptions<S>): UploadQueue<S> {
+  return runtime().createUploadQueue(options);
+}

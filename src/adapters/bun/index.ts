@@ -3,7 +3,10 @@
  * with `Bun.CryptoHasher` on a Web Worker, and checkpoints are kept in the user's cache
  * directory. Bun APIs are looked up on first use, never at import time.
  */
-import { bindUpload, type EasyUploadOptions } from '../../core/bind-upload.js';
+import { bindUpload, type BoundUpload, type EasyUploadOptions, type EasyUploadQueueOptions } from '../../core/bind-upload.js';
+import type { UploadQueue } from '../../core/queue.js';
+import type { UploadSource } from '../../core/source.js';
+import type { UploadHandle } from '../../core/upload.js';
 import type { UploadResult } from '../../core/run-upload.js';
 import { createInlineHasher } from '../../hasher/inline-hasher.js';
 import type { HashEngine, HashEngineLoader, Hasher } from '../../hasher/types.js';
@@ -14,7 +17,7 @@ import { createThreadHasher } from '../shared/thread-hasher.js';
 import { bunApi, type BunFile } from './bun-api.js';
 import { spawnBunWorker } from './web-worker.js';
 
-export * from '../../index.js';
+export * from '../../api.js';
 export type { DirectoryCheckpointStore } from '../shared/directory-store.js';
 export type { BunFile } from './bun-api.js';
 
@@ -78,19 +81,25 @@ export async function openFile(path: string): Promise<BunFile> {
   return file;
 }
 
-const bound = bindUpload({
+let bound: BoundUpload | undefined;
+/** Binds the engine to this runtime on first use: importing the entry builds nothing. */
+const runtime = (): BoundUpload => (bound ??= bindUpload({
   createHasher: () => createBunHasher(),
   createCheckpointStore: () => createDirectoryCheckpointStore(),
-});
+}));
 
 /**
  * Uploads a Blob or File (`Bun.file(path)` is one). `options` needs `endpoint` and
  * `secretId`+`secretKey` (or a `signer`); see the core's `UploadOptions` for the rest.
  */
-export const upload: typeof bound.upload = bound.upload;
+export function upload(source: UploadSource, options: EasyUploadOptions): UploadHandle {
+  return runtime().upload(source, options);
+}
 
 /** A queue uploading several files with a shared concurrency bound; options as for {@link upload}. */
-export const createUploadQueue: typeof bound.createUploadQueue = bound.createUploadQueue;
+export function createUploadQueue<S extends UploadSource = Blob>(options: EasyUploadQueueOptions<S>): UploadQueue<S> {
+  return runtime().createUploadQueue(options);
+}
 
 /**
  * Uploads the file at `path` and resolves with the result. Use `options.onProgress` and

@@ -7,7 +7,9 @@
  * `--allow-read --allow-write --allow-env` (the cache directory); without them checkpoints are
  * skipped with a warning, never failing the upload.
  */
-import { bindUpload, type EasyUploadOptions } from '../../core/bind-upload.js';
+import { bindUpload, type BoundUpload, type EasyUploadOptions, type EasyUploadQueueOptions } from '../../core/bind-upload.js';
+import type { UploadQueue } from '../../core/queue.js';
+import type { UploadHandle } from '../../core/upload.js';
 import type { UploadResult } from '../../core/run-upload.js';
 import type { UploadSource } from '../../core/source.js';
 import { createInlineHasher } from '../../hasher/inline-hasher.js';
@@ -20,7 +22,7 @@ import { denoApi } from './deno-api.js';
 import { openDenoFile, type DenoFile } from './file-source.js';
 import { spawnDenoWorker } from './web-worker.js';
 
-export * from '../../index.js';
+export * from '../../api.js';
 export { nodeCryptoEngine } from '../node/native-hash-engine.js';
 export type { DirectoryCheckpointStore } from '../shared/directory-store.js';
 export type { DenoFile } from './file-source.js';
@@ -64,19 +66,25 @@ export async function openFile(path: string): Promise<DenoFile> {
   return registerFile(file, { path, size: file.size, mtimeMs: file.lastModified });
 }
 
-const bound = bindUpload({
+let bound: BoundUpload | undefined;
+/** Binds the engine to this runtime on first use: importing the entry builds nothing. */
+const runtime = (): BoundUpload => (bound ??= bindUpload({
   createHasher: () => createDenoHasher(),
   createCheckpointStore: () => createDirectoryCheckpointStore(),
-});
+}));
 
 /**
  * Uploads a Blob, a File or a {@link DenoFile} from {@link openFile}. `options` needs `endpoint` and
  * `secretId`+`secretKey` (or a `signer`); see the core's `UploadOptions` for the rest.
  */
-export const upload: typeof bound.upload = bound.upload;
+export function upload(source: UploadSource, options: EasyUploadOptions): UploadHandle {
+  return runtime().upload(source, options);
+}
 
 /** A queue uploading several files (Blobs or {@link DenoFile}s) with a shared concurrency bound. */
-export const createUploadQueue = bound.createUploadQueue<UploadSource>;
+export function createUploadQueue<S extends UploadSource = Blob>(options: EasyUploadQueueOptions<S>): UploadQueue<S> {
+  return runtime().createUploadQueue(options);
+}
 
 /**
  * Uploads the file at `path` and resolves with the result. Use `options.onProgress` and

@@ -4,7 +4,10 @@
  * user's cache directory, so an interrupted upload resumes — even in a new process — without
  * hashing again. Node modules are imported on first use, never at import time.
  */
-import { bindUpload, type EasyUploadOptions } from '../../core/bind-upload.js';
+import { bindUpload, type BoundUpload, type EasyUploadOptions, type EasyUploadQueueOptions } from '../../core/bind-upload.js';
+import type { UploadQueue } from '../../core/queue.js';
+import type { UploadSource } from '../../core/source.js';
+import type { UploadHandle } from '../../core/upload.js';
 import type { UploadResult } from '../../core/run-upload.js';
 import { createInlineHasher } from '../../hasher/inline-hasher.js';
 import type { Hasher } from '../../hasher/types.js';
@@ -15,7 +18,7 @@ import { openNodeFile, type NodeFile } from './file-source.js';
 import { nodeCryptoEngine } from './native-hash-engine.js';
 import { spawnNodeWorker } from './thread-worker.js';
 
-export * from '../../index.js';
+export * from '../../api.js';
 export { nodeCryptoEngine } from './native-hash-engine.js';
 export { NodeFile } from './file-source.js';
 export type { DirectoryCheckpointStore } from '../shared/directory-store.js';
@@ -68,21 +71,27 @@ export async function openFile(path: string): Promise<NodeFile> {
   return registerFile(file, { path, size: file.size, mtimeMs: file.mtimeMs });
 }
 
-const bound = bindUpload({
+let bound: BoundUpload | undefined;
+/** Binds the engine to this runtime on first use: importing the entry builds nothing. */
+const runtime = (): BoundUpload => (bound ??= bindUpload({
   createHasher: () => createNodeHasher(),
   createCheckpointStore: () => createDirectoryCheckpointStore(),
   // Node's fetch sends a stream with its Content-Length: the stall watch then sees bytes going out.
   clientDefaults: { streamPartBodies: true },
-});
+}));
 
 /**
  * Uploads a Blob or File (e.g. from {@link openFile}). `options` needs `endpoint` and
  * `secretId`+`secretKey` (or a `signer`); see the core's `UploadOptions` for the rest.
  */
-export const upload: typeof bound.upload = bound.upload;
+export function upload(source: UploadSource, options: EasyUploadOptions): UploadHandle {
+  return runtime().upload(source, options);
+}
 
 /** A queue uploading several files with a shared concurrency bound; options as for {@link upload}. */
-export const createUploadQueue: typeof bound.createUploadQueue = bound.createUploadQueue;
+export function createUploadQueue<S extends UploadSource = Blob>(options: EasyUploadQueueOptions<S>): UploadQueue<S> {
+  return runtime().createUploadQueue(options);
+}
 
 /**
  * Uploads the file at `path` and resolves with the result. Use `options.onProgress` and

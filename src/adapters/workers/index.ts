@@ -5,27 +5,36 @@
  * one-shot streams (request bodies) are read into memory first ({@link bufferSource}); checkpoints
  * can live in KV.
  */
-import { bindUpload, type EasyUploadOptions } from '../../core/bind-upload.js';
+import { bindUpload, type BoundUpload, type EasyUploadOptions, type EasyUploadQueueOptions } from '../../core/bind-upload.js';
+import type { UploadQueue } from '../../core/queue.js';
+import type { UploadSource } from '../../core/source.js';
+import type { UploadHandle } from '../../core/upload.js';
 import type { UploadResult } from '../../core/run-upload.js';
 import { sparkEngine } from '../../hasher/engines/spark.js';
 import { createInlineHasher } from '../../hasher/inline-hasher.js';
 import { bufferSource, type BufferOptions, type StreamLike } from './stream-source.js';
 
-export * from '../../index.js';
+export * from '../../api.js';
 export { createKvCheckpointStore, type KvLike, type KvCheckpointStoreOptions } from './kv-checkpoints.js';
 export { bufferSource, DEFAULT_MAX_BUFFER_BYTES, type BufferOptions, type StreamLike } from './stream-source.js';
 export { r2Source, type R2BucketLike } from './r2-source.js';
 
-const bound = bindUpload({ createHasher: () => createInlineHasher({ engines: [sparkEngine] }) });
+let bound: BoundUpload | undefined;
+/** Binds the engine to this runtime on first use: importing the entry builds nothing. */
+const runtime = (): BoundUpload => (bound ??= bindUpload({ createHasher: () => createInlineHasher({ engines: [sparkEngine] }) }));
 
 /**
  * Uploads a Blob/File or a FileSource such as `await r2Source(env.BUCKET, key)`. Pass `checkpoints: createKvCheckpointStore(env.KV)` to resume across requests.
  * Use `secretId`/`secretKey` from Worker secrets, or a `signer`.
  */
-export const upload: typeof bound.upload = bound.upload;
+export function upload(source: UploadSource, options: EasyUploadOptions): UploadHandle {
+  return runtime().upload(source, options);
+}
 
 /** A queue uploading several Blobs with a shared concurrency bound. */
-export const createUploadQueue: typeof bound.createUploadQueue = bound.createUploadQueue;
+export function createUploadQueue<S extends UploadSource = Blob>(options: EasyUploadQueueOptions<S>): UploadQueue<S> {
+  return runtime().createUploadQueue(options);
+}
 
 /**
  * Uploads a one-shot stream (a request body, a fetch Response) of at most `maxBytes`: the SHA-1 is

@@ -3,7 +3,8 @@
  * Firefox and WebKit) through `window.vodRuntime`. Imports the browser adapter from the sources (Vite serves it), so the
  * hasher's module worker is the one bundlers see.
  */
-import { createBrowserWorkerHasher, createInlineHasher, createSecretSigner, sparkEngine, wasmEngine, upload, type UploadResult } from '../../../src/adapters/browser/index.js';
+import { createBrowserWorkerHasher, createSecretSigner, upload, type UploadResult } from '../../../src/adapters/browser/index.js';
+import { createInlineHasher, sparkEngine, wasmEngine } from '../../../src/engine.js';
 
 export interface Connection {
   endpoint: string;

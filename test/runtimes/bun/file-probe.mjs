@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as api from 'vod-upload';
+import * as api from 'vod-upload/bun';
 import { randomBytes, sha1Hex } from '../scenario.mjs';
 
 const dir = await mkdtemp(join(tmpdir(), 'vod-bun-probe-'));

@@ -1,17 +1,20 @@
-// The scenario in Bun, through the package's own name: `vod-upload` resolves (by its "bun"
-// export condition) to dist/bun.js. Files are written with Bun.write and read as Bun.file().
+// The scenario in Bun, through the package's own names: `vod-upload/bun` (the runtime's helpers)
+// and `vod-upload`, which must resolve (by its "bun" export condition) to the same upload.
+// Files are written with Bun.write and read as Bun.file().
 // Usage: bun run.mjs '{"origin":…,"secretId":…,"secretKey":…}'
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as api from 'vod-upload';
+import * as root from 'vod-upload';
+import * as api from 'vod-upload/bun';
 import { printFailure, printResult, runScenario } from '../scenario.mjs';
 
 const config = JSON.parse(Bun.argv[2]);
 const version = `Bun ${Bun.version}`;
 const dir = await mkdtemp(join(tmpdir(), 'vod-upload-bun-'));
 try {
-  if (typeof api.createBunHasher !== 'function') throw new Error('"vod-upload" did not resolve to the Bun adapter');
+  if (typeof api.createBunHasher !== 'function') throw new Error('"vod-upload/bun" is not the Bun adapter');
+  if (root.upload !== api.upload) throw new Error('"vod-upload" did not resolve to the Bun entry');
   const report = await runScenario({
     runtime: 'bun',
     version,

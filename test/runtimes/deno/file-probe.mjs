@@ -1,7 +1,7 @@
 // Deno specifics, run by test/adapters-runtimes.test.ts: openFile gives a lazily read DenoFile;
 // its slices and stream return the file's bytes; worker and inline hashers agree with WebCrypto;
 // a file changed after openFile is refused; a missing file is an error.
-import * as api from 'vod-upload';
+import * as api from 'vod-upload/deno';
 import { randomBytes, sha1Hex } from '../scenario.mjs';
 
 const dir = await Deno.makeTempDir({ prefix: 'vod-deno-probe-' });

@@ -1,6 +1,6 @@
 // Run with no permissions at all: importing the Deno entry and making its default checkpoint
 // store must not read the environment or the file system (Deno would refuse).
-const api = await import('vod-upload');
+const [root, api] = await Promise.all([import('vod-upload'), import('vod-upload/deno')]);
 const store = api.createDirectoryCheckpointStore();
 let firstUse;
 try {
@@ -9,4 +9,4 @@ try {
 } catch (error) {
   firstUse = error?.name ?? String(error);
 }
-console.log(`RESULT ${JSON.stringify({ adapter: typeof api.createDenoHasher === 'function', firstUse })}`);
+console.log(`RESULT ${JSON.stringify({ adapter: typeof api.createDenoHasher === 'function' && root.upload === api.upload, firstUse })}`);

@@ -9,6 +9,6 @@ Object.defineProperty(globalThis, 'process', {
     return real;
   },
 });
-const api = await import('vod-upload');
+const [root, api] = await Promise.all([import('vod-upload'), import('vod-upload/node')]);
 Object.defineProperty(globalThis, 'process', { configurable: true, writable: true, value: real });
-console.log(`RESULT ${JSON.stringify({ touched, adapter: typeof api.createNodeHasher === 'function' })}`);
+console.log(`RESULT ${JSON.stringify({ touched, adapter: typeof api.createNodeHasher === 'function' && root.upload === api.upload })}`);

@@ -3,7 +3,8 @@
  * Files live in an R2 bucket (made here from random bytes) and are uploaded from the object's
  * stream or from the request body; checkpoints live in KV so a later request can resume.
  */
-import { createKvCheckpointStore, r2Source, upload, uploadStream, VodArgumentError, wasmEngine, type KvLike, type R2BucketLike } from '../../../src/adapters/workers/index.js';
+import { createKvCheckpointStore, r2Source, upload, uploadStream, VodArgumentError, type KvLike, type R2BucketLike } from '../../../src/adapters/workers/index.js';
+import { wasmEngine } from '../../../src/engine.js';
 
 /** The subset of R2 used here (no @cloudflare/workers-types in this project). */
 interface R2Like extends R2BucketLike {

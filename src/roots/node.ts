@@ -1,0 +1,11 @@
+/**
+ * `vod-upload` under the `node` export condition: the API of src/index.ts (whose declarations
+ * describe it), with this runtime's `upload`. Helpers only this runtime has are in `vod-upload/node`.
+ */
+import { createUploadQueue as runtimeQueue, upload as runtimeUpload } from '../adapters/node/index.js';
+import type { CreateUploadQueueFunction, UploadFunction } from '../core/bind-upload.js';
+
+export * from '../api.js';
+
+export const upload: UploadFunction = runtimeUpload;
+export const createUploadQueue: CreateUploadQueueFunction = runtimeQueue;
