@@ -72,6 +72,7 @@ export async function handleApi(request: Request, url: URL, deps: ApiDeps): Prom
     if (dataSize !== undefined) entry.dataSize = dataSize;
     deps.log.partStarted();
   }
+  deps.log.requestStarted();
   const finish = (value: Answer, numericFileId = false): Response => {
     entry.code = value.code;
     deps.log.add(entry);
@@ -117,5 +118,6 @@ export async function handleApi(request: Request, url: URL, deps: ApiDeps): Prom
     return finish(answer(ErrorCode.Internal, `internal error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000), 1));
   } finally {
     if (action === 'UploadPart') deps.log.partEnded();
+    deps.log.requestEnded();
   }
 }

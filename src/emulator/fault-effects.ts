@@ -41,6 +41,9 @@ export async function applyFault(fault: Fault, handling: FaultHandling): Promise
       return proceed();
     case 'hang':
       logRaw();
+      // Read (and drop) the body meanwhile: a socket nobody reads never notices the client left,
+      // and the request would then hang until the emulator closes.
+      void readBody(request, MAX_DRAIN_BYTES);
       await waitUntil(Infinity, request, closed);
       return textResponse(503, 'emulator closed', request);
     case 'stall':

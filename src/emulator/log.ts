@@ -26,6 +26,8 @@ export interface LogSummary {
   total: number;
   maxPartsInFlight: number;
   partsInFlight: number;
+  /** Protocol requests of any action being handled right now: 0 once the emulator has settled. */
+  requestsInFlight: number;
   bytesReceived: number;
   entries: LogEntry[];
 }
@@ -43,6 +45,9 @@ export class RequestLog {
   maxPartsInFlight = 0;
   /** Body bytes the emulator read from UploadPart requests since the last `clear()`. */
   bytesReceived = 0;
+  /** Protocol requests of any action being handled right now. */
+  requestsInFlight = 0;
+  #settledWaiters: (() => void)[] = [];
 
   add(entry: LogEntry): void {
     this.#entries.push(entry);
@@ -85,6 +90,26 @@ export class RequestLog {
     this.partsInFlight--;
   }
 
+  requestStarted(): void {
+    this.requestsInFlight++;
+  }
+
+  requestEnded(): void {
+    if (--this.requestsInFlight > 0) return;
+    const waiters = this.#settledWaiters;
+    this.#settledWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /**
+   * Resolves once no request is being handled (at once if none is), so a test counts what an
+   * aborted client left behind only after it landed, instead of after a guessed sleep.
+   */
+  settled(): Promise<void> {
+    if (this.requestsInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
+  }
+
   summary(): LogSummary {
     const counts: Record<string, number> = {};
     for (const [name, value] of this.#counts) counts[name] = value;
@@ -93,6 +118,7 @@ export class RequestLog {
       total: this.#total,
       maxPartsInFlight: this.maxPartsInFlight,
       partsInFlight: this.partsInFlight,
+      requestsInFlight: this.requestsInFlight,
       bytesReceived: this.bytesReceived,
       entries: this.entries(),
     };

@@ -44,10 +44,4 @@ export function sha1Of(bytes: Uint8Array): string {
 
 export { startEmulator, DEV_CREDENTIALS };
 
-/**
- * Waits (bounded: `tries` × `stepMs`) until the emulator holds no part in flight: a part a client
- * aborted may still be read, and then stored, by the emulator.
- */
-export async function drainParts(emulator: RunningEmulator, tries = 100, stepMs = 50): Promise<void> {
-  for (let i = 0; i < tries && emulator.emulator.log.partsInFlight > 0; i++) await new Promise((r) => setTimeout(r, stepMs));
-}
+export { settle, within } from './settle.js';
