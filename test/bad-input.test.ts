@@ -45,7 +45,7 @@ interface Row {
 }
 
 /** Rows whose fix (issue 9, by bug number) has not landed yet: listed, skipped, and counted. */
-const PENDING_BUGS = new Set<number>([2, 5, 6, 7]);
+const PENDING_BUGS = new Set<number>([5, 6, 7]);
 
 const ROW_BOUND_MS = 15_000;
 
@@ -285,7 +285,7 @@ const signingThrows = createSigningHandler({ ...DEV_CREDENTIALS, authorize: () =
 const now = () => String(Math.floor(Date.now() / 1000));
 const signItem = (params: Record<string, string>, extra: Record<string, unknown> = {}) => ({
   method: 'POST',
-  host: new URL(emu.endpoint).host,
+  host: 'vod2.qcloud.com',
   path: '/v2/index.php',
   params: { Action: 'InitUpload', Region: 'gz', Timestamp: now(), Nonce: '12345', fileName: 'a', fileSha: sha, fileSize: '1000', dataSize: '524288', fileType: 'mp4', ...params },
   ...extra,

@@ -19,6 +19,7 @@ beforeAll(async () => {
   signing = await serveHandler(
     createSigningHandler({
       ...DEV_CREDENTIALS,
+      hosts: [new URL(emu.endpoint).host, 'vod2.qcloud.com', '127.0.0.1'],
       maxBatch: 16,
       limits: { maxFileSize: 64 * MiB, allowedTypes: ['mp4'] },
       authorize(request, calls) {

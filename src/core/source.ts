@@ -50,7 +50,9 @@ export interface NamingOptions {
   lastModified?: number | undefined;
 }
 
-const FORBIDDEN = /[\\/:*?"<>]/g;
+// The protocol's forbidden characters, plus `&`, `=` and control characters: a signing endpoint
+// or proxy refuses those in any value, since the string to sign joins raw values (PROTOCOL.md).
+const FORBIDDEN = /[\\/:*?"<>&=\u0000-\u001f\u007f-\u009f]/g;
 const encoder = new TextEncoder();
 
 /** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character. */
@@ -75,7 +77,7 @@ export function splitName(name: string): { base: string; extension: string | und
   return { base: leaf.slice(0, dot), extension: leaf.slice(dot + 1) };
 }
 
-/** Makes any name acceptable to the protocol: forbidden characters → `_`, at most 40 UTF-8 bytes. */
+/** Makes any name acceptable to the protocol and to signers: forbidden characters, `&`, `=` and controls → `_`, at most 40 UTF-8 bytes. */
 export function sanitizeFileName(base: string): string {
   const cleaned = truncateUtf8(base.replace(FORBIDDEN, '_').trim(), LIMITS.fileNameBytes);
   return cleaned.length > 0 ? cleaned : 'video';

@@ -53,6 +53,25 @@ export function canonicalQuery(params: Readonly<Record<string, string>>): string
     .join('&');
 }
 
+/** `&` and `=` (they delimit pairs in the string to sign) and control characters (C0, DEL, C1). */
+const AMBIGUOUS = /[&=\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * The first parameter that cannot be signed without ambiguity (`name`, and a `message` saying
+ * why), or `undefined` when every one can. The string to sign joins raw `name=value` pairs with
+ * `&`, so a value holding `&Action=…` would make one signature cover another request.
+ */
+export function ambiguousParam(params: Readonly<Record<string, string>>): { name: string; message: string } | undefined {
+  for (const [name, value] of Object.entries(params)) {
+    const shown = name.slice(0, 64);
+    if (AMBIGUOUS.test(name)) return { name: shown, message: `parameter name ${JSON.stringify(shown)} holds & or = or a control character` };
+    if (typeof value !== 'string') return { name: shown, message: `${shown}: expected a string value` };
+    const found = AMBIGUOUS.exec(value);
+    if (found) return { name: shown, message: `${shown}: holds ${JSON.stringify(found[0])}, which would make the signature cover another request` };
+  }
+  return undefined;
+}
+
 /** The plain text that is signed: `METHOD + host + path + "?" + canonicalQuery`. */
 export function stringToSign(input: SignInput): string {
   return `${input.method.toUpperCase()}${input.host}${input.path}?${canonicalQuery(input.params)}`;
@@ -117,6 +136,9 @@ export function createSecretSigner(options: SecretSignerOptions): Signer {
   const hmacs = new Map<SignatureMethod, (plain: string) => Promise<string>>();
   return {
     async sign(input) {
+      // Refused, never signed: such a signature would also be good for another request.
+      const ambiguous = ambiguousParam(input.params);
+      if (ambiguous) throw new VodArgumentError(`params.${ambiguous.name}`, 'no &, = or control character (the string to sign joins raw values)', input.params[ambiguous.name]);
       const params: Record<string, string> = { ...input.params, SecretId: options.secretId };
       if (method === 'HmacSHA256') params.SignatureMethod = method;
       delete params.Signature;

@@ -4,6 +4,7 @@
  * schemas the emulator uses) and the deployment's limits (file size, file types).
  */
 import {
+  ambiguousParam,
   commonWireParams,
   ErrorCode,
   VodArgumentError,
@@ -44,6 +45,20 @@ const METHODS: Readonly<Record<VodAction, readonly HttpMethod[]>> = {
   FinishUpload: ['POST', 'GET'],
 };
 
+/** Common parameters of every action (PROTOCOL.md, "Common parameters"). */
+const COMMON_NAMES = ['Action', 'Region', 'Timestamp', 'Nonce', 'SecretId', 'Signature', 'SignatureMethod', 'RequestClient'];
+/** Each action's own parameters; InitUpload's tags come as `tag.N` (or `tags.N`, `_` for `.`). */
+const ACTION_NAMES: Readonly<Record<VodAction, ReadonlySet<string>>> = {
+  InitUpload: new Set([...COMMON_NAMES, 'fileName', 'fileSha', 'fileSize', 'dataSize', 'fileType', 'classId', 'isTranscode', 'isScreenshot', 'isWatermark']),
+  UploadPart: new Set([...COMMON_NAMES, 'fileSha', 'offset', 'dataSize', 'dataMd5']),
+  FinishUpload: new Set([...COMMON_NAMES, 'fileSha']),
+};
+const TAG_NAME = /^tags?[._][0-9]{1,2}$/;
+
+function unknownParam(action: VodAction, params: Readonly<Record<string, string>>): string | undefined {
+  return Object.keys(params).find((name) => !ACTION_NAMES[action].has(name) && !(action === 'InitUpload' && TAG_NAME.test(name)));
+}
+
 const refuse = (code: number, message: string, canRetry: 0 | 1 = 0): CheckResult => ({ ok: false, refusal: { code, message, canRetry } });
 
 /** Validates limits once, when a handler is created. */
@@ -67,17 +82,25 @@ export function resolveLimits(limits: UploadLimits | undefined): UploadLimits {
 }
 
 /**
- * Checks one request's method and parameters (raw query values). Common parameters other than
- * Action and Region are not looked at: the signer or the proxy supplies Timestamp, Nonce,
- * SecretId and Signature itself.
+ * Checks one request's method and parameters (raw query values): only the action's known
+ * parameters, none holding `&`, `=` or a control character (see `ambiguousParam`). Common
+ * parameters other than Action and Region are not looked at further: the signer or the proxy
+ * supplies Timestamp, Nonce, SecretId and Signature itself.
  */
 export function checkUploadRequest(method: string, params: Readonly<Record<string, string>>, limits: UploadLimits): CheckResult {
+  // First, before any value is read: a set whose string to sign is ambiguous is never signed.
+  const ambiguous = ambiguousParam(params);
+  if (ambiguous !== undefined) return refuse(ErrorCode.ProtocolParams, ambiguous.message);
   const action = params.Action;
   if (action === undefined || action === '') return refuse(ErrorCode.CommonParams, 'Action: missing');
   if (!ACTIONS.has(action)) {
     return refuse(ErrorCode.UnsupportedAction, `Action ${JSON.stringify(action.slice(0, 64))} is not an upload action (expected InitUpload, UploadPart or FinishUpload)`);
   }
   const uploadAction = action as VodAction;
+  const unknown = unknownParam(uploadAction, params);
+  if (unknown !== undefined) {
+    return refuse(ErrorCode.ProtocolParams, `${JSON.stringify(unknown.slice(0, 64))} is not a parameter of ${uploadAction}: only the protocol's own parameters are signed`);
+  }
   if (!(METHODS[uploadAction] as readonly string[]).includes(method)) {
     return refuse(ErrorCode.ParamError, `${uploadAction} takes ${METHODS[uploadAction].join(' or ')}, not ${method.slice(0, 16)}`);
   }

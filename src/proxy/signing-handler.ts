@@ -5,6 +5,7 @@
  */
 import {
   commonWireParams,
+  DEFAULT_ENDPOINT,
   ErrorCode,
   PROTOCOL_PATHS,
   VodArgumentError,
@@ -39,7 +40,11 @@ export interface SigningHandlerOptions {
   maxBodyBytes?: number;
   /** File size, file type and Region limits, checked on every InitUpload. */
   limits?: UploadLimits;
-  /** Hosts it signs for (as the client addresses them, with `:port`). Default: any. */
+  /**
+   * Hosts it signs for (as the client addresses them, with `:port`). Default: the service's host
+   * only (`vod2.qcloud.com`), so a signature is never good for another API. Name the emulator's
+   * host (e.g. `127.0.0.1:8787`) to sign for it.
+   */
   hosts?: readonly string[];
   /** Paths it signs for. Default `/v2/index.php` and `/v3/index.php`. */
   paths?: readonly string[];
@@ -77,7 +82,10 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
   const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes, SIGNING_LIMITS.maxBodyBytes, 16 * 1024 * 1024);
   const windowSeconds = positiveInteger('timestampWindowSeconds', options.timestampWindowSeconds, 300);
   const limits = resolveLimits(options.limits);
-  const hosts = options.hosts ? new Set(options.hosts) : undefined;
+  if (options.hosts !== undefined && !(Array.isArray(options.hosts) && options.hosts.length > 0 && options.hosts.every((host) => typeof host === 'string' && host.length > 0))) {
+    throw new VodArgumentError('hosts', 'a non-empty array of host names (with :port when addressed with one)', options.hosts);
+  }
+  const hosts = new Set(options.hosts ?? [new URL(DEFAULT_ENDPOINT).host]);
   const paths = new Set<string>(options.paths ?? PROTOCOL_PATHS);
   const cors = resolveCors(options.cors);
   const now = options.now ?? Date.now;
@@ -101,7 +109,7 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
     }
     const { method, host, path, params }: SignItem = parsed.data;
     if (!paths.has(path)) return [400, SigningErrorCode.NotAllowed, `${at}.path: ${JSON.stringify(path)} is not a protocol path (${[...paths].join(', ')})`];
-    if (hosts && !hosts.has(host)) return [400, SigningErrorCode.NotAllowed, `${at}.host: ${JSON.stringify(host)} is not a host this endpoint signs for`];
+    if (!hosts.has(host)) return [400, SigningErrorCode.NotAllowed, `${at}.host: ${JSON.stringify(host)} is not a host this endpoint signs for (${[...hosts].join(', ')})`];
     const check = checkUploadRequest(method, params, limits);
     if (!check.ok) {
       const status = check.refusal.code === ErrorCode.AccessDenied ? 403 : 400;

@@ -26,7 +26,7 @@ export function describeSecretFreePage(browser: EngineBrowser): void {
 
   beforeAll(async () => {
     [site, emu] = await Promise.all([serveVite({ root: 'test/runtimes/proxy/page' }), startEmulator({ port: 0 })]);
-    signing = await serveHandler(createSigningHandler({ ...DEV_CREDENTIALS, authorize }));
+    signing = await serveHandler(createSigningHandler({ ...DEV_CREDENTIALS, authorize, hosts: [new URL(emu.endpoint).host] }));
     proxy = await serveHandler(createUploadProxy({ ...DEV_CREDENTIALS, upstream: emu.endpoint, authorize, limits: { allowedTypes: ['mp4'] } }));
   }, 60_000);
 
