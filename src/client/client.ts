@@ -23,6 +23,7 @@ import {
 import type { Signer } from '../protocol/signature.js';
 import { toWire } from '../protocol/to-wire.js';
 import { parseArgument } from '../protocol/validate.js';
+import { applyBeforeRequest, type BeforeRequestHook } from './request-hook.js';
 import { interpretAnswer, readBoundedText } from './answer.js';
 import { createPresignCache, presignKey } from './presign.js';
 import { settleBy, startDeadline, type Deadline } from '../util/deadline.js';
@@ -78,6 +79,8 @@ export interface VodClientOptions {
 
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
+  /** Sees the request after signing and may add headers (see {@link BeforeRequestHook}). */
+  beforeRequest?: BeforeRequestHook | undefined;
 }
 
 /** Bytes of one part: a Blob slice (preferred: read lazily) or bytes in memory. */
@@ -183,6 +186,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
     okCodes: readonly number[],
     schema: S,
     signal: AbortSignal | undefined,
+    beforeRequest?: BeforeRequestHook | undefined,
   ): Promise<z.output<S>> {
     signal?.throwIfAborted();
     await pacer?.acquire(action, signal);
@@ -194,6 +198,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
       .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
       .join('&');
     const url = `${endpoint.origin}${endpoint.pathname}?${query}`;
+    await applyBeforeRequest(beforeRequest, action, url, signed, headers);
     const deadline = startDeadline(timeoutMs, signal, stallTimeoutMs);
     let watched: WatchedBody | undefined;
     const exchange = async (): Promise<{ status: number; text: string }> => {
@@ -245,7 +250,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
     endpoint: endpoint.href,
     async initUpload(params, requestOptions) {
       const valid = parseArgument(initUploadParams, params, 'params');
-      const answer = await send('InitUpload', toWire(valid), undefined, [0, 1, 2], resumeOrNew, requestOptions?.signal);
+      const answer = await send('InitUpload', toWire(valid), undefined, [0, 1, 2], resumeOrNew, requestOptions?.signal, requestOptions?.beforeRequest);
       if (answer.code === 2) return { kind: 'instant', fileId: answer.fileId, url: answer.url };
       if (answer.code === 1) return { kind: 'resume', dataSize: answer.dataSize, listParts: answer.listParts };
       return { kind: 'new' };
@@ -256,7 +261,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
       if (size !== valid.dataSize) {
         throw new VodArgumentError('body', `a Blob or Uint8Array of exactly dataSize (${valid.dataSize}) bytes`, size < 0 ? describe(body) : `${size} bytes`);
       }
-      await send('UploadPart', toWire(valid), body, [0], uploadPartAnswer, requestOptions?.signal);
+      await send('UploadPart', toWire(valid), body, [0], uploadPartAnswer, requestOptions?.signal, requestOptions?.beforeRequest);
     },
     async presignParts(list) {
       const wire = list.map((params) => toWire(parseArgument(uploadPartParams, params, 'params')));
@@ -266,7 +271,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
     },
     async finishUpload(params, requestOptions) {
       const valid = parseArgument(finishUploadParams, params, 'params');
-      const answer = await send('FinishUpload', toWire(valid), undefined, [0], finishUploadAnswer, requestOptions?.signal);
+      const answer = await send('FinishUpload', toWire(valid), undefined, [0], finishUploadAnswer, requestOptions?.signal, requestOptions?.beforeRequest);
       return { fileId: answer.fileId, url: answer.url };
     },
   };

@@ -9,6 +9,7 @@ export type { UploadPhase, ProgressState } from './progress.js';
 export { resolveSource, isFileSource, splitName, sanitizeFileName, truncateUtf8, planParts, type UploadSource, type FileSource, type NamingOptions, type PartSpan } from './source.js';
 export { createMemoryCheckpointStore, checkpointKey, type CheckpointStore, type CheckpointRecord } from './checkpoint.js';
 export { createRatePacer, DEFAULT_RATE_LIMITS, type RatePacer, type RateLimits } from './pacer.js';
-export { isRetryable, backoffDelay, withRetry, type RetryOptions } from './retry.js';
+export { isRetryable, backoffDelay, withRetry, type RetryOptions, type ShouldRetry } from './retry.js';
+export type { PartDone } from './send-parts.js';
 export { createLimiter, type Limiter } from './concurrency.js';
 export { bindUpload, type BoundUpload, type ConnectionOptions, type EasyUploadOptions, type RuntimeServices } from './bind-upload.js';

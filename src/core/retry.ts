@@ -117,9 +117,10 @@ export interface RetryState {
   readonly failures: number;
   /**
    * Records a failure. Returns the delay before the next attempt, or `undefined` when the error
-   * is not retryable or the budget is spent (the caller then throws the error).
+   * is not retryable or the budget is spent (the caller then throws the error). `retryable`, when
+   * given (a `shouldRetry` hook's answer), replaces the classifier; the budget still applies.
    */
-  next(error: unknown): number | undefined;
+  next(error: unknown, retryable?: boolean): number | undefined;
   /** Progress was made: the budget starts over. */
   reset(): void;
 }
@@ -132,8 +133,8 @@ export function createRetryState(options: RetryOptions = {}, retryable: (error: 
     get failures() {
       return failures;
     },
-    next(error) {
-      if (!retryable(error) || failures >= policy.retries) return undefined;
+    next(error, decided) {
+      if (!(decided ?? retryable(error)) || failures >= policy.retries) return undefined;
       failures += 1;
       return backoffDelay(failures, policy, error);
     },
@@ -174,7 +175,23 @@ export interface WithRetryOptions extends RetryOptions {
    * `retries`/`baseDelayMs`/… of this object are ignored in favour of the state's own policy.
    */
   state?: RetryState | undefined;
+  /** Decides instead of the classifier whether a failure is retried (see {@link ShouldRetry}). */
+  shouldRetry?: ShouldRetry | undefined;
 }
+
+/**
+ * A hook deciding whether a failed request is sent again: `true` retries it (even an error the
+ * library would not retry), `false` gives up at once (even on an error it would retry). Retries
+ * stay within the budget (`retries`) and its backoff, and an abort is never retried nor asked
+ * about. Use {@link isRetryable} for the library's own answer. A hook that throws fails the upload.
+ *
+ * @param error - What the failed attempt threw: a {@link VodError} for every protocol or network failure.
+ * @param attempt - The attempt that failed: 1 for the first try, 2 for the first retry, …
+ *
+ * @example
+ * shouldRetry: (error, attempt) => isRetryable(error) || (error instanceof VodError && error.code === 4300 && attempt < 3)
+ */
+export type ShouldRetry = (error: unknown, attempt: number) => boolean | Promise<boolean>;
 
 /**
  * Calls `fn` until it resolves, a non-retryable error occurs, the budget is spent or `signal`
@@ -194,12 +211,19 @@ export async function withRetry<T>(fn: (attempt: RetryAttempt) => Promise<T>, op
     } catch (error) {
       // An error caused by our own abort is reported as the abort, not as a network failure.
       if (signal?.aborted) throw abortError(signal);
-      const delayMs = state.next(error);
+      const decided = options.shouldRetry ? await askShouldRetry(options.shouldRetry, error, attempt, signal) : undefined;
+      const delayMs = state.next(error, decided);
       if (delayMs === undefined) throw error;
       onRetry?.({ attempt, error, delayMs });
       await raceAbort(sleep(delayMs, signal), signal);
     }
   }
+}
+
+async function askShouldRetry(hook: ShouldRetry, error: unknown, attempt: number, signal: AbortSignal | undefined): Promise<boolean> {
+  const answer: unknown = await raceAbort(Promise.resolve(hook(error, attempt)), signal);
+  if (typeof answer !== 'boolean') throw new VodArgumentError('shouldRetry', 'a function returning true or false (or a promise of it)', answer);
+  return answer;
 }
 
 /**

@@ -7,8 +7,9 @@ import { ErrorCode, VodError } from '../protocol/errors.js';
 import type { InitUploadParams, ListedPart, PartSize } from '../protocol/schemas.js';
 import type { Hasher, HashResult } from '../hasher/types.js';
 import { readCheckpoint, writeCheckpoint, deleteCheckpoint, type CheckpointStore } from './checkpoint.js';
-import { createRetryState, withRetry, type RetryEvent, type RetryOptions } from './retry.js';
-import { sendParts, type TaskLimiter } from './send-parts.js';
+import type { BeforeRequestHook } from '../client/request-hook.js';
+import { createRetryState, withRetry, type RetryEvent, type RetryOptions, type ShouldRetry } from './retry.js';
+import { sendParts, type PartDone, type TaskLimiter } from './send-parts.js';
 import { planParts, type PartSpan, type ResolvedSource } from './source.js';
 
 /** Optional InitUpload parameters passed through as given. */
@@ -75,6 +76,8 @@ export interface RunInput {
   progress: RunProgress;
   onRetry: (what: string, event: RetryEvent) => void;
   onWarning: (warning: UploadWarning) => void;
+  /** The caller's hooks (upload options `shouldRetry`, `beforeRequest`) and the `part` event. */
+  hooks?: { shouldRetry?: ShouldRetry | undefined; beforeRequest?: BeforeRequestHook | undefined; onPart?: ((part: PartDone) => void) | undefined } | undefined;
   /** Kept across pause/resume so a resumed run does not hash again. */
   memo: { hash?: HashResult | undefined; hashedBytes: number; engine?: string | undefined };
 }
@@ -105,7 +108,8 @@ export async function runUpload(input: RunInput, signal: AbortSignal): Promise<U
 
 async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResult> {
   const { client, source, progress } = input;
-  const retry = (what: string) => ({ ...input.retry, signal, onRetry: (event: RetryEvent) => input.onRetry(what, event) });
+  const retry = (what: string) => ({ ...input.retry, signal, onRetry: (event: RetryEvent) => input.onRetry(what, event), shouldRetry: input.hooks?.shouldRetry });
+  const requestOptions = { signal, beforeRequest: input.hooks?.beforeRequest };
   let hash = await obtainHash(input, input.partSize, signal);
 
   progress.phase('uploading');
@@ -113,7 +117,7 @@ async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResu
     () =>
       client.initUpload(
         { fileName: source.fileName, fileType: source.fileType, fileSha: hash.sha1, fileSize: source.size, dataSize: hash.partSize as PartSize, ...input.extras },
-        { signal },
+        requestOptions,
       ),
     retry('InitUpload'),
   );
@@ -144,16 +148,19 @@ async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResu
     retryState: () => createRetryState(input.retry),
     limiter: input.limiter,
     signal,
+    shouldRetry: input.hooks?.shouldRetry,
+    beforeRequest: input.hooks?.beforeRequest,
     events: {
       sent: (bytes) => progress.sent(bytes),
       acked: (bytes) => progress.acked(bytes),
       rolledBack: (bytes) => progress.rolledBack(bytes),
       retry: (part, event) => input.onRetry(`UploadPart at offset ${part.offset}`, event),
+      part: input.hooks?.onPart,
     },
   });
 
   progress.phase('finishing');
-  const finished = await withRetry(() => client.finishUpload({ fileSha: hash.sha1 }, { signal }), retry('FinishUpload'));
+  const finished = await withRetry(() => client.finishUpload({ fileSha: hash.sha1 }, requestOptions), retry('FinishUpload'));
   await forgetCheckpoint(input);
   const kind = init.kind === 'resume' ? 'resumed' : 'new';
   return result(input, hash, finished, kind, partsSent, parts.length - toSend.length);

@@ -5,7 +5,8 @@
 import type { VodClient } from '../client/client.js';
 import type { PartSize, UploadPartParams } from '../protocol/schemas.js';
 import { presignAhead } from './presign-ahead.js';
-import { raceAbort, withRetry, type RetryEvent, type RetryState } from './retry.js';
+import type { BeforeRequestHook } from '../client/request-hook.js';
+import { raceAbort, withRetry, type RetryEvent, type RetryState, type ShouldRetry } from './retry.js';
 import type { PartSpan, UploadSource } from './source.js';
 
 /** Runs a task under a concurrency bound shared by several uploads (an upload queue). */
@@ -20,6 +21,22 @@ export interface PartEvents {
   acked(bytes: number): void;
   rolledBack(bytes: number): void;
   retry(part: PartSpan, event: RetryEvent): void;
+  /** A part was acknowledged (the upload's `part` event). */
+  part?: ((part: PartDone) => void) | undefined;
+}
+
+/** One part the service acknowledged: the upload's `part` event. */
+export interface PartDone {
+  /** Where the part starts in the file. */
+  readonly offset: number;
+  /** Its length in bytes. */
+  readonly size: number;
+  /** Its MD5 (hex), as the service verified it. */
+  readonly md5: string;
+  /** The attempt that succeeded: 1 when no retry was needed. */
+  readonly attempt: number;
+  /** How long that attempt took, from reading the part to the service's answer, in ms. */
+  readonly ms: number;
 }
 
 export interface SendPartsInput {
@@ -35,6 +52,10 @@ export interface SendPartsInput {
   limiter?: TaskLimiter | undefined;
   signal: AbortSignal;
   events: PartEvents;
+  /** The upload's `shouldRetry` hook. */
+  shouldRetry?: ShouldRetry | undefined;
+  /** The upload's `beforeRequest` hook. */
+  beforeRequest?: BeforeRequestHook | undefined;
 }
 
 /**
@@ -61,22 +82,26 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
   const presigned = presignAhead(client, allParams, input.concurrency);
 
   const sendOne = async (part: PartSpan, params: UploadPartParams): Promise<void> => {
+    let done = { attempt: 1, ms: 0 };
     await withRetry(
-      async ({ progressed }) => {
+      async ({ progressed, attempt }) => {
+        const started = Date.now();
         events.sent(part.size);
         try {
           const body = await blob.slice(part.offset, part.offset + part.size);
-          await client.uploadPart(params, body, { signal: batch.signal });
+          await client.uploadPart(params, body, { signal: batch.signal, beforeRequest: input.beforeRequest });
         } catch (error) {
           events.rolledBack(part.size);
           throw error;
         }
         progressed();
+        done = { attempt, ms: Date.now() - started };
       },
-      { signal: batch.signal, state: input.retryState(), onRetry: (event) => events.retry(part, event) },
+      { signal: batch.signal, state: input.retryState(), onRetry: (event) => events.retry(part, event), shouldRetry: input.shouldRetry },
     );
     sentCount += 1;
     events.acked(part.size);
+    events.part?.({ offset: part.offset, size: part.size, md5: params.dataMd5, ...done });
   };
 
   try {

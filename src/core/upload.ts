@@ -3,6 +3,7 @@
  * an AbortSignal, and events. The protocol steps live in run-upload.ts.
  */
 import type { VodClient } from '../client/client.js';
+import type { BeforeRequestHook } from '../client/request-hook.js';
 import type { Hasher } from '../hasher/types.js';
 import { ClientErrorCode, VodArgumentError, VodError } from '../protocol/errors.js';
 import { initExtrasParams as initExtras, type PartSize } from '../protocol/schemas.js';
@@ -12,9 +13,9 @@ import { checkConcurrency } from './concurrency.js';
 import { createEmitter, type Listener } from './progress.js';
 import { createRunProgress, type UploadProgress } from './run-progress.js';
 import { checkRestrictions, validateRestrictions, type UploadRestrictions } from './restrictions.js';
-import { resolveRetryPolicy, type RetryEvent, type RetryOptions } from './retry.js';
+import { resolveRetryPolicy, type RetryEvent, type RetryOptions, type ShouldRetry } from './retry.js';
 import { runUpload, type InitExtras, type RunInput, type UploadResult, type UploadWarning } from './run-upload.js';
-import type { TaskLimiter } from './send-parts.js';
+import type { PartDone, TaskLimiter } from './send-parts.js';
 import { resolveSource, validatePartSize, type NamingOptions, type UploadSource } from './source.js';
 
 export interface UploadOptions extends NamingOptions, InitExtras {
@@ -48,6 +49,13 @@ export interface UploadOptions extends NamingOptions, InitExtras {
    * type only: a refused file throws a {@link VodRestrictionError} before any byte is read or sent.
    */
   restrictions?: UploadRestrictions | undefined;
+  /**
+   * Decides whether a failed request (InitUpload, a part, FinishUpload) is sent again: vetoes a
+   * retry or allows one the library would not make, within the `retry` budget. See {@link ShouldRetry}.
+   */
+  shouldRetry?: ShouldRetry | undefined;
+  /** Called before every request, after signing, to add headers (a trace id). See {@link BeforeRequestHook}. */
+  beforeRequest?: BeforeRequestHook | undefined;
 }
 
 /** What is happening to an upload. */
@@ -55,9 +63,15 @@ export type UploadState = 'running' | 'paused' | 'done' | 'failed' | 'aborted';
 
 /** Events of an upload handle. */
 export type UploadEvents = {
+  /** Counters, speed, ETA and percentages; throttled to about 10 per second. */
   progress: UploadProgress;
+  /** A failed request will be sent again after `delayMs`; `what` names it (`UploadPart at offset 1048576`). */
   retry: RetryEvent & { what: string };
+  /** A part was acknowledged by the service, once per part sent (none for parts it already held). */
+  part: PartDone;
+  /** Something went wrong without failing the upload. */
   warning: UploadWarning;
+  /** The upload's state changed. */
   state: UploadState;
 };
 
@@ -104,6 +118,9 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     throw new VodError({ code: ClientErrorCode.Aborted, message: 'The signal was already aborted; nothing was sent', canRetry: false, cause: options.signal.reason });
   }
 
+  for (const hook of ['shouldRetry', 'beforeRequest'] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') throw new VodArgumentError(hook, 'a function', options[hook]);
+  }
   const extras = parseArgument(initExtras, pickExtras(options), 'options');
   if (options.checkpointMaxAgeMs !== undefined && !(typeof options.checkpointMaxAgeMs === 'number' && options.checkpointMaxAgeMs >= 0)) {
     throw new VodArgumentError('checkpointMaxAgeMs', 'a number of ms ≥ 0', options.checkpointMaxAgeMs);
@@ -138,6 +155,7 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     progress,
     onRetry: (what, event) => emitter.emit('retry', { ...event, what }),
     onWarning: (warning) => emitter.emit('warning', warning),
+    hooks: { shouldRetry: options.shouldRetry, beforeRequest: options.beforeRequest, onPart: (part) => emitter.emit('part', part) },
     memo: { hashedBytes: 0 },
   };
 

@@ -66,6 +66,8 @@ export async function handleApi(request: Request, url: URL, deps: ApiDeps): Prom
     fileSha: (query.fileSha ?? '').slice(0, 64),
     code: null,
   };
+  const traceId = request.headers.get('x-trace-id');
+  if (traceId !== null) entry.traceId = traceId.slice(0, 128);
   if (action === 'UploadPart') {
     if (offset !== undefined) entry.offset = offset;
     const dataSize = decimalOrUndefined(query.dataSize);

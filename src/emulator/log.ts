@@ -18,6 +18,8 @@ export interface LogEntry {
   code: number | null;
   /** The injected fault that shaped this answer, if any. */
   fault?: string;
+  /** The request's `X-Trace-Id` header (first 128 characters), when it had one: what a client's hook added. */
+  traceId?: string;
 }
 
 /** A JSON-friendly view of the log, as served at `GET /_emulator/log`. */
