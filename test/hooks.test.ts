@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, isRetryable, upload, VodError, type OutgoingRequest, type PartDone } from '../src/index.js';
+import { ErrorCode, isRetryable, uploadWithClient as upload, VodError, type OutgoingRequest, type PartDone } from '../src/engine.js';
 import { bytesOf, countingHasher, drainParts, makeClient, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
