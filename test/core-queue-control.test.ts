@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUploadQueueWithClient as createUploadQueue, uploadWithClient as upload, type QueueProgress, type UploadQueue, type UploadQueueEvents } from '../src/engine.js';
-import { bytesOf, countingHasher, drainParts, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { bytesOf, countingHasher, settle, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(async () => {
   emu.emulator.faults.clear();
-  await drainParts(emu);
+  await settle(emu);
   emu.emulator.log.clear();
 });
 
@@ -57,7 +57,7 @@ describe('pauseAll() / resumeAll()', () => {
     expect(queue.files.filter((file) => file.handle).every((file) => file.status === 'paused')).toBe(true);
     // Added while paused: it waits too.
     const third = queue.add(files[2]!);
-    await drainParts(emu);
+    await settle(emu);
     const partsAtPause = partsFor(shas);
     const progressAtPause = queue.progress.bytesDone;
     const ackedAtPause = new Map(acked);

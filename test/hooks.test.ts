@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, isRetryable, uploadWithClient as upload, VodError, type OutgoingRequest, type PartDone } from '../src/engine.js';
-import { bytesOf, countingHasher, drainParts, makeClient, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { bytesOf, countingHasher, settle, makeClient, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(async () => {
   emu.emulator.faults.clear();
-  await drainParts(emu);
+  await settle(emu);
   emu.emulator.log.clear();
 });
 
@@ -40,7 +40,7 @@ describe('shouldRetry', () => {
     await expect(handle.done).rejects.toMatchObject({ code: ErrorCode.BodyInvalid, action: 'UploadPart' });
     expect(asked).toEqual([[1, ErrorCode.BodyInvalid]]);
     expect(isRetryable(new VodError({ code: ErrorCode.BodyInvalid, message: '', canRetry: true }))).toBe(true);
-    await drainParts(emu);
+    await settle(emu);
     expect(attemptsAt(MiB)).toBe(1);
     expect(emu.emulator.log.count('FinishUpload')).toBe(0);
   });
@@ -68,7 +68,7 @@ describe('shouldRetry', () => {
   it('without the hook the same answer is not retried (the default the hook extends)', async () => {
     emu.emulator.faults.add({ action: 'UploadPart', offset: 0, kind: 'answer', code: ErrorCode.AccessDenied, canRetry: 0, times: 2 });
     await expect(upload(randomFile(MiB + 100), { client: makeClient(emu), hasher: countingHasher(), retry: fast }).done).rejects.toMatchObject({ code: ErrorCode.AccessDenied });
-    await drainParts(emu);
+    await settle(emu);
     expect(attemptsAt(0)).toBe(1);
   });
 

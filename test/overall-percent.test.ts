@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uploadWithClient as upload, type UploadProgress } from '../src/engine.js';
 import { createProgressTracker } from '../src/core/progress.js';
-import { countingHasher, drainParts, makeClient, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { countingHasher, settle, makeClient, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 
@@ -44,7 +44,7 @@ describe('over a real upload', () => {
     expect(samples.at(-1)).toMatchObject({ phase: 'done', overallPercent: 100 });
     // For the note: the figures as sampled.
     console.log(`overallPercent samples (${samples.length}): ${samples.map((s, i) => `${s.phase[0]}${figures[i]}`).join(' ')}`);
-    await drainParts(emu);
+    await settle(emu);
   });
 });
 
