@@ -8,6 +8,7 @@ import { createMemoryCheckpointStore, createProxySigner, createVodClient, upload
 import { createUploadProxy, type UploadCall } from '../src/proxy/index.js';
 import { bytesOf, countingHasher, randomFile, sha1Of, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
 import { serveHandler, type ServedHandler } from './runtimes/proxy/serve.js';
+import { settle } from './helpers/settle.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
@@ -38,7 +39,11 @@ afterAll(async () => {
 });
 /** Parts an aborted client left behind may still be on their way through the proxy: let them land. */
 async function drain(): Promise<void> {
-  for (let i = 0; i < 200 && (proxy.active > 0 || emu.emulator.log.partsInFlight > 0); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; proxy.active > 0; i++) {
+    if (i >= 500) throw new Error(`the proxy still forwards ${proxy.active} request(s) after 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await settle(emu);
 }
 
 beforeEach(async () => {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { drainParts } from './helpers/upload-stack.js';
+import { settle } from './helpers/settle.js';
 import { DEV_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import type { UploadResult } from '../src/index.js';
 import { startWorker, type RunningWorker } from './harness/workerd.js';
@@ -40,7 +40,7 @@ async function makeObject(key: string, size: number): Promise<void> {
   sha1s.set(key, sha1);
 }
 
-const drain = (): Promise<void> => drainParts(emu);
+const drain = (): Promise<void> => settle(emu);
 
 async function served(result: UploadResult, sha1: string | undefined): Promise<void> {
   const response = await fetch(result.url);

@@ -56,12 +56,13 @@ export async function signedUrl(endpoint: string, action: string, params: Record
   if (options.path) url.pathname = options.path;
   const credentials = options.credentials ?? DEV_CREDENTIALS;
   const signer = createSecretSigner({ ...credentials, ...(options.signatureMethod ? { signatureMethod: options.signatureMethod } : {}) });
-  const raw: Record<string, string> = {
+  // No prototype, so a parameter named `__proto__` stays an own property.
+  const raw: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
     Action: action,
     Region: options.region ?? 'gz',
     Timestamp: String(options.timestamp ?? Math.floor(Date.now() / 1000)),
     Nonce: options.nonce ?? freshNonce(),
-  };
+  });
   for (const [name, value] of Object.entries(params)) raw[name] = String(value);
   const signed = await signer.sign({ method: options.method ?? 'POST', host: options.signHost ?? url.host, path: url.pathname, params: raw });
   options.tamper?.(signed);
