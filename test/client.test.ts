@@ -21,7 +21,10 @@ interface Seen {
 let server: Server;
 let origin: string;
 let seen: Seen[] = [];
-let answer: (request: IncomingMessage) => { status?: number; type?: string; text: string } | 'hang' | 'reset' | 'stall-body';
+let answer: (request: IncomingMessage) => { status?: number; type?: string; text: string } | 'hang' | 'reset' | 'stall-body' | 'huge-body';
+/** For 'huge-body': what the server managed to write, and a promise settled when the client hung up. */
+let huge = { written: 0, closed: Promise.resolve() };
+const HUGE_BYTES = 128 * 1024 * 1024;
 
 const credentials = { secretId: 'AKIDtest', secretKey: 'test-key' };
 const sha = 'a'.repeat(40);
@@ -44,6 +47,21 @@ beforeAll(async () => {
       const reply = answer(request);
       if (reply === 'hang') return;
       if (reply === 'reset') return void request.socket.destroy();
+      if (reply === 'huge-body') {
+        // 128 MiB of one JSON string, written only as fast as the client reads it.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        huge.closed = new Promise((resolve) => response.once('close', resolve));
+        const chunk = Buffer.alloc(65536, 'x');
+        response.write('{"code":0,"message":"');
+        const pump = (): void => {
+          while (huge.written < HUGE_BYTES && !response.destroyed) {
+            huge.written += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', pump);
+          }
+          if (!response.destroyed) response.end('"}');
+        };
+        return pump();
+      }
       if (reply === 'stall-body') {
         response.writeHead(200, { 'content-type': 'application/json' });
         return void response.write('{"code":');
@@ -231,9 +249,15 @@ describe('createVodClient', () => {
   });
 
   it('refuses an oversized answer instead of reading it all', async () => {
-    answer = () => ({ text: `{"code":0,"message":"${'x'.repeat(17 * 1024 * 1024)}"}` });
+    huge = { written: 0, closed: Promise.resolve() };
+    answer = () => 'huge-body';
     const error = await failure(client().finishUpload({ fileSha: sha }));
     expect(error.message).toMatch(/limit/);
+    // The client hung up after the 16 MiB limit: the server, writing only as fast as it was read,
+    // got rid of far less than the 128 MiB (socket buffers are a few MiB at most).
+    await huge.closed;
+    expect(huge.written).toBeGreaterThan(16 * 1024 * 1024);
+    expect(huge.written).toBeLessThan(48 * 1024 * 1024);
   });
 
   it('presignParts signs ahead together; each set is used once, a second send signs anew', async () => {

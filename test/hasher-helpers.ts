@@ -38,7 +38,14 @@ export class SlowBlob extends Blob {
   /** Set when the reader cancelled the stream (a read in flight then hands out nothing). */
   cancelled = false;
   private readonly total: number;
-  constructor(total: number, private readonly chunk = 65536, private readonly delayMs = 2) {
+  #stalled!: () => void;
+  /** Resolves when a read started that will never finish (see `stallAt`). */
+  readonly stalled = new Promise<void>((resolve) => (this.#stalled = resolve));
+  /**
+   * @param stallAt once this many bytes were read, the next read never finishes (until cancelled):
+   *   a reader that awaits it instead of cancelling it never settles.
+   */
+  constructor(total: number, private readonly chunk = 65536, private readonly delayMs = 2, private readonly stallAt = Infinity) {
     super([]);
     this.total = total;
   }
@@ -49,6 +56,10 @@ export class SlowBlob extends Blob {
     return new ReadableStream<Uint8Array<ArrayBuffer>>(
       {
         pull: async (controller) => {
+          if (this.pulled >= this.stallAt) {
+            this.#stalled();
+            return new Promise<void>(() => undefined);
+          }
           await new Promise((resolve) => setTimeout(resolve, this.delayMs));
           if (this.cancelled) return;
           const size = Math.min(this.chunk, this.total - this.pulled);

@@ -3,7 +3,7 @@
  * how many signing requests it cost), the refusals of the endpoint, and the signer's batching,
  * retries and errors.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRemoteSigner, createSecretSigner, createVodClient, uploadWithClient as upload, VodError, type SignInput } from '../src/engine.js';
 import { createSigningHandler, type SignCall } from '../src/proxy/index.js';
 import { bytesOf, countingHasher, randomFile, sha1Of, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
@@ -146,12 +146,23 @@ describe('the remote signer', () => {
   });
 
   it('windowMs gathers calls spread over a few ms', async () => {
-    const signer = createRemoteSigner({ url: signUrl(), headers: { Authorization: 'Bearer alice' }, windowMs: 50 });
-    const pending = [signer.sign(input({ Nonce: '1' }))];
-    await new Promise((r) => setTimeout(r, 10));
-    pending.push(signer.sign(input({ Nonce: '2' })));
+    // The window's clock is faked, so "10 ms later" is exact however loaded the machine is.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let pending: Promise<unknown>[];
+    try {
+      const signer = createRemoteSigner({ url: signUrl(), headers: { Authorization: 'Bearer alice' }, windowMs: 50 });
+      pending = [signer.sign(input({ Nonce: '1' }))];
+      await vi.advanceTimersByTimeAsync(10);
+      pending.push(signer.sign(input({ Nonce: '2' })));
+      await vi.advanceTimersByTimeAsync(39);
+      expect(signer.stats.requests).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(signer.stats.requests).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
     await Promise.all(pending);
-    expect(signer.stats.batches).toBe(1);
+    expect(signedCalls.map((batch) => batch.length)).toEqual([2]);
   });
 
   it('retries 5xx and network failures, then succeeds', async () => {

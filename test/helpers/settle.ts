@@ -55,3 +55,15 @@ export async function within<T>(promise: Promise<T>, ms: number, message: string
     clearTimeout(timer);
   }
 }
+
+/**
+ * Polls `condition` every `stepMs` until it holds, for state that announces no event (another
+ * process, a counter); fails with `message` after `timeoutMs`.
+ */
+export async function until(condition: () => boolean | Promise<boolean>, message: string, timeoutMs = SETTLE_TIMEOUT_MS, stepMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${message} (waited ${timeoutMs} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
