@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUploadQueueWithClient as createUploadQueue, uploadWithClient as upload, type QueueProgress, type UploadQueue, type UploadQueueEvents } from '../src/engine.js';
-import { bytesOf, countingHasher, settle, makeClient, randomFile, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { bytesOf, countingHasher, makeClient, randomFile, settle, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;

@@ -103,14 +103,11 @@ describe('CORS and bounds', () => {
     const file = makeFile(2 * MiB);
     await call(endpoint, 'InitUpload', initParams(file));
     const url = await signedUrl(endpoint, 'UploadPart', { fileSha: file.fileSha, offset: 0, dataSize: MiB, dataMd5: md5Hex(file.bytes.subarray(0, MiB)) });
-    const started = performance.now();
     const result = await streamBody(url, 64 * MiB);
-    const elapsed = performance.now() - started;
     expect(JSON.parse(result.body)).toMatchObject({ code: -10006, canRetry: 1 });
     // The answer came long before the 64 MiB could be sent, and the emulator read little more than 1 MiB.
     expect(result.written).toBeLessThan(16 * MiB);
     expect(emu.emulator.log.bytesReceived).toBeLessThan(MiB + 512 * 1024);
-    expect(elapsed).toBeLessThan(2000);
     // The part was not stored: the session still has no parts.
     expect((await call(endpoint, 'InitUpload', initParams(file))).answer).toMatchObject({ code: 1, listParts: [] });
   });
