@@ -1,0 +1,27 @@
+// Mutation testing of the library's core folders: `npm run mutate` (all four) or
+// `MUTATE=protocol npm run mutate` (one or more, comma-separated). Not part of `npm test`.
+// Each folder keeps its own incremental file, so a rerun retests only what changed.
+const FOLDERS = ['protocol', 'core', 'client', 'emulator'];
+const chosen = (process.env.MUTATE ?? FOLDERS.join(',')).split(',').map((name) => name.trim()).filter(Boolean);
+for (const name of chosen) if (!FOLDERS.includes(name)) throw new Error(`MUTATE: expected some of ${FOLDERS.join(', ')}, got "${name}"`);
+const tag = chosen.join('+');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts' },
+  mutate: chosen.map((name) => `src/${name}/**/*.ts`),
+  coverageAnalysis: 'perTest',
+  // The machine is shared: at most two test processes (override with --concurrency).
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
+  timeoutMS: 10_000,
+  // Static mutants (module-level code: schemas, tables) would each rerun every test: far too slow
+  // here. They are reported as ignored, outside the score.
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: `mutation/incremental-${tag}.json`,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: `reports/mutation/${tag}.json` },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
