@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEV_CREDENTIALS, startEmulator } from '../../../src/emulator/index.js';
 import { serveVite, type ServedSite } from '../../harness/chromium.js';
 import type { EngineBrowser, EnginePage } from '../../harness/engine.js';
-import { drainParts } from '../../helpers/upload-stack.js';
+import { settle } from '../../helpers/settle.js';
 import type { Connection, StepReport } from './main.js';
 import { workerProbe } from './worker-probe.js';
 
@@ -45,7 +45,7 @@ export function describeBrowserScenario(browser: EngineBrowser): void {
   describe('upload scenario', () => {
     beforeEach(async () => {
       emu.emulator.faults.clear();
-      await drainParts(emu);
+      await settle(emu);
       emu.emulator.log.clear();
     });
 
@@ -96,7 +96,7 @@ export function describeBrowserScenario(browser: EngineBrowser): void {
       await expect.poll(hung, { timeout: 20_000, interval: 20 }).toBe(true);
       const aborted = await p.evaluate(() => window.vodRuntime.abortUpload('b'));
       expect(aborted).toEqual({ error: 'ABORTED', ackedBytes: 5 * MiB });
-      await drainParts(emu);
+      await settle(emu);
       expect(emu.emulator.log.count('UploadPart', 0)).toBe(5);
       // The checkpoint is in IndexedDB itself (read with the raw API), not in the page's memory.
       expect(await p.evaluate(() => window.vodRuntime.storedCheckpoints())).toBeGreaterThanOrEqual(1);
