@@ -137,16 +137,21 @@ export async function buildWithWebpack(appDir: string): Promise<AppBuild> {
   await writeFile(join(outDir, 'index.html'), PAGE(`/${main}`, false));
   // A `new Worker(new URL(…))` is its own entry chunk (not initial) whose origin is the worker expression.
   // Its split-off parts are its siblings (loaded together with it).
+  // Chunks the worker loads later (its engines) have a worker chunk as parent.
   const chunks = json.chunks ?? [];
   const workerIds = new Set(chunks.filter((chunk) => chunk.entry && !chunk.initial).flatMap((chunk) => [chunk.id, ...(chunk.siblings ?? [])]));
+  for (const chunk of chunks) if ((chunk.parents ?? []).some((id) => workerIds.has(id))) workerIds.add(chunk.id!);
   const worker = chunks.filter((chunk) => workerIds.has(chunk.id!)).flatMap((chunk) => chunk.files ?? []).filter((name) => name.endsWith('.js'));
   return split('webpack', outDir, initial, worker);
 }
 
+/** Where the esbuild app copies the package's self-contained worker (dist/worker/), as docs/runtimes-web.md says. */
+export const ESBUILD_WORKER_DIR = 'vod-upload-worker';
+
 /**
  * esbuild (`--bundle --format=esm --splitting --minify --platform=browser`) build of
- * `appDir/main.js`. esbuild does not bundle workers: the app copies the package's standalone
- * worker (`vod-upload/hasher-worker.js`) next to its bundle, as docs/runtimes-web.md says.
+ * `appDir/main.js`. esbuild does not bundle workers: the app copies the package's dist/worker/
+ * to `vod-upload-worker/` of its site (unless `copyWorker` is false).
  */
 export async function buildWithEsbuild(appDir: string, options: { copyWorker?: boolean } = {}): Promise<AppBuild> {
   const esbuild = await import('esbuild');
@@ -167,9 +172,8 @@ export async function buildWithEsbuild(appDir: string, options: { copyWorker?: b
   const initial = await closure(outDir, 'main.js');
   let worker: string[] = [];
   if (options.copyWorker !== false) {
-    const standalone = join(REPO_ROOT, 'dist', 'hasher-worker.js');
-    await cp(standalone, join(outDir, 'hasher-worker.js'));
-    worker = ['hasher-worker.js'];
+    await cp(join(REPO_ROOT, 'dist', 'worker'), join(outDir, ESBUILD_WORKER_DIR), { recursive: true });
+    worker = (await listFiles(join(outDir, ESBUILD_WORKER_DIR))).map((file) => join(ESBUILD_WORKER_DIR, file));
   }
   void result;
   return split('esbuild', outDir, initial, worker);

@@ -210,6 +210,7 @@ async function obtainHash(input: RunInput, partSize: PartSize, signal: AbortSign
   }
   input.progress.hashing();
   const hash = await input.hasher.hash(source.blob, { partSize, signal, onProgress: (bytes) => input.progress.hashed(bytes) });
+  if (hash.fallbackReason) input.onWarning({ kind: 'hash-inline', message: `hashing ran on the calling thread: ${hash.fallbackReason}` });
   input.memo.hashedBytes += hash.bytesHashed;
   input.memo.engine = hash.engine;
   input.memo.hash = hash;

@@ -50,6 +50,8 @@ export interface HashResult {
   bytesHashed: number;
   /** Where the job ran: on a Web Worker or on the calling thread. */
   runner: 'worker' | 'inline';
+  /** Set when a job meant for a worker ran on the calling thread instead: why (the upload reports it as a `warning`). */
+  fallbackReason?: string | undefined;
   /** Threads that hashed: 2 when SHA-1 and the part MD5s ran in parallel from one read (server runtimes). */
   threads?: number | undefined;
 }

@@ -78,6 +78,8 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
   let worker: WorkerLike | undefined;
   let ready = false;
   let broken = false;
+  /** Why jobs run inline instead of on the worker (reported with each such result). */
+  let brokenReason = '';
   let nextId = 1;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -98,17 +100,28 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
     return job;
   };
 
-  const runInline = (job: Job): void => {
-    fallback.hash(job.blob, job.options).then(job.resolve, job.reject);
+  /** The fallback's result, saying why it ran instead of the worker. */
+  const inline = (blob: HashSource, hashOptions: HashOptions, reason: string): Promise<HashResult> =>
+    fallback.hash(blob, hashOptions).then((result) => ({ ...result, fallbackReason: reason }));
+
+  const runInline = (job: Job, reason: string): void => {
+    inline(job.blob, job.options, reason).then(job.resolve, job.reject);
   };
 
-  const onFailure = (): void => {
+  const onFailure = (event?: Event): void => {
+    const detail = event && 'message' in event && typeof event.message === 'string' && event.message ? `: ${event.message}` : '';
     // Never started → this environment cannot run it: stay inline. Crashed later → next job retries.
-    if (!ready) broken = true;
+    const reason = ready
+      ? `the hash worker crashed${detail}`
+      : `the hash worker did not start${detail} (was its script bundled or copied? see the bundler notes in docs/runtimes-web.md)`;
+    if (!ready) {
+      broken = true;
+      brokenReason = reason;
+    }
     stopWorker();
     for (const id of [...jobs.keys()]) {
       const job = settle(id);
-      if (job) runInline(job);
+      if (job) runInline(job, reason);
     }
   };
 
@@ -138,8 +151,9 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
       created.addEventListener('messageerror', onFailure);
       worker = created;
       return created;
-    } catch {
+    } catch (error) {
       broken = true;
+      brokenReason = `the hash worker could not be created (${error instanceof Error ? error.message : String(error)})`;
       return undefined;
     }
   };
@@ -155,7 +169,7 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
       if (signal?.aborted) return Promise.reject(abortReason(signal));
       if (!postable(blob)) return fallback.hash(blob, hashOptions);
       const target = broken ? undefined : ensureWorker();
-      if (!target) return fallback.hash(blob, hashOptions);
+      if (!target) return inline(blob, hashOptions, brokenReason);
       if (idleTimer !== undefined) clearTimeout(idleTimer);
       idleTimer = undefined;
 
@@ -180,7 +194,7 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
         } catch {
           // E.g. a Blob that cannot be cloned: hash it here rather than fail.
           const failed = settle(id);
-          if (failed) runInline(failed);
+          if (failed) runInline(failed, 'the source could not be posted to the hash worker');
         }
       });
     },
