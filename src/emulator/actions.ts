@@ -4,7 +4,7 @@
  */
 import { ErrorCode, LIMITS, type FinishUploadParams, type InitUploadParams, type UploadPartParams } from '../protocol/index.js';
 import { answer, type Answer } from './answer.js';
-import { readExactBody } from './body.js';
+import { readExactBody, type BodySource } from './body.js';
 import type { FaultInjector } from './faults.js';
 import type { EmulatorHashing } from './hashing.js';
 import type { RequestLog } from './log.js';
@@ -43,6 +43,8 @@ export interface ActionContext {
   hashing: EmulatorHashing;
   /** SHA-1s of the sessions' parts, computed as they arrive. */
   runningSha1: RunningSha1;
+  /** Where a request's body is read from (see {@link EmulatorOptions.requestBody}). */
+  requestBody: (request: Request) => BodySource;
 }
 
 const sessionKey = (secretId: string, fileSha: string): string => `${secretId}\n${fileSha}`;
@@ -101,7 +103,7 @@ export async function uploadPart(context: ActionContext, params: UploadPartParam
     const expected = Math.min(session.dataSize, session.fileSize - params.offset);
     return answer(ErrorCode.ProtocolParams, `dataSize: expected ${expected} at offset ${params.offset}, got ${params.dataSize}`, 0);
   }
-  const body = await readExactBody(request, params.dataSize, (count) => (log.bytesReceived += count));
+  const body = await readExactBody(request, params.dataSize, (count) => (log.bytesReceived += count), context.requestBody(request));
   if (!body.ok) {
     const what = body.reason === 'long' ? 'longer than' : body.reason === 'short' ? 'shorter than' : 'broken before';
     return answer(ErrorCode.BodyInvalid, `body is ${what} dataSize ${params.dataSize}`, 1);

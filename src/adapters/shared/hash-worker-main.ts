@@ -134,6 +134,8 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
   interface Link {
     sent: number;
     acks: number;
+    /** Buffers the MD5 worker has handed back. */
+    free: Uint8Array[];
     md5s?: string[] | undefined;
     failed?: string | undefined;
     wake?: (() => void) | undefined;
@@ -160,8 +162,11 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
       try {
         if (message.type === 'begin') md5Jobs.set(id, partMd5er(message.partSize ?? CHUNK));
         else if (message.type === 'chunk') {
-          if (message.bytes) md5Jobs.get(id)?.update(message.bytes);
-          port.postMessage({ type: 'ack', id });
+          const bytes = message.bytes;
+          if (bytes) md5Jobs.get(id)?.update(bytes);
+          // The buffer goes back to be read into again: fresh 1 MiB buffers cost page faults.
+          if (bytes) port.postMessage({ type: 'ack', id, bytes }, [bytes.buffer]);
+          else port.postMessage({ type: 'ack', id });
         } else if (message.type === 'end') {
           const job = md5Jobs.get(id);
           md5Jobs.delete(id);
@@ -179,15 +184,18 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
     listenPort(port, (message) => {
       const link = typeof message.id === 'number' ? links.get(message.id) : undefined;
       if (!link) return;
-      if (message.type === 'ack') link.acks += 1;
+      if (message.type === 'ack') {
+        link.acks += 1;
+        if (message.bytes) link.free.push(new Uint8Array(message.bytes.buffer));
+      }
       else if (message.type === 'md5s') link.md5s = message.partMd5s ?? [];
       else if (message.type === 'failed') link.failed = message.message ?? 'the MD5 worker failed';
       link.wake?.();
     });
   };
 
-  /** The file's chunks; `fresh`: each in its own buffer (to be transferred), else one buffer reused. */
-  async function* fileChunks(ref: FileRef, job: { aborted: boolean }, fresh: boolean): AsyncGenerator<Uint8Array> {
+  /** The file's chunks, read into `bufferFor()` (a pool when chunks are handed over), else one buffer reused. */
+  async function* fileChunks(ref: FileRef, job: { aborted: boolean }, bufferFor?: () => Uint8Array): AsyncGenerator<Uint8Array> {
     if (!env.openFile) throw named('NotSupportedError', 'this worker cannot open files');
     const file = await env.openFile(ref.path);
     try {
@@ -196,10 +204,10 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
         return now.size !== ref.size || now.mtimeMs !== ref.mtimeMs;
       };
       if (await changed()) throw named('NotReadableError', `${ref.path} changed since it was opened`);
-      const reused = fresh ? undefined : new Uint8Array(Math.max(1, Math.min(CHUNK, ref.size)));
+      const reused = bufferFor ? undefined : new Uint8Array(Math.max(1, Math.min(CHUNK, ref.size)));
       for (let position = 0; position < ref.size && !job.aborted; ) {
         const length = Math.min(CHUNK, ref.size - position);
-        const buffer = reused ?? new Uint8Array(length);
+        const buffer = reused ?? (bufferFor ? bufferFor() : new Uint8Array(length));
         const count = await file.read(buffer.subarray(0, length), position);
         if (!(count > 0)) throw named('NotReadableError', `${ref.path} ended at byte ${position} of ${ref.size}`);
         position += count;
@@ -211,6 +219,11 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
     }
   }
 
+  const copyInto = (buffer: Uint8Array, chunk: Uint8Array): Uint8Array => {
+    buffer.set(chunk);
+    return buffer.subarray(0, chunk.byteLength);
+  };
+
   const run = async (request: ThreadHashRequest, job: { aborted: boolean }): Promise<void> => {
     const { id, partSize } = request;
     const only = request.only ?? 'all';
@@ -218,7 +231,8 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
     const lead = partner && only === 'all' && size >= PAIR_MIN_BYTES ? partner : undefined;
     const sha1 = only === 'partMd5s' ? undefined : env.createHash('sha1');
     const md5 = only === 'sha1' || lead ? undefined : partMd5er(partSize);
-    const link: Link | undefined = lead ? { sent: 0, acks: 0 } : undefined;
+    const link: Link | undefined = lead ? { sent: 0, acks: 0, free: [] } : undefined;
+    const pooled = (): Uint8Array => link?.free.pop() ?? new Uint8Array(CHUNK);
     if (lead && link) {
       links.set(id, link);
       lead.postMessage({ type: 'begin', id, partSize });
@@ -228,7 +242,7 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
       let hashed = 0;
       let reported = 0;
       // ReadableStream is async-iterable in Node, Deno and Bun (the DOM typings lag behind).
-      const chunks = (request.file ? fileChunks(request.file, job, lead !== undefined) : request.blob?.stream()) as AsyncIterable<Uint8Array> | undefined;
+      const chunks = (request.file ? fileChunks(request.file, job, lead ? pooled : undefined) : request.blob?.stream()) as AsyncIterable<Uint8Array> | undefined;
       if (!chunks) throw named('TypeError', 'A hash request needs a blob or a file');
       for await (const chunk of chunks) {
         if (job.aborted) throw named('AbortError', 'The hash job was aborted');
@@ -238,7 +252,7 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
         if (hashed > size) throw named('NotReadableError', `The source yielded more bytes than its size ${size}`);
         if (lead && link) {
           // File chunks have their own buffer; a stream's chunk may share one, so it is copied.
-          const own = request.file ? chunk : chunk.slice();
+          const own = request.file ? chunk : chunk.byteLength <= CHUNK ? copyInto(pooled(), chunk) : chunk.slice();
           lead.postMessage({ type: 'chunk', id, bytes: own }, [own.buffer]);
           link.sent += 1;
           await until(link, () => link.sent - link.acks < IN_FLIGHT);
