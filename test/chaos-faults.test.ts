@@ -195,6 +195,13 @@ describe('fault kinds over real HTTP (Node server)', () => {
     expect(emu.emulator.log.entries().map((entry) => entry.fault).filter(Boolean)).toEqual(['reset', 'notJson', 'answer']);
   });
 
+  it('a bare handler (workerd, Deno, Bun) cannot reset a socket: the answer body errors, so its server aborts the answer', async () => {
+    const bare = createEmulator({ faults: 'seed=1,reset-before=1,actions=InitUpload' });
+    const response = await bare.handler(new Request(await signedUrl('http://127.0.0.1:8787/v2/index.php', 'InitUpload', initParams(file, size)), { method: 'POST' }));
+    await expect(response.text()).rejects.toThrow();
+    expect(bare.log.entries()).toMatchObject([{ action: 'InitUpload', fault: 'reset-before', code: null }]);
+  });
+
   it('an early answer goes out while the body is still being sent', async () => {
     const big = makeFile(1024 * KiB);
     const planned = await withPlan('early');

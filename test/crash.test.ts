@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEV_CREDENTIALS, startEmulator, type FaultRule, type LogEntry } from '../src/emulator/index.js';
 import { buildCliSandbox, cliSandbox } from './helpers/cli-sandbox.js';
 import { call, initParams } from './helpers/emulator-client.js';
@@ -124,65 +124,55 @@ async function expectServed(record: Record<string, unknown>, file: { bytes: Buff
   expect(served.equals(file.bytes)).toBe(true);
 }
 
-describe('crash: SIGKILL the CLI', () => {
-  it('while hashing: nothing was sent, no checkpoint is left half-written; the rerun hashes and completes', async () => {
-    const emulator = await startEmulator({ port: 0 });
-    try {
-      const file = await fixture('kill-cli-hashing', 48 * MiB, true);
-      const first = run(uploadArgs(emulator.endpoint, file, false), file.dir);
-      await until('the CLI to say it is hashing', () => /clip\.mp4: hashing/.test(first.output().stderr));
-      await kill(first);
-      expect(emulator.emulator.log.count(), 'killed before InitUpload').toBe(0);
-      for (const record of await checkpointRecords(file.checkpoints)) expect(record.sha1).toBe(file.sha1);
+/** The same command again: it completes as `expected`, the bytes are served, the checkpoint is gone. */
+async function rerunCompletes(endpoint: string, file: Awaited<ReturnType<typeof fixture>>, expected: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const record = await uploadToEnd(endpoint, file);
+  expect(record).toMatchObject(expected);
+  await expectServed(record, file);
+  expect(await checkpointRecords(file.checkpoints)).toEqual([]);
+  return record;
+}
 
-      const record = await uploadToEnd(emulator.endpoint, file);
-      expect(record).toMatchObject({ kind: 'new', hashedBytes: file.bytes.length, partsSent: 48 });
-      await expectServed(record, file);
-      expect(await checkpointRecords(file.checkpoints)).toEqual([]);
-    } finally {
-      await emulator.close();
-    }
+describe('crash: SIGKILL the CLI', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0 });
+  });
+  afterAll(() => emulator?.close());
+  beforeEach(() => emulator.emulator.log.clear());
+  const held = (test: (entry: LogEntry) => boolean) => () => emulator.emulator.log.entries().some(test);
+
+  it('while hashing: nothing was sent, no checkpoint is left half-written; the rerun hashes and completes', async () => {
+    const file = await fixture('kill-cli-hashing', 48 * MiB, true);
+    const first = run(uploadArgs(emulator.endpoint, file, false), file.dir);
+    await until('the CLI to say it is hashing', () => /clip\.mp4: hashing/.test(first.output().stderr));
+    await kill(first);
+    expect(emulator.emulator.log.count(), 'killed before InitUpload').toBe(0);
+    for (const record of await checkpointRecords(file.checkpoints)) expect(record.sha1).toBe(file.sha1);
+    await rerunCompletes(emulator.endpoint, file, { kind: 'new', hashedBytes: file.bytes.length, partsSent: 48 });
   }, 120_000);
 
-  it('between parts: the checkpoint holds this file\'s hashes; the rerun sends only the missing parts', async () => {
-    const emulator = await startEmulator({ port: 0 });
-    try {
-      const file = await fixture('kill-cli-parts', 8 * MiB);
-      emulator.emulator.faults.add({ action: 'UploadPart', offset: 3 * MiB, kind: 'hang' });
-      const first = run(uploadArgs(emulator.endpoint, file), file.dir);
-      await until('the 4th part to be held', () => emulator.emulator.log.entries().some((entry) => entry.fault === 'hang'));
-      await kill(first);
-      expect(emulator.emulator.log.count('UploadPart', 0)).toBe(3);
-      const [saved, ...others] = await checkpointRecords(file.checkpoints);
-      expect(others).toEqual([]);
-      expect(saved).toMatchObject({ sha1: file.sha1, size: file.bytes.length, partMd5s: partMd5s(file.bytes) });
-
-      const record = await uploadToEnd(emulator.endpoint, file);
-      expect(record).toMatchObject({ kind: 'resumed', partsSkipped: 3, partsSent: 5 });
-      await expectServed(record, file);
-      expect(await checkpointRecords(file.checkpoints)).toEqual([]);
-    } finally {
-      await emulator.close();
-    }
+  it("between parts: the checkpoint holds this file's hashes; the rerun sends only the missing parts", async () => {
+    const file = await fixture('kill-cli-parts', 8 * MiB);
+    emulator.emulator.faults.add({ action: 'UploadPart', offset: 3 * MiB, kind: 'hang' });
+    const first = run(uploadArgs(emulator.endpoint, file), file.dir);
+    await until('the 4th part to be held', held((entry) => entry.fault === 'hang'));
+    await kill(first);
+    expect(emulator.emulator.log.count('UploadPart', 0)).toBe(3);
+    const [saved, ...others] = await checkpointRecords(file.checkpoints);
+    expect(others).toEqual([]);
+    expect(saved).toMatchObject({ sha1: file.sha1, size: file.bytes.length, partMd5s: partMd5s(file.bytes) });
+    await rerunCompletes(emulator.endpoint, file, { kind: 'resumed', partsSkipped: 3, partsSent: 5 });
   }, 120_000);
 
   it('during FinishUpload: the rerun sends no part and finishes', async () => {
-    const emulator = await startEmulator({ port: 0 });
-    try {
-      const file = await fixture('kill-cli-finish', 4 * MiB + 123);
-      emulator.emulator.faults.add({ action: 'FinishUpload', kind: 'hang' });
-      const first = run(uploadArgs(emulator.endpoint, file), file.dir);
-      await until('FinishUpload to be held', () => emulator.emulator.log.entries().some((entry) => entry.action === 'FinishUpload'));
-      await kill(first);
-      expect((await checkpointRecords(file.checkpoints)).map((record) => record.sha1)).toEqual([file.sha1]);
-
-      const record = await uploadToEnd(emulator.endpoint, file);
-      expect(record).toMatchObject({ kind: 'resumed', partsSkipped: 5, partsSent: 0 });
-      await expectServed(record, file);
-      expect(await checkpointRecords(file.checkpoints)).toEqual([]);
-    } finally {
-      await emulator.close();
-    }
+    const file = await fixture('kill-cli-finish', 4 * MiB + 123);
+    emulator.emulator.faults.add({ action: 'FinishUpload', kind: 'hang' });
+    const first = run(uploadArgs(emulator.endpoint, file), file.dir);
+    await until('FinishUpload to be held', held((entry) => entry.action === 'FinishUpload'));
+    await kill(first);
+    expect((await checkpointRecords(file.checkpoints)).map((record) => record.sha1)).toEqual([file.sha1]);
+    await rerunCompletes(emulator.endpoint, file, { kind: 'resumed', partsSkipped: 5, partsSent: 0 });
   }, 120_000);
 });
 
@@ -224,14 +214,20 @@ async function killEmulatorWhen(name: string, rule: FaultRule, held: (entry: Log
   // The running CLI may still get through on its retries; if it gave up, the same command again must.
   const code = await Promise.race([cli.exited, new Promise<'bound'>((resolve) => setTimeout(() => resolve('bound'), 60_000).unref())]);
   if (code === 'bound') await kill(cli);
-  const record = code === 0 ? (JSON.parse(cli.output().stdout.trim().split('\n').at(-1)!) as Record<string, unknown>) : await uploadToEnd(emulator.endpoint, file);
-  return { emulator, record, listed: listed.answer };
+  if (code === 0) {
+    const record = JSON.parse(cli.output().stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    await expectServed(record, file);
+    expect(await checkpointRecords(file.checkpoints)).toEqual([]);
+  } else {
+    await rerunCompletes(emulator.endpoint, file, { status: 'done' });
+  }
+  return { emulator, listed: listed.answer };
 }
 
 describe('crash: SIGKILL the emulator (disk storage)', () => {
   it('mid-part (half the body received): no half part is listed after the restart, and the upload completes', async () => {
     const file = await fixture('kill-emulator-part', 6 * MiB);
-    const { emulator, record, listed } = await killEmulatorWhen(
+    const { emulator, listed } = await killEmulatorWhen(
       'kill-emulator-part',
       { action: 'UploadPart', offset: 2 * MiB, kind: 'stall', ms: 600_000, readBytes: MiB / 2 },
       (entry) => entry.fault === 'stall',
@@ -241,21 +237,17 @@ describe('crash: SIGKILL the emulator (disk storage)', () => {
       // Code 2 only if the CLI's own retries finished first; else the parts stored before the kill are listed.
       if (listed.code !== 2) expect((listed.listParts ?? []).map((part) => part.offset)).toEqual(expect.arrayContaining([0, MiB]));
       expect([1, 2]).toContain(listed.code);
-      await expectServed(record, file);
-      expect(await checkpointRecords(file.checkpoints)).toEqual([]);
     } finally {
       await kill(emulator.running);
     }
   }, 120_000);
 
-  it('mid-Finish: after the restart Finish is answered once, with the right file', async () => {
+  it('mid-Finish: the parts survive the restart, and Finish completes with the right file', async () => {
     const file = await fixture('kill-emulator-finish', 3 * MiB + 77);
-    const { emulator, record, listed } = await killEmulatorWhen('kill-emulator-finish', { action: 'FinishUpload', kind: 'hang' }, (entry) => entry.action === 'FinishUpload', file);
+    const { emulator, listed } = await killEmulatorWhen('kill-emulator-finish', { action: 'FinishUpload', kind: 'hang' }, (entry) => entry.action === 'FinishUpload', file);
     try {
       if (listed.code !== 2) expect(listed.listParts?.length).toBe(4);
       expect([1, 2]).toContain(listed.code);
-      await expectServed(record, file);
-      expect(await checkpointRecords(file.checkpoints)).toEqual([]);
     } finally {
       await kill(emulator.running);
     }

@@ -23,6 +23,8 @@ export interface RunReport {
   completed: boolean;
   /** Protocol requests beyond the minimum (Init + one per part + Finish): the retries the faults caused. */
   retries: number;
+  /** Protocol requests the emulator answered (or cut). */
+  requests: number;
   /** Injected faults by kind. */
   faults: Record<string, number>;
   ms: number;
@@ -67,7 +69,7 @@ async function runOne(seed: number, tools: Tools, boundScale: number): Promise<R
     const faults: Record<string, number> = {};
     for (const entry of emulator.emulator.log.entries()) if (entry.fault) faults[entry.fault] = (faults[entry.fault] ?? 0) + 1;
     const retries = Math.max(0, emulator.emulator.log.count() - (Math.ceil(shape.size / PART_SIZE) + 2));
-    const base = { seed, runner, retries, faults, ms: Math.round(performance.now() - started) };
+    const base = { seed, runner, retries, requests: emulator.emulator.log.count(), faults, ms: Math.round(performance.now() - started) };
     if (outcome.kind === 'hung') return { ...base, status: 'hung', completed: false, detail: `no end within ${input.boundMs} ms` };
     if (outcome.kind === 'failed') return { ...base, status: 'failed', completed: false, detail: outcome.error };
     const detail = await compareServed(outcome.url, seededBytes(seed, shape.size));
@@ -133,6 +135,8 @@ export function summarize(reports: readonly RunReport[]): string[] {
   for (const report of reports) for (const [kind, n] of Object.entries(report.faults)) faults[kind] = (faults[kind] ?? 0) + n;
   const byRunner = (['library', 'cli', 'browser'] as const).map((runner) => `${runner} ${reports.filter((report) => report.runner === runner).length}`);
   const ms = reports.map((report) => report.ms).sort((a, b) => a - b);
+  const requests = reports.reduce((sum, report) => sum + report.requests, 0);
+  const faulted = Object.values(faults).reduce((sum, n) => sum + n, 0);
   return [
     `runs: ${reports.length} (${byRunner.join(', ')})`,
     `completed: ${reports.filter((report) => report.completed).length}/${reports.length}`,
@@ -141,6 +145,7 @@ export function summarize(reports: readonly RunReport[]): string[] {
     `hung: ${count('hung')}`,
     `corrupt: ${count('corrupt')}`,
     `failed: ${count('failed')}`,
+    `requests: ${requests}, faulted: ${faulted} (${((100 * faulted) / Math.max(1, requests)).toFixed(1)} %)`,
     `faults injected: ${Object.entries(faults).sort(([a], [b]) => a.localeCompare(b)).map(([kind, n]) => `${kind} ${n}`).join(', ')}`,
     `run time: median ${ms[Math.floor(ms.length / 2)] ?? 0} ms, max ${ms.at(-1) ?? 0} ms`,
   ];
