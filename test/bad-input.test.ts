@@ -279,6 +279,7 @@ table('emulator: requests', [
 
 // ── The signing handler and the upload proxy ───────────────────────────────────────────────────
 
+// No `hosts` option: they sign for the service host (vod2.qcloud.com) only.
 const signing = createSigningHandler({ ...DEV_CREDENTIALS, authorize: () => true, limits: { maxFileSize: 10_000, allowedTypes: ['mp4'] } });
 const signingDenies = createSigningHandler({ ...DEV_CREDENTIALS, authorize: () => 'no quota left' });
 const signingThrows = createSigningHandler({ ...DEV_CREDENTIALS, authorize: () => { throw new Error('who are you'); }, onError: () => {} });
