@@ -15,6 +15,8 @@ export default {
   // The machine is shared: at most two test processes (override with --concurrency).
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
   timeoutMS: 10_000,
+  // The first run of every suite, on a loaded shared machine, can take minutes.
+  dryRunTimeoutMinutes: 30,
   // Static mutants (module-level code: schemas, tables) would each rerun every test: far too slow
   // here. They are reported as ignored, outside the score.
   ignoreStatic: true,

@@ -72,3 +72,44 @@ describe('v2 signature: published vectors (PROTOCOL.md)', () => {
     expect(timingSafeEqual('', '')).toBe(true);
   });
 });
+
+describe('v2 signature: non-ASCII and special characters (vectors from a second implementation)', () => {
+  // Computed once with OpenSSL over the plain texts below, written out byte for byte:
+  //   printf '%s' "$PLAIN" | openssl dgst -sha1 -hmac "$KEY" -binary | base64   (and -sha256)
+  // Raw (not URL-encoded) values with spaces, #, +, %, /, ?, quotes, CJK, accents and an emoji (& and =
+  // are refused by the signer: they would make the joined text ambiguous); a name with
+  // `_`; names ordered by code point, where `xｚ` (U+FF5A) comes before `x😀` (U+1F600) although
+  // UTF-16 code units would order them the other way.
+  const key = 'clé secrète/ключ+=';
+  const params = {
+    Action: 'InitUpload',
+    Nonce: '4242',
+    Region: 'gz',
+    Timestamp: '1700000000',
+    'x😀': '🎬',
+    fileName: '会议 录像 #1+1%20/é?\'"~*',
+    fileType: 'mp4',
+    'xｚ': 'ünïcødé',
+    vod_sessionKey: 'a+b c;d',
+  };
+  const input = { method: 'POST' as const, host: 'vod.example.test', path: '/v2/index.php', params: { ...params, SecretId: 'AKIDexample' } };
+  const plainSha1 =
+    'POSTvod.example.test/v2/index.php?Action=InitUpload&Nonce=4242&Region=gz&SecretId=AKIDexample&Timestamp=1700000000&fileName=会议 录像 #1+1%20/é?\'"~*&fileType=mp4&vod.sessionKey=a+b c;d&xｚ=ünïcødé&x😀=🎬';
+  const plainSha256 =
+    'POSTvod.example.test/v2/index.php?Action=InitUpload&Nonce=4242&Region=gz&SecretId=AKIDexample&SignatureMethod=HmacSHA256&Timestamp=1700000000&fileName=会议 录像 #1+1%20/é?\'"~*&fileType=mp4&vod.sessionKey=a+b c;d&xｚ=ünïcødé&x😀=🎬';
+
+  it('HmacSHA1: the plain text and the signature', async () => {
+    expect(stringToSign(input)).toBe(plainSha1);
+    expect(await computeSignature(input, key)).toBe('X3i+rs3llAQg1PVYVDYl6Pejlis=');
+    const signed = await createSecretSigner({ secretId: 'AKIDexample', secretKey: key }).sign({ ...input, params });
+    expect(signed.Signature).toBe('X3i+rs3llAQg1PVYVDYl6Pejlis=');
+  });
+
+  it('HmacSHA256: the plain text and the signature', async () => {
+    const with256 = { ...input, params: { ...input.params, SignatureMethod: 'HmacSHA256' } };
+    expect(stringToSign(with256)).toBe(plainSha256);
+    expect(await computeSignature(with256, key)).toBe('YmzfKxl5N20wjODZ9aBfyJRBrS7qk5Zslr97I7GaY3U=');
+    const signed = await createSecretSigner({ secretId: 'AKIDexample', secretKey: key, signatureMethod: 'HmacSHA256' }).sign({ ...input, params });
+    expect(signed.Signature).toBe('YmzfKxl5N20wjODZ9aBfyJRBrS7qk5Zslr97I7GaY3U=');
+  });
+});

@@ -60,7 +60,14 @@ export interface ChildOptions {
   env?: Record<string, string> | undefined;
 }
 
-/** Spawns `script` (a path, or e.g. `-` for stdin) with `args`; kills it after `timeoutMs`. */
+/** How long a child may take to exit once it printed its `RESULT` line. */
+const EXIT_AFTER_RESULT_MS = 15_000;
+
+/**
+ * Spawns `script` (a path, or e.g. `-` for stdin) with `args`; kills it after `timeoutMs`, or
+ * {@link EXIT_AFTER_RESULT_MS} after it printed `RESULT` (a runtime that reports and then hangs has
+ * `timedOut` set, like one that never reports).
+ */
 export function runChild(
   runtime: ServerRuntime,
   script: string,
@@ -78,7 +85,16 @@ export function runChild(
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let exitTimer: ReturnType<typeof setTimeout> | undefined;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (exitTimer === undefined && /(^|\n)RESULT /.test(stdout)) {
+        exitTimer = setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, EXIT_AFTER_RESULT_MS);
+      }
+    });
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     if (options.input !== undefined) child.stdin?.end(options.input);
     const timer = setTimeout(() => {
@@ -87,10 +103,12 @@ export function runChild(
     }, options.timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
+      clearTimeout(exitTimer);
       reject(error);
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearTimeout(exitTimer);
       resolvePromise({ stdout, stderr, code, timedOut });
     });
   });
@@ -109,6 +127,12 @@ export async function runScenarioIn(runtime: ServerRuntime, origin: string, cred
   }
   const report = JSON.parse(line.slice('RESULT '.length)) as ScenarioReport;
   if (!report.ok) throw new Error(`${report.version}: ${report.error}\n${report.stack ?? ''}\nstderr:\n${result.stderr.slice(-2000)}`);
+  // A report is not enough: the runtime must also end, cleanly (a hasher worker left running, an
+  // unhandled rejection after the report, would otherwise pass).
+  if (result.timedOut || result.code !== 0) {
+    const why = result.timedOut ? `did not exit within ${EXIT_AFTER_RESULT_MS} ms of its report` : `exited with ${result.code} after its report`;
+    throw new Error(`${runtime} ${why}.\nstderr:\n${result.stderr.slice(-2000)}`);
+  }
   return report;
 }
 
@@ -116,6 +140,8 @@ export async function runScenarioIn(runtime: ServerRuntime, origin: string, cred
 export async function runProbe(runtime: ServerRuntime, script: string, denoPermissions?: string[]): Promise<unknown> {
   const result = await runChild(runtime, script, [], { timeoutMs: 20_000, denoPermissions });
   const line = result.stdout.split('\n').find((text) => text.startsWith('RESULT '));
-  if (!line) throw new Error(`${script} in ${runtime} printed no result (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${result.stdout}\n${result.stderr}`);
+  if (!line || result.timedOut || result.code !== 0) {
+    throw new Error(`${script} in ${runtime}: ${line ? 'a result, but' : 'no result,'} exit ${result.code}${result.timedOut ? ', timed out' : ''}:\n${result.stdout}\n${result.stderr}`);
+  }
   return JSON.parse(line.slice('RESULT '.length)) as unknown;
 }
