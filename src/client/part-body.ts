@@ -14,8 +14,26 @@ export interface WatchedBody {
   release(): void;
 }
 
+/** Bytes per chunk of an in-memory body: a few chunks per part, each one socket write. */
+const BYTES_CHUNK = 256 * 1024;
+
+/** An in-memory body in chunks that are views of it (no Blob around it, no copy). */
+function bytesReader(bytes: Uint8Array): ReadableStreamDefaultReader<Uint8Array> {
+  let position = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (position >= bytes.byteLength) return controller.close();
+        const end = Math.min(bytes.byteLength, position + BYTES_CHUNK);
+        controller.enqueue(bytes.subarray(position, end));
+        position = end;
+      },
+    },
+    { highWaterMark: 0 },
+  ).getReader();
+}
+
 export function watchedBody(body: PartBody, onChunk: () => void): WatchedBody {
-  const blob = body instanceof Blob ? body : new Blob([body as Uint8Array<ArrayBuffer>]);
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let finished = false;
   const release = (reason?: unknown): void => {
@@ -26,7 +44,7 @@ export function watchedBody(body: PartBody, onChunk: () => void): WatchedBody {
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        reader ??= blob.stream().getReader();
+        reader ??= body instanceof Blob ? body.stream().getReader() : bytesReader(body);
         const { done, value } = await reader.read();
         if (done) {
           finished = true;

@@ -88,7 +88,8 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
         const started = Date.now();
         events.sent(part.size);
         try {
-          const body = await blob.slice(part.offset, part.offset + part.size);
+          const end = part.offset + part.size;
+          const body = 'read' in blob && typeof blob.read === 'function' ? await blob.read(part.offset, end) : await blob.slice(part.offset, end);
           await client.uploadPart(params, body, { signal: batch.signal, beforeRequest: input.beforeRequest });
         } catch (error) {
           events.rolledBack(part.size);

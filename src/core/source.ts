@@ -20,6 +20,12 @@ export interface FileSource {
   readonly lastModified?: number | undefined;
   /** The bytes in `[start, end)` (one part at most), read when the part is sent. */
   slice(start: number, end: number): Blob | Promise<Blob>;
+  /**
+   * Optional, and preferred over `slice` for sending parts: the bytes in `[start, end)` as an
+   * array of their own. A runtime that reads files by position (Node's `NodeFile`) hands fetch
+   * the bytes it read, without wrapping them in a Blob that fetch then streams out again.
+   */
+  read?(start: number, end: number): Promise<Uint8Array>;
   /** Every byte once, in order: what the hasher reads. */
   stream(): ReadableStream<Uint8Array>;
 }
