@@ -1,36 +1,96 @@
-// `npm run bench`: every benchmark, each printing its own table. Benchmarks are not tests: they
-// measure ratios against a baseline taken in the same run (the machine is shared and noisy).
+// `npm run bench`: the six figures of issue 10, each the median (min–max) of interleaved
+// repetitions, as a ratio to a baseline measured in the same repetition. Writes
+// bench/results.json and bench/throughput.svg. Needs `npm run build` (it measures dist/).
 //
-//   npm run bench                  hashing, proxy memory, then an upload's memory
-//   npm run bench -- hash          one of them (hash | proxy | upload)
-//   BENCH_MIB=64 npm run bench     smaller inputs
+//   npm run bench                      the six figures (BENCH_REPS=3, 1 GiB and 5 GiB files)
+//   BENCH_REPS=5 BENCH_MIB=512 BENCH_BIG_MIB=2048 npm run bench
+//   npm run bench -- hash|proxy|upload the older single benchmarks
 //
-// TypeScript benchmarks go through Vite's module runner (Node 20 cannot strip types).
+// Benchmarks are not tests: on a shared machine the numbers move; the ratios are what to read.
 import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
+import { throughputChart } from './chart.mjs';
+import { cleanup, clientCpuPerPart, cliPeakRss, cliUpload, emulatorIngest, nodeHashing, randomFile, resumeAfterKill, sparseFile, workdir } from './figures.mjs';
+import { MiB, nativeHash, summarize } from './lib.mjs';
 
 const only = process.argv[2];
-const mib = process.env.BENCH_MIB ?? '256';
+if (only) {
+  const legacy = { hash: 'hash-legacy.mjs', proxy: 'proxy-memory.mjs', upload: 'upload-memory.mjs' }[only];
+  if (!legacy) throw new Error(`unknown benchmark ${only}: hash, proxy or upload`);
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL(legacy, import.meta.url)), process.env.BENCH_MIB ?? '256'], { stdio: 'inherit' });
+  process.exit(result.status ?? 1);
+}
+if (!existsSync(new URL('../dist/node.js', import.meta.url))) throw new Error('run `npm run build` first: the benchmark measures dist/');
 
-if (!only || only === 'hash') {
-  console.log(`\n== Hashing: SHA-1 + part MD5s of a ${mib} MiB Blob, per engine, against node:crypto ==\n`);
-  // A dev server's module runner stays open while the benchmark runs: engines load lazily.
-  const vite = await createServer({ server: { middlewareMode: true, hmr: false }, appType: 'custom', logLevel: 'warn', configFile: false });
-  try {
-    const module = await vite.ssrLoadModule(fileURLToPath(new URL('./hash.ts', import.meta.url)));
-    await module.main();
-  } finally {
-    await vite.close();
+const reps = Number(process.env.BENCH_REPS ?? 3);
+const size = Number(process.env.BENCH_MIB ?? 1024) * MiB;
+const cpuSize = Math.min(size, 256 * MiB);
+const bigSize = Number(process.env.BENCH_BIG_MIB ?? 5120) * MiB;
+const began = performance.now();
+const log = (text) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${text}`);
+
+log(`files in ${workdir}: ${size / MiB} MiB random, ${cpuSize / MiB} MiB random, ${bigSize / MiB} MiB sparse`);
+const path = await randomFile('bench.mp4', size);
+const hashes = await nativeHash(path, size);
+const cpuPath = await randomFile('cpu.mp4', cpuSize);
+const cpuHashesPath = `${workdir}/cpu-hashes.json`;
+writeFileSync(cpuHashesPath, JSON.stringify(await nativeHash(cpuPath, cpuSize)));
+const sparse = await sparseFile('sparse.mp4', bigSize);
+
+const figures = [
+  { key: 'ingest', figure: 'emulator ingest (1024 × 1 MiB UploadPart + Finish, 4 in flight) ÷ drain-only server', unit: 'MiB/s', goal: '≥ 0.6×', met: (s) => s.ratio >= 0.6, measure: emulatorIngest },
+  { key: 'cpu', figure: 'client CPU per 1 MiB part: upload(openFile()) ÷ raw fetch of Blob slices of the same file', unit: 'ms/part', goal: '≤ 1.3×', met: (s) => s.ratio <= 1.3, measure: () => clientCpuPerPart(cpuPath, cpuHashesPath) },
+  { key: 'cli', figure: `${size / MiB} MiB CLI upload ÷ floor (native one-thread hash + fixed client's raw parts)`, unit: 'MiB/s', goal: '≥ 0.8×', met: (s) => s.ratio >= 0.8, measure: () => cliUpload(path, size, hashes) },
+  { key: 'hash', figure: `Node default hashing of ${size / MiB} MiB ÷ native node:crypto, one thread`, unit: 'MiB/s', goal: '≥ 1.3×', met: (s) => s.ratio >= 1.3, measure: () => nodeHashing(path, size) },
+  { key: 'rss', figure: `peak RSS of the CLI uploading ${bigSize / MiB} MiB (sparse), baseline a bare node`, unit: 'MiB', goal: '≤ 120 MiB', met: (s) => s.value <= 120, measure: () => cliPeakRss(sparse) },
+  { key: 'resume', figure: `resume after SIGKILL at ~50 %: MiB re-sent ÷ concurrency × part; MiB re-hashed`, unit: 'MiB', goal: '≤ 1× and 0 re-hashed', met: (s, reps) => s.ratio <= 1 && reps.every((rep) => rep.rehashedMiB === 0), measure: () => resumeAfterKill(path, size) },
+];
+
+const repsOf = new Map(figures.map((figure) => [figure.key, []]));
+try {
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const figure of figures) {
+      const result = await figure.measure();
+      repsOf.get(figure.key).push(result);
+      log(`rep ${rep}/${reps} ${figure.key}: ${result.detail}`);
+    }
   }
+} finally {
+  cleanup();
 }
-if (!only || only === 'proxy') {
-  console.log(`\n== Upload proxy: memory while forwarding a ${mib} MiB upload ==\n`);
-  const proxy = spawnSync(process.execPath, [fileURLToPath(new URL('./proxy-memory.mjs', import.meta.url)), mib], { stdio: 'inherit' });
-  if (proxy.status !== 0) process.exitCode = proxy.status ?? 1;
+
+const fmt = (value) => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
+const results = figures.map((figure) => {
+  const runs = repsOf.get(figure.key);
+  const summary = summarize(runs);
+  return {
+    figure: figure.figure,
+    unit: figure.unit,
+    value: summary.value,
+    valueRange: summary.valueRange,
+    baseline: summary.baseline,
+    baselineRange: summary.baselineRange,
+    ratio: summary.ratio,
+    ratioRange: summary.ratioRange,
+    goal: figure.goal,
+    met: figure.met(summary, runs),
+    reps: summary.reps,
+    runs: runs.map(({ detail, ...numbers }) => ({ ...numbers, detail })),
+  };
+});
+
+console.log(`\n${reps} interleaved repetitions; median (min–max). Machine: ${(await import('node:os')).cpus().length} cores, shared (numbers are noisy).\n`);
+console.log('| figure | value | baseline | ratio | goal | met |');
+console.log('|---|---|---|---|---|---|');
+for (const r of results) {
+  const range = (pair) => `(${fmt(pair[0])}–${fmt(pair[1])})`;
+  console.log(`| ${r.figure} | ${fmt(r.value)} ${range(r.valueRange)} ${r.unit} | ${fmt(r.baseline)} ${range(r.baselineRange)} ${r.unit} | ${fmt(r.ratio)}× ${range(r.ratioRange)} | ${r.goal} | ${r.met ? 'yes' : 'NO'} |`);
 }
-if (!only || only === 'upload') {
-  console.log(`\n== uploadFile: throughput and memory of the uploading process, ${mib} MiB file ==\n`);
-  const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('./upload-memory.mjs', import.meta.url)), mib], { stdio: 'inherit' });
-  if (run.status !== 0) process.exitCode = run.status ?? 1;
-}
+const resume = repsOf.get('resume');
+console.log(`\nre-hashed after SIGKILL: ${resume.map((rep) => `${rep.rehashedMiB} MiB`).join(', ')}`);
+log('done');
+
+const out = { date: new Date().toISOString(), node: process.version, reps, seconds: Math.round((performance.now() - began) / 1000), figures: results };
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(new URL('./throughput.svg', import.meta.url), throughputChart(results.filter((r) => r.unit === 'MiB/s')));
