@@ -4,13 +4,14 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
+import { findRestrictionFailure, validateRestrictions, VIDEO_TYPES } from '../core/restrictions.js';
 import { UsageError } from './emulator-command.js';
 
-/** Extensions taken from directories by default (VOD accepts these as video). */
-export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set([
-  '3g2', '3gp', 'asf', 'avi', 'dat', 'divx', 'dv', 'f4v', 'flv', 'm2ts', 'm2v', 'm4v', 'mkv', 'mov', 'mp4',
-  'mpeg', 'mpg', 'mts', 'mxf', 'ogv', 'rm', 'rmvb', 'ts', 'vob', 'webm', 'wmv',
-]);
+/** Extensions taken from directories by default (VOD accepts these as video): the library's `VIDEO_TYPES`. */
+export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set(VIDEO_TYPES.map((type) => type.slice(1)));
+
+/** The directory filter as upload restrictions: the rules `restrictions.allowedTypes` applies in the library. */
+const VIDEO_RULES = validateRestrictions({ allowedTypes: VIDEO_TYPES });
 
 /** One file to upload. */
 export interface FoundFile {
@@ -36,9 +37,10 @@ export interface WalkOptions {
 const MAX_DEPTH = 32;
 const MAX_FILES = 100_000;
 
+/** Whether a directory entry passes the video filter (what `--all` turns off). */
 export function isVideoName(name: string): boolean {
   const dot = name.lastIndexOf('.');
-  return dot > 0 && VIDEO_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+  return dot > 0 && findRestrictionFailure({ size: 0, name, fileType: name.slice(dot + 1) }, VIDEO_RULES) === undefined;
 }
 
 /**

@@ -32,9 +32,11 @@ import { createRatePacer } from '../core/pacer.js';
 
 /** Paces requests under the service's rate limits; see `createRatePacer`. */
 export interface RequestPacer {
+  /** Resolves when one request of `action` may be sent; rejects when `signal` aborts first. */
   acquire(action: VodAction, signal?: AbortSignal): Promise<void>;
 }
 
+/** Options of {@link createVodClient}. */
 export interface VodClientOptions {
   /** Signs every request: `createSecretSigner` on servers, a remote signer in browsers. */
   signer: Signer;
@@ -77,7 +79,9 @@ export interface VodClientOptions {
   pacer?: RequestPacer | false;
 }
 
+/** Options of one client call. */
 export interface RequestOptions {
+  /** Aborts the request. */
   signal?: AbortSignal | undefined;
   /** Sees the request after signing and may add headers (see {@link BeforeRequestHook}). */
   beforeRequest?: BeforeRequestHook | undefined;
@@ -86,7 +90,9 @@ export interface RequestOptions {
 /** Bytes of one part: a Blob slice (preferred: read lazily) or bytes in memory. */
 export type PartBody = Blob | Uint8Array;
 
+/** The low-level client: one method per protocol action, one signed request per call, no retries. */
 export interface VodClient {
+  /** The endpoint URL requests go to. */
   readonly endpoint: string;
   /** Starts, resumes (code 1) or instantly completes (code 2) an upload session. */
   initUpload(params: InitUploadParams, options?: RequestOptions): Promise<InitUploadResult>;

@@ -26,6 +26,7 @@ export interface ConnectionOptions {
   secretId?: string;
   /** Server-side only. Never ship a SecretKey to a browser. */
   secretKey?: string;
+  /** A fetch implementation (tests, proxies). Default the global one. */
   fetch?: typeof fetch;
   /** Extra headers on every request (e.g. a token for an upload proxy), or a function returning them. */
   headers?: VodClientOptions['headers'];
@@ -56,6 +57,7 @@ function withRetries<T extends RetryShorthand & { retry?: UploadOptions['retry']
 
 /** What a runtime provides. Called lazily, on the first upload, never at import time. */
 export interface RuntimeServices {
+  /** Makes the runtime's default hasher (called once, on the first upload without a `hasher`). */
   createHasher(): Hasher;
   /** The default persistent store, or undefined for memory only. */
   createCheckpointStore?(): CheckpointStore | undefined;
@@ -72,8 +74,11 @@ export type UploadFunction = (source: UploadSource, options: EasyUploadOptions) 
 /** The `createUploadQueue()` of every runtime entry. */
 export type CreateUploadQueueFunction = <S extends UploadSource = Blob>(options: EasyUploadQueueOptions<S>) => UploadQueue<S>;
 
+/** The upload API of one runtime entry, made by {@link bindUpload}. */
 export interface BoundUpload {
+  /** Uploads one file (see the root `upload`). */
   upload: UploadFunction;
+  /** Makes an upload queue (see the root `createUploadQueue`). */
   createUploadQueue: CreateUploadQueueFunction;
   /** The client `upload()` would use for these options (created once, then reused). */
   clientFor(options: ConnectionOptions): VodClient;

@@ -14,6 +14,7 @@ import { VodArgumentError, describe, md5Hex, partSize, sha1Hex } from '../protoc
 export interface CheckpointStore {
   /** The stored value, or `undefined` when there is none. */
   get(key: string): Promise<unknown>;
+  /** Stores `value` under `key`, replacing any. */
   set(key: string, value: unknown): Promise<void>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
@@ -38,17 +39,20 @@ export const checkpointRecord = z
       path: ['partMd5s'],
     }),
   );
+/** What a checkpoint holds: the file's hashes, so a resume needs no hashing. */
 export type CheckpointRecord = z.infer<typeof checkpointRecord>;
 
 /** Identity of a source at one service account. */
 export interface CheckpointIdentity {
   /** The file's name (with extension, as the source reports it). */
   name: string;
+  /** Its size in bytes. */
   size: number;
   /** `File.lastModified` (ms), or the file system's mtime. */
   lastModified: number;
   /** The endpoint URL: the same file at another service is another upload. */
   endpoint: string;
+  /** The SecretId (or `-`): the same file under another account is another upload. */
   secretId: string;
 }
 

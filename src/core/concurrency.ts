@@ -6,6 +6,7 @@
 import { VodArgumentError } from '../protocol/index.js';
 import { abortError } from './retry.js';
 
+/** A FIFO bound on tasks running at once (see {@link createLimiter}). */
 export interface Limiter {
   /** The bound given at creation. */
   readonly concurrency: number;

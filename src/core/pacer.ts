@@ -16,6 +16,7 @@ export type RateLimits = Readonly<Record<VodAction, number>>;
 /** The protocol's limits, per 60 s. */
 export const DEFAULT_RATE_LIMITS: RateLimits = { InitUpload: 100, FinishUpload: 100, UploadPart: 10_000 };
 
+/** Options of {@link createRatePacer}. */
 export interface RatePacerOptions {
   /**
    * Overrides per action. An integer ≥ 1, or `Infinity` for no pacing of that action (e.g. a
@@ -30,6 +31,7 @@ export interface RatePacerOptions {
   sleep?: Sleep | undefined;
 }
 
+/** Paces requests per action under the service's per-minute limits. */
 export interface RatePacer {
   /**
    * Resolves when one call of `action` may be sent now; the grant is counted at that moment.

@@ -6,6 +6,7 @@
  */
 import { VodArgumentError } from '../protocol/index.js';
 
+/** Where an upload is: hashing the file, sending parts, waiting for FinishUpload, or done. */
 export type UploadPhase = 'hashing' | 'uploading' | 'finishing' | 'done';
 
 /** One progress report. Byte counts are whole bytes, `speed` bytes/s, `eta` seconds. */

@@ -156,6 +156,7 @@ export interface RetryAttempt {
 export interface RetryEvent {
   /** The attempt that failed (1-based). */
   readonly attempt: number;
+  /** What the failed attempt threw. */
   readonly error: unknown;
   /** How long we wait before the next attempt. */
   readonly delayMs: number;

@@ -5,6 +5,7 @@
 import { createProgressTracker, type ProgressState, type ProgressTracker } from './progress.js';
 import type { RunProgress } from './run-upload.js';
 
+/** One progress report of an upload (see {@link ProgressState}). */
 export type UploadProgress = ProgressState;
 
 /** A {@link RunProgress} over a tracker, plus `done()` and `dispose()` for the handle. */

@@ -12,21 +12,38 @@ import { createRetryState, withRetry, type RetryEvent, type RetryOptions, type S
 import { sendParts, type PartDone, type TaskLimiter } from './send-parts.js';
 import { planParts, type PartSpan, type ResolvedSource } from './source.js';
 
-/** Optional InitUpload parameters passed through as given. */
-export type InitExtras = Pick<InitUploadParams, 'classId' | 'isTranscode' | 'isScreenshot' | 'isWatermark' | 'tags'>;
+/** Optional InitUpload parameters passed through as given (checked before any hashing). */
+export interface InitExtras {
+  /** The VOD category to file the video under: an integer ≥ 0. */
+  classId?: InitUploadParams['classId'];
+  /** `1` to transcode the video after the upload. */
+  isTranscode?: InitUploadParams['isTranscode'];
+  /** `1` to take screenshots after the upload. */
+  isScreenshot?: InitUploadParams['isScreenshot'];
+  /** `1` to watermark the video after the upload. */
+  isWatermark?: InitUploadParams['isWatermark'];
+  /** Up to 10 tags of at most 64 characters each. */
+  tags?: InitUploadParams['tags'];
+}
 
 /** How the file got to the service. */
 export type UploadKind = 'new' | 'resumed' | 'instant';
 
 /** The outcome of a successful upload. */
 export interface UploadResult {
+  /** The file's id at VOD. */
   fileId: string;
+  /** Where the file is served. */
   url: string;
   /** True when the service already had the file (code 2): no byte was sent. */
   instant: boolean;
+  /** How the file got there: sent whole (`new`), completed after a resume (`resumed`), or `instant`. */
   kind: UploadKind;
+  /** The file's SHA-1 (hex), as the service verified it. */
   sha1: string;
+  /** The file's size in bytes. */
   size: number;
+  /** The part size used (the session's, on a resume). */
   partSize: number;
   /** Parts this upload sent (0 for an instant upload). */
   partsSent: number;
@@ -40,8 +57,11 @@ export interface UploadResult {
 
 /** Something that went wrong without failing the upload (a checkpoint store that failed, a restart). */
 export interface UploadWarning {
+  /** What happened, e.g. `restarted`, `checkpoint-read`, `checkpoint-write`. */
   kind: string;
+  /** A sentence for logs. */
   message: string;
+  /** The error behind it, when there was one. */
   error?: unknown;
 }
 

@@ -45,6 +45,7 @@ export interface ResolvedSource {
   fileType: string;
 }
 
+/** How the file is named to the service, and identified for checkpoints. */
 export interface NamingOptions {
   /** The name without extension; default from the source's name. */
   fileName?: string | undefined;
@@ -142,8 +143,11 @@ export function validatePartSize(partSize: unknown): PartSize {
 
 /** One part of a file: where it starts and how many bytes it has. */
 export interface PartSpan {
+  /** 0-based position in the file. */
   index: number;
+  /** Where the part starts, in bytes. */
   offset: number;
+  /** Its length in bytes. */
   size: number;
 }
 

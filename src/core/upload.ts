@@ -18,6 +18,7 @@ import { runUpload, type InitExtras, type RunInput, type UploadResult, type Uplo
 import type { PartDone, TaskLimiter } from './send-parts.js';
 import { resolveSource, validatePartSize, type NamingOptions, type UploadSource } from './source.js';
 
+/** Options of the engine's upload (`uploadWithClient`): a ready client and hasher, and how to upload. */
 export interface UploadOptions extends NamingOptions, InitExtras {
   /** The service client (runtime entries build one from `endpoint` and `signer`). */
   client: VodClient;
@@ -79,6 +80,7 @@ export type UploadEvents = {
 export interface UploadHandle {
   /** Resolves with the result, or rejects with one {@link VodError} (`ABORTED` after abort()). */
   readonly done: Promise<UploadResult>;
+  /** What the upload is doing now. */
   readonly state: UploadState;
   /** Stops sending (in-flight parts are cancelled); the service keeps the parts it has. */
   pause(): void;

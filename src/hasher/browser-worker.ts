@@ -8,6 +8,7 @@
 import { createWorkerHasher } from './worker-hasher.js';
 import type { WorkerHasher } from './worker-hasher.js';
 
+/** Options of {@link createBrowserWorkerHasher}. */
 export interface BrowserWorkerHasherOptions {
   /** Built-in engine names to try in order; defaults to `['wasm', 'spark']`. */
   engines?: readonly string[] | undefined;

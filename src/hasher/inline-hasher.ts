@@ -3,6 +3,7 @@ import { hashBlob, checkHashInput, abortReason } from './hash-blob.js';
 import { enginesByName, defaultEngineNames, loadFirstEngine } from './load-engine.js';
 import type { HashEngineLoader, Hasher } from './types.js';
 
+/** Options of {@link createInlineHasher}. */
 export interface InlineHasherOptions {
   /** Engines to try in order; defaults to `wasm` then `spark`. */
   engines?: readonly HashEngineLoader[] | undefined;

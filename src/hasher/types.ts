@@ -23,13 +23,17 @@ export interface IncrementalHash {
 export interface HashEngine {
   /** Short name reported in {@link HashResult.engine}, e.g. `wasm`, `spark`, `node`. */
   readonly name: string;
+  /** A fresh incremental SHA-1. */
   sha1(): IncrementalHash;
+  /** A fresh incremental MD5. */
   md5(): IncrementalHash;
 }
 
 /** Loads an engine. Loading can fail (e.g. WebAssembly forbidden by a CSP); hashers then try the next one. */
 export type HashEngineLoader = {
+  /** The engine's name, as reported in {@link HashResult.engine}. */
   readonly name: string;
+  /** Loads (or instantiates) the engine. */
   load(): Promise<HashEngine>;
 };
 
@@ -80,5 +84,6 @@ export type HashSource = Blob | { readonly size: number; stream(): ReadableStrea
 
 /** Hashes Blobs and other {@link HashSource}s. */
 export interface Hasher {
+  /** Reads `blob` once and computes its SHA-1 and part MD5s. */
   hash(blob: HashSource, options: HashOptions): Promise<HashResult>;
 }

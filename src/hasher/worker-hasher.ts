@@ -12,11 +12,15 @@ import { VodArgumentError } from '../protocol/errors.js';
 
 /** What this module needs of a Worker (a DOM `Worker` fits; tests pass fakes). */
 export interface WorkerLike {
+  /** Sends a job message to the worker. */
   postMessage(message: WorkerRequest): void;
+  /** Listens for `message` and `error` events. */
   addEventListener(type: string, listener: (event: Event) => void): void;
+  /** Stops the worker. */
   terminate(): void;
 }
 
+/** Options of {@link createWorkerHasher}. */
 export interface WorkerHasherOptions {
   /** Makes the worker, e.g. `() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`. */
   createWorker: () => WorkerLike;
@@ -36,6 +40,7 @@ export interface WorkerHasherOptions {
 
 /** A {@link Hasher} owning a worker; `close()` terminates it. */
 export interface WorkerHasher extends Hasher {
+  /** Terminates the worker now (a later job starts a new one). */
   close(): void;
 }
 

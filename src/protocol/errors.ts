@@ -54,6 +54,7 @@ export const ClientErrorCode = {
   Unexpected: 'UNEXPECTED',
 } as const;
 
+/** One of the {@link ClientErrorCode} values. */
 export type ClientErrorCodeValue = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
 /** What each protocol code means, for messages. */
@@ -78,14 +79,21 @@ export const errorDescriptions: Readonly<Record<number, string>> = {
 };
 
 export interface VodErrorInit {
+  /** The protocol code, or one of {@link ClientErrorCode}. */
   code: number | ClientErrorCodeValue;
+  /** The error message. */
   message: string;
+  /** Whether the same request may succeed if sent again. */
   canRetry: boolean;
+  /** The action whose request failed. */
   action?: VodAction | undefined;
+  /** The service's `codeDesc`. */
   codeDesc?: string | undefined;
+  /** The HTTP status of the answer. */
   status?: number | undefined;
   /** A bounded excerpt of what came back, for diagnosis. */
   body?: string | undefined;
+  /** The underlying error. */
   cause?: unknown;
 }
 
@@ -96,9 +104,11 @@ export interface VodErrorInit {
  * `canRetry` says whether sending the same request again can succeed.
  */
 export class VodError extends Error {
+  /** Always `VodError` (subclasses keep it: test with `instanceof`). */
   override readonly name = 'VodError';
   /** The protocol's `code` (a number), or one of {@link ClientErrorCode}. */
   readonly code: number | ClientErrorCodeValue;
+  /** Whether sending the same request again can succeed. */
   readonly canRetry: boolean;
   /** The action that failed, when the error came from a request. */
   readonly action: VodAction | undefined;
@@ -109,6 +119,7 @@ export class VodError extends Error {
   /** A bounded excerpt of the answer's text, when it could not be understood. */
   readonly body: string | undefined;
 
+  /** Creates the error from its fields. */
   constructor(init: VodErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
@@ -124,6 +135,7 @@ export class VodError extends Error {
 export class VodArgumentError extends VodError {
   /** The parameter that was wrong, e.g. `partSize`. */
   readonly parameter: string;
+  /** Creates the error: `Invalid <parameter>: expected <expected>, got <received>`. */
   constructor(parameter: string, expected: string, received?: unknown) {
     const got = received === undefined ? '' : `, got ${describe(received)}`;
     super({

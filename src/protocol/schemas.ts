@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 
 /** The two part sizes the protocol allows. */
 export const PART_SIZES = [524288, 1048576] as const;
+/** A part size the protocol takes: 524288 or 1048576. */
 export type PartSize = (typeof PART_SIZES)[number];
 
 /** The client's default endpoint. */

@@ -4,16 +4,20 @@
  */
 import { VodArgumentError } from './errors.js';
 
+/** The HTTP methods the protocol takes. */
 export type HttpMethod = 'GET' | 'POST';
+/** The signature algorithms the protocol takes. */
 export type SignatureMethod = 'HmacSHA1' | 'HmacSHA256';
 
 /** Everything a signature covers. `params` are the raw (decoded) values, `Signature` excluded. */
 export interface SignInput {
+  /** The request's HTTP method. */
   method: HttpMethod;
   /** Host as addressed, with `:port` when the URL has one. */
   host: string;
   /** Path, e.g. `/v2/index.php`. */
   path: string;
+  /** The parameters to sign, `Signature` excluded. */
   params: Readonly<Record<string, string>>;
 }
 
@@ -23,6 +27,7 @@ export interface SignInput {
  * `Signature` included. The SecretKey never leaves the signer, so a browser can use a remote one.
  */
 export interface Signer {
+  /** Adds `SecretId` (and `SignatureMethod`), signs, and returns every parameter to send. */
   sign(input: SignInput): Promise<Record<string, string>>;
 }
 
@@ -110,8 +115,11 @@ export function timingSafeEqual(a: string, b: string): boolean {
   return difference === 0;
 }
 
+/** Options of {@link createSecretSigner}. */
 export interface SecretSignerOptions {
+  /** The account's SecretId. */
   secretId: string;
+  /** The account's SecretKey (server side only). */
   secretKey: string;
   /** Defaults to `HmacSHA1`, the protocol's default; `HmacSHA256` adds `SignatureMethod`. */
   signatureMethod?: SignatureMethod;

@@ -9,6 +9,7 @@ import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, type VodAction 
 import type { SignInput, Signer } from '../protocol/signature.js';
 import { signingError, SigningErrorCode, signingResponse, SIGNING_LIMITS } from './schema.js';
 
+/** Options of {@link createRemoteSigner}. */
 export interface RemoteSignerOptions {
   /** The signing endpoint (`createSigningHandler`), absolute or relative to the page. */
   url: string | URL;
@@ -16,6 +17,7 @@ export interface RemoteSignerOptions {
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
   /** Cookies: `'same-origin'` (default), `'include'` for a signing endpoint on another origin, `'omit'`. */
   credentials?: RequestCredentials;
+  /** A fetch implementation. Default the global one. */
   fetch?: typeof fetch;
   /** Parameter sets per request (match the endpoint's `maxBatch`). Default 64. */
   maxBatch?: number;
@@ -37,7 +39,9 @@ export interface RemoteSignerStats {
   requests: number;
 }
 
+/** A {@link Signer} that asks a signing endpoint, batching concurrent calls. */
 export interface RemoteSigner extends Signer {
+  /** Round trips so far. */
   readonly stats: Readonly<RemoteSignerStats>;
 }
 
@@ -88,6 +92,7 @@ class BatchTooLarge extends Error {
   }
 }
 
+/** A signer for browsers: it sends parameter sets to your signing endpoint (`createSigningHandler`) and never holds a SecretKey. */
 export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
   if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with url', options);
   const url = options.url instanceof URL ? options.url.href : options.url;

@@ -6,6 +6,7 @@
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { createMemoryCheckpointStore, type CheckpointStore } from '../../core/checkpoint.js';
 
+/** Options of {@link createIdbCheckpointStore}. */
 export interface IdbCheckpointStoreOptions {
   /** Database name. Default `vod-upload`. */
   database?: string;

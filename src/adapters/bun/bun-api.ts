@@ -2,8 +2,11 @@
 
 /** `Bun.file(path)`: a Blob read lazily from disk. */
 export interface BunFile extends Blob {
+  /** The path it was opened with. */
   readonly name?: string;
+  /** Modification time in ms. */
   readonly lastModified: number;
+  /** Whether the file exists. */
   exists(): Promise<boolean>;
 }
 

@@ -44,6 +44,7 @@ export const bunCryptoEngine: HashEngineLoader = {
   },
 };
 
+/** Options of {@link createBunHasher}. */
 export interface BunHasherOptions {
   /** `'worker'` (default): a Web Worker. `'inline'`: the calling thread. */
   runner?: 'worker' | 'inline';

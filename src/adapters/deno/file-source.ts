@@ -14,11 +14,16 @@ const mtimeOf = (info: DenoFileInfo): number => info.mtime?.getTime() ?? 0;
 
 /** A file on disk as an upload source. Made by `openFile`; it fails to read if the file changes. */
 export class DenoFile implements FileSource {
+  /** The path it was opened with. */
   readonly path: string;
+  /** The path's base name. */
   readonly name: string;
+  /** Size in bytes when opened. */
   readonly size: number;
+  /** Modification time in ms when opened. */
   readonly lastModified: number;
 
+  /** Made by `openFile`; `info` is the file's stat. */
   constructor(path: string, name: string, info: DenoFileInfo) {
     this.path = path;
     this.name = name;

@@ -27,6 +27,7 @@ export { nodeCryptoEngine } from '../node/native-hash-engine.js';
 export type { DirectoryCheckpointStore } from '../shared/directory-store.js';
 export type { DenoFile } from './file-source.js';
 
+/** Options of {@link createDenoHasher}. */
 export interface DenoHasherOptions {
   /** `'worker'` (default): a module Web Worker. `'inline'`: the calling thread. */
   runner?: 'worker' | 'inline';

@@ -18,9 +18,11 @@ const notReadable = (message: string): DOMException => new DOMException(message,
 
 /** A file as an upload source. Made by `openFile`; reading fails once the file has changed. */
 export class NodeFile implements FileSource {
+  /** The path it was opened with. */
   readonly path: string;
   /** The path's base name. */
   readonly name: string;
+  /** Size in bytes when opened. */
   readonly size: number;
   /** The modification time in whole ms (`File.lastModified`). */
   readonly lastModified: number;
@@ -28,6 +30,7 @@ export class NodeFile implements FileSource {
   readonly mtimeMs: number;
   readonly #fs: FsPromises;
 
+  /** Made by `openFile`; `stats` are the file's size and mtime when opened. */
   constructor(fs: FsPromises, path: string, name: string, stats: { size: number; mtimeMs: number }) {
     this.#fs = fs;
     this.path = path;

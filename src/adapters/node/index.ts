@@ -23,6 +23,7 @@ export { nodeCryptoEngine } from './native-hash-engine.js';
 export { NodeFile } from './file-source.js';
 export type { DirectoryCheckpointStore } from '../shared/directory-store.js';
 
+/** Options of {@link createNodeHasher}. */
 export interface NodeHasherOptions {
   /** `'worker'` (default): a worker thread, the event loop stays free. `'inline'`: the calling thread. */
   runner?: 'worker' | 'inline';

@@ -8,11 +8,15 @@ import { VodArgumentError } from '../../protocol/errors.js';
 
 /** The part of a Workers KV namespace binding this store uses. */
 export interface KvLike {
+  /** Reads a JSON value (`null` when missing). */
   get(key: string, type: 'json'): Promise<unknown>;
+  /** Writes a value, expiring after `expirationTtl` seconds. */
   put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  /** Deletes a key. */
   delete(key: string): Promise<void>;
 }
 
+/** Options of {@link createKvCheckpointStore}. */
 export interface KvCheckpointStoreOptions {
   /** Prepended to every key, to share a namespace. Default `vod-upload:checkpoint:`. */
   prefix?: string;

@@ -14,7 +14,9 @@ interface R2Range {
 
 /** The part of an R2 bucket binding used here. */
 export interface R2BucketLike {
+  /** The object's metadata, or `null` when missing. */
   head(key: string): Promise<{ key: string; size: number; etag: string; uploaded: Date } | null>;
+  /** The object's body (or a byte range of it) while its ETag still matches, or `null`. */
   get(
     key: string,
     options?: { range?: R2Range; onlyIf?: { etagMatches?: string } },

@@ -12,6 +12,7 @@ export const DEFAULT_MAX_BUFFER_BYTES = 64 * 1048576;
 /** Something that yields the file's bytes once: a request body, an R2 object body, a fetch Response. */
 export type StreamLike = ReadableStream<Uint8Array> | { body: ReadableStream<Uint8Array> | null } | { stream(): ReadableStream<Uint8Array> };
 
+/** How {@link bufferSource} (and `uploadStream`) read a stream into memory. */
 export interface BufferOptions {
   /** The file's name with its extension, e.g. `clip.mp4` (or give `fileType` to `upload`). */
   name: string;
@@ -23,6 +24,7 @@ export interface BufferOptions {
   type?: string | undefined;
   /** Upper bound on the bytes held in memory. Default {@link DEFAULT_MAX_BUFFER_BYTES}. */
   maxBytes?: number | undefined;
+  /** Stops reading. */
   signal?: AbortSignal | undefined;
 }
 
