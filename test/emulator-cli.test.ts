@@ -50,7 +50,7 @@ async function startCli(args: string[], script = bin): Promise<Started> {
     const timer = setTimeout(() => fail(new Error(`no endpoint within 10 s:\n${output}`)), 10_000);
     const look = (): void => {
       // The banner's last line says it is ready; by then every line above it is out.
-      const match = /endpoint:\s+(http:\/\/\S+)[\s\S]*Press Ctrl\+C/.exec(output);
+      const match = /VOD_ENDPOINT=(http:\/\/\S+)[\s\S]*Press Ctrl\+C/.exec(output);
       if (match) {
         clearTimeout(timer);
         done(match[1]!);
@@ -111,7 +111,7 @@ describe('vod-upload emulator', () => {
   it('exits 2 with usage for unknown commands and flags, 0 for --help', async () => {
     const unknown = await runCli(['upgrade']);
     expect(unknown.code).toBe(2);
-    expect(unknown.output).toContain('Usage: vod-upload');
+    expect(unknown.output).toContain('vod-upload --help');
     const flag = await runCli(['emulator', '--colour']);
     expect(flag.code).toBe(2);
     expect(flag.output).toContain('--colour');

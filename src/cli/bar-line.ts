@@ -1,8 +1,9 @@
 /**
  * The text of one live progress line (the TTY reporter redraws it). Pure, so it is tested as is.
+ * Every line fits the terminal (measured in cells), so the terminal never wraps a bar.
  */
 import type { MeterView } from './file-meter.js';
-import { fitLeft, formatBytes, formatDuration, formatRate } from './format.js';
+import { fitLeft, formatBytes, formatDuration, formatRate, padCells } from './format.js';
 
 const PHASE_LABEL: Record<MeterView['phase'], string> = {
   waiting: 'waiting',
@@ -23,22 +24,44 @@ export interface BarLineOptions {
   labelWidth: number;
   /** Width of the bar. */
   barWidth: number;
+  /** Whether the `1.4 MB/3.0 MB` column is shown (wide terminals only). */
+  showBytes: boolean;
 }
 
-/** `clip.mp4  ██████░░░░ uploading  45%  1.4 MB/3.0 MB  12.0 MB/s  ETA 2s` */
+/** Cells of a line besides label and bar: phase+percent (14), speed (10), `ETA 12m05s` (10), gaps. */
+const FIXED_CELLS = 1 + 14 + 1 + 10 + 2 + 10;
+/** `1023 MB/1023 MB` and its gap. */
+const BYTES_CELLS = 17;
+
+/** The columns after the bar, shared by file lines and the overall line. */
+function tail(status: string, value: number, total: number, speed: number, eta: string, options: BarLineOptions): string {
+  const bytes = options.showBytes ? `  ${padCells(`${formatBytes(value)}/${formatBytes(total)}`, 15)}` : '';
+  return `${padCells(status, 14)}${bytes} ${padCells(formatRate(speed), 10, 'right')}  ${eta}`;
+}
+
+/** `clip.mp4  ██████░░░░ uploading  45%  12.0 MB/s  ETA 2s` (bytes too when wide enough). */
 export function renderBarLine(label: string, view: MeterView, options: BarLineOptions): string {
-  const percent = `${Math.floor(view.fraction * 100)}%`.padStart(4);
-  const bytes = `${formatBytes(view.value)}/${formatBytes(view.total)}`.padEnd(19);
-  const speed = formatRate(view.speed).padStart(11);
+  const status = `${PHASE_LABEL[view.phase].padEnd(9)} ${`${Math.floor(view.fraction * 100)}%`.padStart(4)}`;
   const eta = view.phase === 'done' ? '' : `ETA ${formatDuration(view.eta)}`;
-  return `${fitLeft(label, options.labelWidth)} ${renderBar(view.fraction, options.barWidth)} ${PHASE_LABEL[view.phase].padEnd(9)} ${percent}  ${bytes} ${speed}  ${eta}`.trimEnd();
+  return `${fitLeft(label, options.labelWidth)} ${renderBar(view.fraction, options.barWidth)} ${tail(status, view.value, view.total, view.speed, eta, options)}`.trimEnd();
 }
 
-/** Column widths for a terminal of `columns` characters. */
+/** The overall line: `all 1/3 files  ████░░░░       33%  8.1 MB/s  ETA 4s`. */
+export function renderOverallLine(label: string, value: number, total: number, rate: number, eta: number | undefined, options: BarLineOptions): string {
+  const fraction = total > 0 ? Math.min(1, value / total) : 1;
+  const status = `${Math.floor(fraction * 100)}%`.padStart(14);
+  return `${fitLeft(label, options.labelWidth)} ${renderBar(fraction, options.barWidth)} ${tail(status, value, total, rate, `ETA ${formatDuration(eta)}`, options)}`.trimEnd();
+}
+
+/**
+ * Column widths for a terminal of `columns` cells (100 when unknown). Lines stay one cell short
+ * of the edge: writing the last cell makes some terminals wrap.
+ */
 export function layoutFor(columns: number | undefined): BarLineOptions {
-  const width = columns && columns > 40 ? columns : 100;
-  // The fixed part (phase, percent, bytes, speed, ETA) takes about 60 characters.
-  const labelWidth = Math.max(12, Math.min(32, Math.floor(width * 0.25)));
-  const barWidth = Math.max(8, Math.min(30, width - labelWidth - 62));
-  return { labelWidth, barWidth };
+  const width = (columns && columns >= 40 ? columns : 100) - 1;
+  const showBytes = width - FIXED_CELLS - BYTES_CELLS >= 50;
+  const room = width - FIXED_CELLS - (showBytes ? BYTES_CELLS : 0) - 1;
+  const labelWidth = Math.max(8, Math.min(32, Math.floor(room * 0.6)));
+  const barWidth = Math.max(4, Math.min(30, room - labelWidth));
+  return { labelWidth, barWidth, showBytes };
 }

@@ -1,10 +1,11 @@
 /**
  * The `vod-upload` command line: `vod-upload <file|dir>...` uploads, `vod-upload emulator` runs
- * the local emulator.
+ * the local emulator, `vod-upload pending` lists (or clears) the checkpoints kept for resuming.
  */
 import process from 'node:process';
 import { runEmulatorCommand, UsageError, type CommandIo } from './emulator-command.js';
 import { UPLOAD_USAGE } from './upload-args.js';
+import { runPendingCommand } from './pending-command.js';
 import { runUploadCommand, type UploadIo } from './upload-command.js';
 
 export const USAGE = UPLOAD_USAGE;
@@ -41,6 +42,7 @@ const processIo: CliIo = {
   onSignal,
   env: process.env,
   tty: process.stderr.isTTY ? process.stderr : undefined,
+  columns: process.stdout.columns ?? process.stderr.columns ?? (Number(process.env.COLUMNS) || undefined),
   exit: (code) => process.exit(code),
 };
 
@@ -53,6 +55,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return await runEmulatorCommand(rest, io);
       case 'upload':
         return await runUploadCommand(rest, io);
+      case 'pending':
+        return await runPendingCommand(rest, io);
       case 'help':
         io.out(USAGE);
         return 0;

@@ -1,13 +1,14 @@
 /**
  * Progress as plain lines (for logs and pipes): a line when a file starts, changes phase, passes
- * each quarter of its upload, and ends. The summary table closes the run.
+ * each quarter of its upload, retries, and ends. The summary table closes the run.
  */
 import { createFileMeter } from './file-meter.js';
-import { formatBytes, formatDuration, formatRate, mebibytesPerSecond } from './format.js';
-import { failureLine } from './outcome.js';
+import { doneLine, failureLine } from './outcome.js';
+import { formatBytes, formatDuration, formatRate } from './format.js';
 import { reportEnd, type Reporter, type Sink } from './reporter.js';
+import { retryLine } from './retry-notice.js';
 
-export function createPlainReporter(sink: Sink): Reporter {
+export function createPlainReporter(sink: Sink, width: number): Reporter {
   return {
     fileStarted(file, handle) {
       const meter = createFileMeter(file.size);
@@ -30,19 +31,18 @@ export function createPlainReporter(sink: Sink): Reporter {
         }
       });
     },
+    retry(file, notice) {
+      sink.err(retryLine(file, notice, width));
+    },
     fileFinished(outcome) {
-      const { result } = outcome;
-      if (!result) {
-        sink.err(failureLine(outcome));
-        return;
-      }
-      sink.err(`✓ ${outcome.file.display}: ${result.kind}, ${formatBytes(result.size)} in ${formatDuration(outcome.ms / 1000)} (${mebibytesPerSecond(result.size, outcome.ms).toFixed(1)} MB/s)`);
+      sink.err(outcome.result ? doneLine(outcome, width) : failureLine(outcome, width));
     },
     note(message) {
       sink.err(message);
     },
+    halt() {},
     end(outcomes, wallMs) {
-      reportEnd(sink, outcomes, wallMs);
+      reportEnd(sink, outcomes, wallMs, width);
     },
   };
 }

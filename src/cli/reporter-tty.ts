@@ -1,14 +1,16 @@
 /**
  * Live progress bars on a terminal (cli-progress): one bar per active file — hashing, then
- * uploading — and an overall bar. Finished files leave a line above the bars.
+ * uploading — and an overall bar. Finished files, retries and failures leave one line each above
+ * the bars; every line fits the terminal's width in cells.
  */
 import cliProgress from 'cli-progress';
 import type { UploadHandle } from '../core/index.js';
-import { layoutFor, renderBar, renderBarLine } from './bar-line.js';
+import { layoutFor, renderBarLine, renderOverallLine } from './bar-line.js';
 import { createFileMeter, type FileMeter } from './file-meter.js';
-import { fitLeft, formatBytes, formatDuration, formatRate, mebibytesPerSecond } from './format.js';
-import { failureLine } from './outcome.js';
+import { wrapCells } from './format.js';
+import { doneLine, failureLine } from './outcome.js';
 import { reportEnd, type Reporter, type Sink } from './reporter.js';
+import { retryLine } from './retry-notice.js';
 import type { FoundFile } from './walk.js';
 
 interface Payload {
@@ -18,10 +20,12 @@ interface Payload {
 export interface TtyReporterOptions {
   stream: NodeJS.WriteStream;
   files: readonly FoundFile[];
+  /** Width for the lines above the bars and the summary. */
+  width: number;
 }
 
 export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Reporter {
-  const { stream, files } = options;
+  const { stream, files, width } = options;
   const layout = layoutFor(stream.columns);
   const multibar = new cliProgress.MultiBar({
     stream,
@@ -35,6 +39,7 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
   const active = new Map<FoundFile, { meter: FileMeter; bar: cliProgress.SingleBar }>();
   let finishedBytes = 0;
   let finishedFiles = 0;
+  let stopped = false;
   const started = Date.now();
 
   const overallLine = (): string => {
@@ -43,14 +48,17 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
       const view = meter.view();
       if (view.phase !== 'hashing') bytes += view.value;
     }
-    const fraction = totalBytes > 0 ? bytes / totalBytes : 1;
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0.5 ? bytes / seconds : 0;
     const eta = rate > 0 ? (totalBytes - bytes) / rate : undefined;
-    const label = fitLeft(`all ${finishedFiles}/${files.length} files`, layout.labelWidth);
-    return `${label} ${renderBar(fraction, layout.barWidth)} ${`${Math.floor(fraction * 100)}%`.padStart(14)}  ${`${formatBytes(bytes)}/${formatBytes(totalBytes)}`.padEnd(19)} ${formatRate(rate).padStart(11)}  ETA ${formatDuration(eta)}`;
+    return renderOverallLine(`all ${finishedFiles}/${files.length} files`, bytes, totalBytes, rate, eta, layout);
   };
   const overall = multibar.create(totalBytes, 0, { render: overallLine } satisfies Payload);
+  const log = (line: string): void => {
+    if (stopped) sink.err(line);
+    // Each row clears its line first: it may be written where a longer bar line was.
+    else for (const row of wrapCells(line, width - 1)) multibar.log(`\u001B[2K${row}\n`);
+  };
 
   return {
     fileStarted(file: FoundFile, handle: UploadHandle) {
@@ -62,15 +70,14 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
         bar.update(meter.view().value);
       });
     },
+    retry(file, notice) {
+      log(retryLine(file, notice, width));
+    },
     fileFinished(outcome) {
       finishedFiles += 1;
-      const { result } = outcome;
-      if (result) {
-        finishedBytes += result.size;
-        multibar.log(`✓ ${outcome.file.display}  ${result.kind}  ${formatBytes(result.size)}  ${mebibytesPerSecond(result.size, outcome.ms).toFixed(1)} MB/s  ${formatDuration(outcome.ms / 1000)}\n`);
-      } else {
-        multibar.log(`${failureLine(outcome)}\n`);
-      }
+      if (outcome.result) finishedBytes += outcome.result.size;
+      log(outcome.result ? doneLine(outcome, width) : failureLine(outcome, width));
+      if (stopped) return;
       overall.update(finishedBytes);
       // Removing redraws at once, which also writes the line logged above.
       const entry = active.get(outcome.file);
@@ -79,17 +86,17 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
       else multibar.update();
     },
     note(message) {
-      multibar.log(`${message}\n`);
+      log(message);
+    },
+    halt() {
+      if (stopped) return;
+      stopped = true;
+      multibar.update(); // writes lines still waiting in the log buffer
+      multibar.stop(); // clears the bars and shows the cursor
     },
     end(outcomes, wallMs) {
-      multibar.update(); // writes lines still waiting in the log buffer
-      multibar.stop();
-      reportEnd(sink, outcomes, wallMs);
+      this.halt();
+      reportEnd(sink, outcomes, wallMs, width);
     },
   };
-}
-
-/** Puts the cursor back if we quit while bars are drawn (second Ctrl-C). */
-export function restoreCursor(stream: NodeJS.WriteStream): void {
-  if (stream.isTTY) stream.write('\u001B[?25h');
 }

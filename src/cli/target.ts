@@ -4,9 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { DEV_CREDENTIALS } from '../emulator/emulator.js';
-import { startEmulator } from '../emulator/server.js';
 import { DEFAULT_ENDPOINT } from '../protocol/index.js';
-import { UsageError } from './emulator-command.js';
+import { UsageError } from './usage-error.js';
+import { rememberedPort, servingPid, startDataEmulator } from './emulator-home.js';
 import type { UploadArgs } from './upload-args.js';
 
 export interface Target {
@@ -31,28 +31,9 @@ export function isLoopback(endpoint: string): boolean {
   }
 }
 
-export async function openTarget(args: UploadArgs): Promise<Target> {
-  if (args.emulator) {
-    const data = resolve(args.emulatorData);
-    let running;
-    try {
-      running = await startEmulator({ port: 0, data });
-    } catch (error) {
-      throw new UsageError(`could not start the emulator in ${data}: ${error instanceof Error ? error.message : String(error)}`, 1);
-    }
-    return {
-      endpoint: running.endpoint,
-      region: args.region,
-      secretId: DEV_CREDENTIALS.secretId,
-      secretKey: DEV_CREDENTIALS.secretKey,
-      notes: [
-        `embedded emulator at ${running.origin} (data in ${data}); it stops when the uploads end —`,
-        `  to watch the videos later: vod-upload emulator --data ${args.emulatorData}  (or npm start)`,
-      ],
-      close: () => running.close(),
-    };
-  }
-  const endpoint = args.endpoint ?? DEFAULT_ENDPOINT;
+export async function openTarget(args: UploadArgs, env: { VOD_ENDPOINT?: string | undefined } = {}): Promise<Target> {
+  if (args.emulator) return openEmbeddedEmulator(args);
+  const endpoint = args.endpoint ?? (env.VOD_ENDPOINT || DEFAULT_ENDPOINT);
   if (args.secretId !== undefined && args.secretKey !== undefined) {
     return { endpoint, region: args.region, secretId: args.secretId, secretKey: args.secretKey, notes: [], close: async () => {} };
   }
@@ -70,4 +51,34 @@ export async function openTarget(args: UploadArgs): Promise<Target> {
   throw new UsageError(
     '--secret-id/--secret-key: missing (or set VOD_SECRET_ID and VOD_SECRET_KEY); to try it without an account, add --emulator',
   );
+}
+
+/**
+ * `--emulator`: the emulator of the data directory, at the port the directory remembers, so a
+ * rerun has the same endpoint (its checkpoints match) and printed URLs work again with
+ * `vod-upload emulator --data DIR`. When an emulator already serves the directory, it is used.
+ */
+async function openEmbeddedEmulator(args: UploadArgs): Promise<Target> {
+  const data = resolve(args.emulatorData);
+  const keys = { region: args.region, secretId: DEV_CREDENTIALS.secretId, secretKey: DEV_CREDENTIALS.secretKey };
+  const [pid, port] = await Promise.all([servingPid(data), rememberedPort(data)]);
+  if (pid !== undefined && port !== undefined) {
+    const endpoint = `http://127.0.0.1:${port}/v2/index.php`;
+    return { ...keys, endpoint, notes: [`using the emulator that serves ${args.emulatorData} (pid ${pid}) at ${endpoint}`], close: async () => {} };
+  }
+  let running;
+  try {
+    running = await startDataEmulator({ data });
+  } catch (error) {
+    throw new UsageError(`could not start the emulator in ${data}: ${error instanceof Error ? error.message : String(error)}`, 1);
+  }
+  return {
+    ...keys,
+    endpoint: running.endpoint,
+    notes: [
+      `embedded emulator at ${running.origin}, data in ${args.emulatorData} (stops at the end;`,
+      `  serve the same URLs again with: vod-upload emulator --data ${args.emulatorData})`,
+    ],
+    close: () => running.close(),
+  };
 }

@@ -2,18 +2,22 @@
  * Arguments of `vod-upload <file|dir>...`: parsed with node:util's parseArgs and checked, so a
  * mistake is reported before anything starts, naming the flag and what it takes.
  */
-import { parseArgs } from 'node:util';
-import type { PartSize } from '../protocol/index.js';
-import { UsageError } from './emulator-command.js';
+import type { InitExtras } from '../core/index.js';
+import { LIMITS, type PartSize } from '../protocol/index.js';
+import type { UsageError } from './usage-error.js';
+import { parseFlags, usageError } from './flags.js';
 
 export const UPLOAD_USAGE = `Usage: vod-upload <file|dir>... [options]
-       vod-upload emulator [options]
+       vod-upload emulator [options]     run the local emulator
+       vod-upload pending [--clear]      list (or remove) the checkpoints kept for resuming
 
 Uploads files to Tencent Cloud VOD (server-side upload protocol v2), with instant upload
 and resume. Directories are walked for video files (by extension; --all for every file).
 
 Where to:
-  --emulator             start a local emulator (data in --emulator-data) and upload to it
+  --emulator             upload to a local emulator kept in --emulator-data (port 8787, or
+                         the one that directory used before: its URLs work again with
+                         vod-upload emulator --data DIR)
   --emulator-data DIR    the embedded emulator's data directory (default ./.vod-data)
   --endpoint URL         the service endpoint (default https://vod2.qcloud.com/v2/index.php)
   --secret-id ID         account SecretId (or env VOD_SECRET_ID)
@@ -24,12 +28,22 @@ How:
   --part-size SIZE       512k or 1m (default 1m)
   --concurrency N        parts in flight across all files, 1-32 (default 4)
   --files N              files uploading at once, 1-16 (default 2)
+  --timeout SECONDS      give up on a request after this long without progress (default 60)
+  --retries N            tries again after a failed request, 0-20 (default 5)
   --checkpoint-dir DIR   where resume checkpoints live (default: the user cache directory)
   --all                  in directories, take every file, not only videos
+  --type EXT             upload every file with this file type (e.g. mp4)
+
+What the service does with it (InitUpload):
+  --class-id N           the category id
+  --tag TAG              a tag (repeat for more, up to 10)
+  --transcode            ask for transcoding    --screenshot   ask for a cover screenshot
+  --watermark            ask for a watermark
 
 Output:
-  --json                 one JSON object per file on stdout (no progress bars)
-  --quiet                no progress and no summary; failures still go to stderr
+  --json                 one JSON object per file (and per retry) on stdout, no bars
+  --quiet                only each uploaded file's fileId on stdout; failures on stderr
+  --version              print the version
   -h, --help             show this help
 
 Exit status: 0 all uploaded, 1 some failed, 2 usage error, 130 interrupted (Ctrl-C;
@@ -53,11 +67,19 @@ export interface UploadArgs {
   partSize: PartSize;
   concurrency: number;
   files: number;
+  /** Per-request limit, ms. */
+  timeoutMs: number;
+  retries: number;
   checkpointDir: string | undefined;
   all: boolean;
+  /** File type for every file (`--type`), else from each name. */
+  fileType: string | undefined;
+  /** InitUpload parameters passed through. */
+  extras: InitExtras;
   json: boolean;
   quiet: boolean;
   help: boolean;
+  version: boolean;
 }
 
 const options = {
@@ -70,22 +92,31 @@ const options = {
   'part-size': { type: 'string' },
   concurrency: { type: 'string' },
   files: { type: 'string' },
+  timeout: { type: 'string' },
+  retries: { type: 'string' },
   'checkpoint-dir': { type: 'string' },
   all: { type: 'boolean' },
+  type: { type: 'string' },
+  'class-id': { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  transcode: { type: 'boolean' },
+  screenshot: { type: 'boolean' },
+  watermark: { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  version: { type: 'boolean', short: 'V' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The environment variables the command reads. */
 export interface UploadEnv {
+  /** The endpoint when `--endpoint` is not given (what `vod-upload emulator` prints to export). */
+  VOD_ENDPOINT?: string | undefined;
   VOD_SECRET_ID?: string | undefined;
   VOD_SECRET_KEY?: string | undefined;
 }
 
-function usage(message: string): UsageError {
-  return new UsageError(`${message}\n\n${UPLOAD_USAGE}`);
-}
+const usage = (message: string): UsageError => usageError('vod-upload', message);
 
 /** `512k`, `1m` (any case), or the byte counts themselves. */
 export function parsePartSize(text: string): PartSize {
@@ -95,12 +126,22 @@ export function parsePartSize(text: string): PartSize {
   throw usage(`--part-size: expected 512k or 1m, got ${JSON.stringify(text)}`);
 }
 
-function parseCount(flag: string, text: string | undefined, fallback: number, max: number): number {
+function parseCount(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
-  if (!/^[0-9]{1,4}$/.test(text.trim()) || Number(text) < 1 || Number(text) > max) {
-    throw usage(`--${flag}: expected a whole number from 1 to ${max}, got ${JSON.stringify(text)}`);
+  if (!/^[0-9]{1,6}$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
+    throw usage(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   }
   return Number(text);
+}
+
+/** Seconds (`30`, `2.5`) → ms. */
+function parseSeconds(flag: string, text: string | undefined, fallbackMs: number): number {
+  if (text === undefined) return fallbackMs;
+  const seconds = Number(text);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text.trim()) || !(seconds >= 0.1 && seconds <= 3600)) {
+    throw usage(`--${flag}: expected seconds from 0.1 to 3600, got ${JSON.stringify(text)}`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function nonEmpty(flag: string, value: string | undefined): string | undefined {
@@ -108,17 +149,26 @@ function nonEmpty(flag: string, value: string | undefined): string | undefined {
   return value;
 }
 
+function parseExtras(values: { 'class-id'?: string | undefined; tag?: string[] | undefined; transcode?: boolean | undefined; screenshot?: boolean | undefined; watermark?: boolean | undefined }): InitExtras {
+  const extras: InitExtras = {};
+  if (values['class-id'] !== undefined) extras.classId = parseCount('class-id', values['class-id'], 0, 0, 2 ** 31 - 1);
+  const tags = values.tag ?? [];
+  if (tags.length > LIMITS.tagCount) throw usage(`--tag: at most ${LIMITS.tagCount} tags, got ${tags.length}`);
+  for (const tag of tags) {
+    if (tag === '' || new TextEncoder().encode(tag).length > LIMITS.tagLength) throw usage(`--tag: expected 1 to ${LIMITS.tagLength} characters, got ${JSON.stringify(tag)}`);
+  }
+  if (tags.length > 0) extras.tags = tags;
+  if (values.transcode) extras.isTranscode = 1;
+  if (values.screenshot) extras.isScreenshot = 1;
+  if (values.watermark) extras.isWatermark = 1;
+  return extras;
+}
+
 /** Parses `argv` (after the program name). Throws {@link UsageError} (exit 2) on any mistake. */
 export function parseUploadArgs(argv: readonly string[], env: UploadEnv = {}): UploadArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
-  } catch (error) {
-    // parseArgs names the flag ("Unknown option '--x'", "Option '--files <value>' argument missing").
-    throw usage(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags('vod-upload', argv, options, true);
   const help = values.help ?? false;
+  const version = values.version ?? false;
   const endpoint = nonEmpty('endpoint', values.endpoint);
   if (endpoint !== undefined && !/^https?:\/\/[^\s/?#]+/i.test(endpoint)) {
     throw usage(`--endpoint: expected an http(s) URL like https://vod2.qcloud.com/v2/index.php, got ${JSON.stringify(endpoint)}`);
@@ -132,7 +182,9 @@ export function parseUploadArgs(argv: readonly string[], env: UploadEnv = {}): U
     const missing = secretId === undefined ? '--secret-id (or VOD_SECRET_ID)' : '--secret-key (or VOD_SECRET_KEY)';
     throw usage(`${missing}: missing; a SecretId and its SecretKey go together`);
   }
-  if (!help && positionals.length === 0) throw usage('no files given: name at least one file or directory');
+  const fileType = nonEmpty('type', values.type)?.replace(/^\./, '');
+  if (fileType !== undefined && !/^[A-Za-z0-9]{1,16}$/.test(fileType)) throw usage(`--type: expected an extension like mp4, got ${JSON.stringify(values.type)}`);
+  if (!help && !version && positionals.length === 0) throw usage('no files given: name at least one file or directory');
   return {
     paths: positionals,
     endpoint,
@@ -142,12 +194,17 @@ export function parseUploadArgs(argv: readonly string[], env: UploadEnv = {}): U
     secretKey,
     region: nonEmpty('region', values.region),
     partSize: values['part-size'] === undefined ? 1048576 : parsePartSize(values['part-size']),
-    concurrency: parseCount('concurrency', values.concurrency, 4, 32),
-    files: parseCount('files', values.files, 2, 16),
+    concurrency: parseCount('concurrency', values.concurrency, 4, 1, 32),
+    files: parseCount('files', values.files, 2, 1, 16),
+    timeoutMs: parseSeconds('timeout', values.timeout, 60_000),
+    retries: parseCount('retries', values.retries, 5, 0, 20),
     checkpointDir: nonEmpty('checkpoint-dir', values['checkpoint-dir']),
     all: values.all ?? false,
+    fileType,
+    extras: parseExtras(values),
     json: values.json ?? false,
     quiet: values.quiet ?? false,
     help,
+    version,
   };
 }

@@ -5,7 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { findRestrictionFailure, validateRestrictions, VIDEO_TYPES } from '../core/restrictions.js';
-import { UsageError } from './emulator-command.js';
+import { UsageError } from './usage-error.js';
 
 /** Extensions taken from directories by default (VOD accepts these as video): the library's `VIDEO_TYPES`. */
 export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set(VIDEO_TYPES.map((type) => type.slice(1)));
