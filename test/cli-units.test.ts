@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutFor, renderBar, renderBarLine, renderOverallLine } from '../src/cli/bar-line.js';
 import { UsageError } from '../src/cli/usage-error.js';
 import { createFileMeter } from '../src/cli/file-meter.js';
-import { cellWidth, fitLeft, fitRight, formatBytes, formatDuration, formatRate } from '../src/cli/format.js';
+import { cellWidth, fitLeft, fitRight, formatBytes, formatDuration, formatRate, wrapCells } from '../src/cli/format.js';
 import { explainError, failsEveryFile, isUnreachable, isWrongEndpoint } from '../src/cli/explain.js';
 import { closestFlag } from '../src/cli/flags.js';
 import { failureLine, failureOutcome, skippedOutcome, toJsonRecord, type FileOutcome } from '../src/cli/outcome.js';
@@ -115,6 +115,14 @@ describe('meters and lines', () => {
     expect(fitLeft('会议录像.mp4', 8)).toBe('…像.mp4 ');
     expect(fitLeft('会议.mp4', 10)).toBe('会议.mp4  ');
     expect(fitRight('会议录像.mp4', 6)).toBe('会议…');
+    // Lines above the bars are broken into rows that fit, never cut.
+    const rows = wrapCells(`✗ a.mp4: ${'word '.repeat(30)}end`, 40);
+    for (const row of rows) expect(cellWidth(row)).toBeLessThanOrEqual(40);
+    expect(rows.map((row) => row.trim()).join(' ')).toBe(`✗ a.mp4: ${'word '.repeat(30)}end`);
+    expect(rows[1]).toMatch(/^ {4}word/);
+    const wide = wrapCells('会'.repeat(30), 21);
+    for (const row of wide) expect(cellWidth(row)).toBeLessThanOrEqual(21);
+    expect(wide.join('').replace(/ /g, '')).toBe('会'.repeat(30));
     expect(isLoopback('http://127.0.0.1:8787/v2/index.php')).toBe(true);
     expect(isLoopback('https://vod2.qcloud.com/v2/index.php')).toBe(false);
   });

@@ -1,11 +1,10 @@
 /**
  * The `vod-upload` command line: `vod-upload <file|dir>...` uploads, `vod-upload emulator` runs
- * the local emulator, `vod-upload pending` lists (or clears) the checkpoints kept for resuming.
+ * the local emulator.
  */
 import process from 'node:process';
 import { runEmulatorCommand, UsageError, type CommandIo } from './emulator-command.js';
 import { UPLOAD_USAGE } from './upload-args.js';
-import { runPendingCommand } from './pending-command.js';
 import { runUploadCommand, type UploadIo } from './upload-command.js';
 
 export const USAGE = UPLOAD_USAGE;
@@ -55,8 +54,6 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return await runEmulatorCommand(rest, io);
       case 'upload':
         return await runUploadCommand(rest, io);
-      case 'pending':
-        return await runPendingCommand(rest, io);
       case 'help':
         io.out(USAGE);
         return 0;

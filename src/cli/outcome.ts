@@ -125,7 +125,8 @@ function nextStep(outcome: FileOutcome): string {
 export function failureLine(outcome: FileOutcome, width = 80): string {
   const error = outcome.error ?? { code: 'ERROR', canRetry: false, message: 'failed' };
   const mark = outcome.status === 'interrupted' ? '■' : outcome.status === 'skipped' ? '–' : '✗';
-  const quiet = outcome.status === 'interrupted' || outcome.status === 'skipped' || error.message.includes(String(error.code));
+  // The code is left out where the message already says it (or names the system error).
+  const quiet = outcome.status === 'interrupted' || outcome.status === 'skipped' || error.message.includes(String(error.code)) || /\((E[A-Z]+|UND_ERR_[A-Z]+)[:)]/.test(error.message);
   const rest = `: ${error.message}${quiet ? '' : ` (${error.code})`}${nextStep(outcome)}`;
   // The name is what the user looks for: a long message may wrap rather than cut it short.
   const nameWidth = Math.max(Math.min(cellWidth(outcome.file.display), 24), width - 1 - 2 - cellWidth(rest));

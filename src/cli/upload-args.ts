@@ -9,7 +9,6 @@ import { parseFlags, usageError } from './flags.js';
 
 export const UPLOAD_USAGE = `Usage: vod-upload <file|dir>... [options]
        vod-upload emulator [options]     run the local emulator
-       vod-upload pending [--clear]      list (or remove) the checkpoints kept for resuming
 
 Uploads files to Tencent Cloud VOD (server-side upload protocol v2), with instant upload
 and resume. Directories are walked for video files (by extension; --all for every file).
