@@ -104,7 +104,8 @@ export async function runCli(input: RunnerInput, bin: string): Promise<RunnerOut
     await exited;
     return { kind: 'hung' };
   }
-  const record = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>)[0];
+  // --json also writes a `type: "retry"` record per retry; the file's record is the `type: "file"` one.
+  const record = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.type === 'file');
   if (settled.value === 0 && record?.status === 'done' && typeof record.url === 'string') {
     return { kind: 'done', url: record.url, sha1: String(record.sha1) };
   }
