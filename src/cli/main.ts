@@ -3,7 +3,8 @@
  * the local emulator.
  */
 import process from 'node:process';
-import { runEmulatorCommand, UsageError, type CommandIo } from './emulator-command.js';
+import type { CommandIo } from './emulator-command.js';
+import { UsageError } from './usage-error.js';
 import { UPLOAD_USAGE } from './upload-args.js';
 import { runUploadCommand, type UploadIo } from './upload-command.js';
 
@@ -41,7 +42,8 @@ const processIo: CliIo = {
   onSignal,
   env: process.env,
   tty: process.stderr.isTTY ? process.stderr : undefined,
-  columns: process.stdout.columns ?? process.stderr.columns ?? (Number(process.env.COLUMNS) || undefined),
+  // A pseudo-terminal may report 0 columns: then COLUMNS, else the default.
+  columns: [process.stdout.columns, process.stderr.columns, Number(process.env.COLUMNS)].find((n) => Number.isInteger(n) && n >= 20),
   exit: (code) => process.exit(code),
 };
 
@@ -51,7 +53,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     switch (command) {
       case 'emulator':
-        return await runEmulatorCommand(rest, io);
+        // Loaded on demand: uploads start faster without the emulator's web server in memory.
+        return await (await import('./emulator-command.js')).runEmulatorCommand(rest, io);
       case 'upload':
         return await runUploadCommand(rest, io);
       case 'help':

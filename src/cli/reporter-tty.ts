@@ -20,13 +20,13 @@ interface Payload {
 export interface TtyReporterOptions {
   stream: NodeJS.WriteStream;
   files: readonly FoundFile[];
-  /** Width for the lines above the bars and the summary. */
+  /** The terminal's width in cells: bars, the lines above them and the summary fit in it. */
   width: number;
 }
 
 export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Reporter {
   const { stream, files, width } = options;
-  const layout = layoutFor(stream.columns);
+  const layout = layoutFor(width);
   const multibar = new cliProgress.MultiBar({
     stream,
     format: (_options, _params, payload: Payload) => payload.render(),

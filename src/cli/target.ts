@@ -3,10 +3,8 @@
  * keys. The SecretKey is only handed to the signer; it is never printed.
  */
 import { resolve } from 'node:path';
-import { DEV_CREDENTIALS } from '../emulator/emulator.js';
 import { DEFAULT_ENDPOINT } from '../protocol/index.js';
 import { UsageError } from './usage-error.js';
-import { rememberedPort, servingPid, startDataEmulator } from './emulator-home.js';
 import type { UploadArgs } from './upload-args.js';
 
 export interface Target {
@@ -21,6 +19,14 @@ export interface Target {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * The emulator's public development keys. Loaded only when needed: the emulator (a web server)
+ * would otherwise add to the start time of every upload.
+ */
+async function devCredentials(): Promise<{ secretId: string; secretKey: string }> {
+  return (await import('../emulator/emulator.js')).DEV_CREDENTIALS;
+}
 
 /** True for an endpoint on this machine (a local emulator). */
 export function isLoopback(endpoint: string): boolean {
@@ -39,11 +45,12 @@ export async function openTarget(args: UploadArgs, env: { VOD_ENDPOINT?: string 
   }
   // A local emulator accepts the public development keys: no setup needed to try it.
   if (isLoopback(endpoint)) {
+    const dev = await devCredentials();
     return {
       endpoint,
       region: args.region,
-      secretId: DEV_CREDENTIALS.secretId,
-      secretKey: DEV_CREDENTIALS.secretKey,
+      secretId: dev.secretId,
+      secretKey: dev.secretKey,
       notes: ['no keys given: using the emulator development keys for this local endpoint'],
       close: async () => {},
     };
@@ -60,7 +67,8 @@ export async function openTarget(args: UploadArgs, env: { VOD_ENDPOINT?: string 
  */
 async function openEmbeddedEmulator(args: UploadArgs): Promise<Target> {
   const data = resolve(args.emulatorData);
-  const keys = { region: args.region, secretId: DEV_CREDENTIALS.secretId, secretKey: DEV_CREDENTIALS.secretKey };
+  const [dev, { rememberedPort, servingPid, startDataEmulator }] = await Promise.all([devCredentials(), import('./emulator-home.js')]);
+  const keys = { region: args.region, secretId: dev.secretId, secretKey: dev.secretKey };
   const [pid, port] = await Promise.all([servingPid(data), rememberedPort(data)]);
   if (pid !== undefined && port !== undefined) {
     const endpoint = `http://127.0.0.1:${port}/v2/index.php`;
