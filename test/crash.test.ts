@@ -185,7 +185,7 @@ interface EmulatorProcess {
 /** `vod-upload emulator --data DIR` in a child process; `port` 0 picks one. */
 async function emulatorProcess(data: string, port: number): Promise<EmulatorProcess> {
   const running = run(['emulator', '--port', String(port), '--data', data], work);
-  const endpoint = await until('the emulator to print its endpoint', () => /endpoint:\s+(\S+)/.exec(running.output().stdout)?.[1], 30_000);
+  const endpoint = await until('the emulator to print its endpoint', () => /(?:endpoint:\s+|VOD_ENDPOINT=)(\S+)/.exec(running.output().stdout)?.[1], 30_000);
   return { running, endpoint, origin: new URL(endpoint).origin };
 }
 
