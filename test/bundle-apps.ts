@@ -26,9 +26,12 @@ export interface AppBuild {
   /** The output directory, to be served as the site root (index.html included). */
   outDir: string;
   initial: Part;
-  /** The hasher worker as shipped with the app (for esbuild: the standalone worker file copied by the app). */
+  /**
+   * The hasher worker as shipped with the app, with every chunk it may load (both engines; for
+   * esbuild: the package's dist/worker/ the app copies).
+   */
   worker: Part;
-  /** Everything else: chunks loaded on demand (fallback engines, …). */
+  /** Everything else: chunks the page loads on demand (the fallback engines, …). */
   lazy: Part;
 }
 
@@ -131,16 +134,15 @@ export async function buildWithWebpack(appDir: string): Promise<AppBuild> {
     compiler.run((error, result) => (error ? reject(error) : result!.hasErrors() ? reject(new Error(result!.toString('errors-only'))) : resolve(result!))),
   );
   await new Promise<void>((resolve) => compiler.close(() => resolve()));
-  const json = stats.toJson({ all: false, entrypoints: true, chunks: true, chunkRelations: true, chunkOrigins: true });
+  const json = stats.toJson({ all: false, ids: true, entrypoints: true, chunks: true, chunkRelations: true, chunkOrigins: true });
   const initial = (json.entrypoints!.main!.assets ?? []).map((asset) => asset.name).filter((name) => name.endsWith('.js'));
   const main = initial.find((name) => name.startsWith('main.'))!;
   await writeFile(join(outDir, 'index.html'), PAGE(`/${main}`, false));
   // A `new Worker(new URL(…))` is its own entry chunk (not initial) whose origin is the worker expression.
   // Its split-off parts are its siblings (loaded together with it).
-  // Chunks the worker loads later (its engines) have a worker chunk as parent.
+  // Chunks the worker loads later (its engines, shared with the page's fallback) are its children.
   const chunks = json.chunks ?? [];
-  const workerIds = new Set(chunks.filter((chunk) => chunk.entry && !chunk.initial).flatMap((chunk) => [chunk.id, ...(chunk.siblings ?? [])]));
-  for (const chunk of chunks) if ((chunk.parents ?? []).some((id) => workerIds.has(id))) workerIds.add(chunk.id!);
+  const workerIds = new Set(chunks.filter((chunk) => chunk.entry && !chunk.initial).flatMap((chunk) => [chunk.id, ...(chunk.siblings ?? []), ...(chunk.children ?? [])]));
   const worker = chunks.filter((chunk) => workerIds.has(chunk.id!)).flatMap((chunk) => chunk.files ?? []).filter((name) => name.endsWith('.js'));
   return split('webpack', outDir, initial, worker);
 }

@@ -2,7 +2,7 @@
  * The low-level client: one method per action, one signed POST per call. No retries here —
  * the upload engine decides what to retry, and re-signs every attempt.
  */
-import ky from 'ky';
+import type { KyInstance } from 'ky';
 import * as z from 'zod/mini';
 import { ClientErrorCode, VodArgumentError, VodError, describe, type VodAction } from '../protocol/errors.js';
 import {
@@ -161,12 +161,21 @@ export function createVodClient(options: VodClientOptions): VodClient {
   if (typeof streamPartBodies !== 'boolean') throw new VodArgumentError('streamPartBodies', 'a boolean', streamPartBodies);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new VodArgumentError('fetch', 'a fetch function', options.fetch);
   const baseFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const http = ky.create({
-    retry: 0,
-    throwHttpErrors: false,
-    // Our own deadline covers the answer's body too (ky's timer stops at the headers).
-    timeout: false,
-  });
+  // ky carries only the bodiless actions (InitUpload, FinishUpload): it is imported on the first
+  // of them, so a page pays for it when it uploads, not when it loads.
+  let http: Promise<KyInstance> | undefined;
+  const kyClient = (): Promise<KyInstance> =>
+    (http ??= import('ky').then(({ default: ky }) =>
+      ky.create({
+        retry: 0,
+        throwHttpErrors: false,
+        // Our own deadline covers the answer's body too (ky's timer stops at the headers).
+        timeout: false,
+      }),
+    ).catch((error: unknown) => {
+      http = undefined; // a chunk that failed to load is tried again on the next request
+      throw error;
+    }));
   const { signer } = options;
   const presigned = createPresignCache();
   const extraHeaders = options.headers;
@@ -210,8 +219,9 @@ export function createVodClient(options: VodClientOptions): VodClient {
     const exchange = async (): Promise<{ status: number; text: string }> => {
       let response: Response;
       if (body === undefined) {
+        const ky = await kyClient();
         deadline.watch();
-        response = await http.post(url, {
+        response = await ky.post(url, {
           body: null,
           headers,
           // The deadline's signal goes to fetch directly, not through ky's `signal`: ky merges that

@@ -6,7 +6,7 @@
 import { createVodClient, type VodClient, type VodClientOptions } from '../client/client.js';
 import type { Hasher } from '../hasher/types.js';
 import { VodArgumentError } from '../protocol/errors.js';
-import { createSecretSigner, type Signer } from '../protocol/signature.js';
+import type { Signer } from '../protocol/signature.js';
 import type { CheckpointStore } from './checkpoint.js';
 import { createUploadQueue, type UploadQueue, type UploadQueueOptions } from './queue.js';
 import type { UploadSource } from './source.js';
@@ -134,7 +134,7 @@ export function bindUpload(runtime: RuntimeServices): BoundUpload {
     }
     const key = JSON.stringify([options.secretId, options.secretKey]);
     let signer = secretSigners.get(key);
-    if (!signer) secretSigners.set(key, (signer = createSecretSigner({ secretId: options.secretId, secretKey: options.secretKey })));
+    if (!signer) secretSigners.set(key, (signer = lazySecretSigner(options.secretId, options.secretKey)));
     return signer;
   };
 
@@ -156,6 +156,22 @@ export function bindUpload(runtime: RuntimeServices): BoundUpload {
     },
     createUploadQueue(options) {
       return createUploadQueue({ ...withRetries(options), ...defaults(options) });
+    },
+  };
+}
+
+/**
+ * `createSecretSigner`, imported on the first signature: pages (which sign remotely) never load
+ * the HMAC code. The arguments are checked at once, as `createSecretSigner` checks them.
+ */
+function lazySecretSigner(secretId: unknown, secretKey: unknown): Signer {
+  if (typeof secretId !== 'string' || secretId.length === 0) throw new VodArgumentError('secretId', 'a non-empty string', secretId);
+  if (typeof secretKey !== 'string' || secretKey.length === 0) throw new VodArgumentError('secretKey', 'a non-empty string');
+  let signer: Promise<Signer> | undefined;
+  return {
+    async sign(input) {
+      signer ??= import('../protocol/signature.js').then(({ createSecretSigner }) => createSecretSigner({ secretId, secretKey }));
+      return (await signer).sign(input);
     },
   };
 }
