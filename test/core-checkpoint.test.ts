@@ -43,7 +43,7 @@ describe('checkpointKey', () => {
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(await checkpointKey({ ...identity })).toBe(key);
     // Pinned: the same identity must give the same key in every runtime and release.
-    expect(key).toBe(await sha256Hex(JSON.stringify(['vod-upload-checkpoint/1', ...Object.values(identity)])));
+    expect(key).toBe(await sha256Hex(JSON.stringify(['vod-upload-checkpoint/2', null, ...Object.values(identity)])));
   });
 
   it('changes with every field of the identity', async () => {
@@ -54,9 +54,11 @@ describe('checkpointKey', () => {
       { lastModified: identity.lastModified + 1 },
       { endpoint: 'http://127.0.0.1:9000/v2/index.php' },
       { secretId: 'AKIDother' },
+      { path: '/videos/day1/clip.final.mp4' },
+      { path: '/videos/day2/clip.final.mp4' },
     ];
     const keys = await Promise.all(variants.map((change) => checkpointKey({ ...identity, ...change })));
-    expect(new Set([key, ...keys]).size).toBe(6);
+    expect(new Set([key, ...keys]).size).toBe(8);
   });
 
   it('fields cannot bleed into each other', async () => {

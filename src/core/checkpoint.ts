@@ -54,6 +54,11 @@ export interface CheckpointIdentity {
   endpoint: string;
   /** The SecretId (or `-`): the same file under another account is another upload. */
   secretId: string;
+  /**
+   * The file's full path where there is one (server runtimes): two files of one base name, size
+   * and mtime in different folders are different files. Browsers have none.
+   */
+  path?: string | undefined;
 }
 
 /**
@@ -61,7 +66,8 @@ export interface CheckpointIdentity {
  * same in every runtime, safe as a file name or KV key, and does not reveal the SecretId or name.
  */
 export async function checkpointKey(identity: CheckpointIdentity): Promise<string> {
-  const { name, size, lastModified, endpoint, secretId } = identity;
+  const { name, size, lastModified, endpoint, secretId, path } = identity;
+  if (path !== undefined && (typeof path !== 'string' || path === '')) throw new VodArgumentError('path', 'a non-empty string', path);
   if (typeof name !== 'string') throw new VodArgumentError('name', 'a string', name);
   if (!Number.isSafeInteger(size) || size < 0) throw new VodArgumentError('size', 'an integer ≥ 0', size);
   if (typeof lastModified !== 'number' || !Number.isFinite(lastModified)) {
@@ -70,14 +76,14 @@ export async function checkpointKey(identity: CheckpointIdentity): Promise<strin
   if (typeof endpoint !== 'string' || endpoint === '') throw new VodArgumentError('endpoint', 'a non-empty string', endpoint);
   if (typeof secretId !== 'string' || secretId === '') throw new VodArgumentError('secretId', 'a non-empty string', secretId);
   // A JSON array keeps the fields apart: no separator inside a name can make two identities collide.
-  const text = JSON.stringify(['vod-upload-checkpoint/1', name, size, lastModified, endpoint, secretId]);
+  const text = JSON.stringify(['vod-upload-checkpoint/2', path ?? null, name, size, lastModified, endpoint, secretId]);
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** Why a checkpoint operation did not go as planned. None of these fails an upload. */
 export interface CheckpointWarning {
-  kind: 'read-failed' | 'corrupt' | 'expired' | 'write-failed' | 'delete-failed';
+  kind: 'read-failed' | 'corrupt' | 'expired' | 'mismatch' | 'write-failed' | 'delete-failed';
   key: string;
   message: string;
   error?: unknown;
@@ -141,6 +147,16 @@ export async function readCheckpoint(
     return undefined;
   }
   return record;
+}
+
+/**
+ * Indexes of the parts whose MD5 is checked against the file before a checkpoint is trusted:
+ * the first, the middle and the last. A checkpoint of another file with the same identity (a
+ * browser File has no path; a file rewritten within one mtime tick) fails this cheap proof.
+ */
+export function sampledParts(partCount: number): number[] {
+  if (partCount <= 0) return [];
+  return [...new Set([0, Math.floor((partCount - 1) / 2), partCount - 1])];
 }
 
 /** What the caller provides to {@link writeCheckpoint}; version and time are filled in. */

@@ -6,7 +6,7 @@ import type { VodClient } from '../client/client.js';
 import { ErrorCode, VodError } from '../protocol/errors.js';
 import type { InitUploadParams, ListedPart, PartSize } from '../protocol/schemas.js';
 import type { Hasher, HashResult } from '../hasher/types.js';
-import { readCheckpoint, writeCheckpoint, deleteCheckpoint, type CheckpointStore } from './checkpoint.js';
+import { readCheckpoint, sampledParts, writeCheckpoint, deleteCheckpoint, type CheckpointRecord, type CheckpointStore } from './checkpoint.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
 import { createRetryState, withRetry, type RetryEvent, type RetryOptions, type ShouldRetry } from './retry.js';
 import { sendParts, type PartDone, type TaskLimiter } from './send-parts.js';
@@ -49,7 +49,7 @@ export interface UploadResult {
   partsSent: number;
   /** Parts the service already held (resume). */
   partsSkipped: number;
-  /** Bytes read by the hasher (0 when a checkpoint was reused). */
+  /** Bytes read by the hasher (0 when a checkpoint was reused; checking it reads up to 3 parts, not counted). */
   hashedBytes: number;
   /** Hash engine used, or `checkpoint`. */
   hashEngine: string;
@@ -221,7 +221,7 @@ async function obtainHash(input: RunInput, partSize: PartSize, signal: AbortSign
       ...(input.checkpointMaxAgeMs !== undefined ? { maxAgeMs: input.checkpointMaxAgeMs } : {}),
       onWarning: input.onWarning,
     });
-    if (saved) {
+    if (saved && (await checkpointMatches(input, saved, signal))) {
       const hash: HashResult = { sha1: saved.sha1, partSize: saved.partSize, partMd5s: saved.partMd5s, engine: 'checkpoint', bytesHashed: 0, runner: 'inline' };
       input.memo.hash = hash;
       input.memo.engine = 'checkpoint';
@@ -236,6 +236,26 @@ async function obtainHash(input: RunInput, partSize: PartSize, signal: AbortSign
   input.memo.hash = hash;
   await saveCheckpoint(input, hash);
   return hash;
+}
+
+/**
+ * Cheap proof that a checkpoint belongs to these bytes: the MD5 of a few sampled parts (first,
+ * middle, last) must match what it stores. A mismatch drops the checkpoint and is reported.
+ */
+async function checkpointMatches(input: RunInput, saved: CheckpointRecord, signal: AbortSignal): Promise<boolean> {
+  const parts = planParts(input.source.size, saved.partSize);
+  for (const index of sampledParts(parts.length)) {
+    const part = parts[index]!;
+    const bytes = await input.source.blob.slice(part.offset, part.offset + part.size);
+    // Not counted in hashedBytes, which says whether the file was hashed (a few parts are not).
+    const { partMd5s } = await input.hasher.hash(bytes, { partSize: saved.partSize, signal, only: 'partMd5s' });
+    if (partMd5s[0] !== saved.partMd5s[index]) {
+      input.onWarning({ kind: 'mismatch', message: `Checkpoint dropped: part ${index} of the file does not match it (another file with the same name, size and time)` });
+      await forgetCheckpoint(input);
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The server's session uses another part size: only the part MD5s are computed again. */

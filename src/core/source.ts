@@ -18,6 +18,8 @@ export interface FileSource {
   readonly name?: string | undefined;
   /** Modification time in ms: with name and size, the checkpoint identity. */
   readonly lastModified?: number | undefined;
+  /** The full path where there is one (a file on disk): part of the checkpoint identity. */
+  readonly path?: string | undefined;
   /** The bytes in `[start, end)` (one part at most), read when the part is sent. */
   slice(start: number, end: number): Blob | Promise<Blob>;
   /**
@@ -41,6 +43,8 @@ export interface ResolvedSource {
   /** Name as given by the source or the caller, extension included (used for checkpoint identity). */
   name: string;
   lastModified: number;
+  /** The source's full path, when it has one (see {@link FileSource.path}). */
+  path: string | undefined;
   fileName: string;
   fileType: string;
 }
@@ -128,6 +132,7 @@ export function resolveSource(source: UploadSource, options: NamingOptions = {})
     size: source.size,
     name,
     lastModified,
+    path: 'path' in source && typeof source.path === 'string' && source.path !== '' ? source.path : undefined,
     fileName: sanitizeFileName(options.fileName ?? base),
     fileType,
   };

@@ -179,7 +179,7 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
   const done = (async (): Promise<UploadResult> => {
     const key =
       checkpoints && identified
-        ? await checkpointKey({ name: resolved.name, size: resolved.size, lastModified: resolved.lastModified, endpoint: options.client.endpoint, secretId: options.secretId || '-' })
+        ? await checkpointKey({ name: resolved.name, size: resolved.size, lastModified: resolved.lastModified, endpoint: options.client.endpoint, secretId: options.secretId || '-', path: resolved.path })
         : undefined;
     for (;;) {
       if (aborted) throw aborted;
