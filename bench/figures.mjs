@@ -61,8 +61,7 @@ async function withServer(mode, task) {
 }
 
 /** 1. Emulator ingest: 1024 signed 1 MiB parts + Finish, 4 in flight, against a server that only drains. */
-export async function emulatorIngest() {
-  const parts = 1024;
+export async function emulatorIngest(parts = 1024) {
   const body = randomFillSync(Buffer.alloc(PART));
   const md5 = createHash('md5').update(body).digest('hex');
   const sha1 = createHash('sha1');
@@ -156,7 +155,7 @@ export async function nodeHashing(path, size) {
 export async function cliPeakRss(sparse) {
   const rssFile = join(workdir, 'rss.txt');
   const measured = (args, env = {}) =>
-    run(process.execPath, ['--import', here('max-rss.mjs'), ...args], { env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile }, timeoutMs: 400_000 }).then(
+    run(process.execPath, ['--import', here('max-rss.mjs'), ...args], { env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile }, timeoutMs: 900_000 }).then(
       async (out) => ({ out, rssMiB: Number(await readFile(rssFile, 'utf8')) / 1024 }),
     );
   const bare = await measured(['-e', 'setTimeout(() => {}, 50)']);
