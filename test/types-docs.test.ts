@@ -37,6 +37,8 @@ const AMBIENT = `import type { R2BucketLike, KvLike } from 'vod-upload/workers';
 declare global {
   /** A file the user picked. */
   const file: File;
+  /** An upload the snippet follows. */
+  const handle: import('vod-upload').UploadHandle;
   /** The page's session token. */
   const token: string;
   /** The app's own session lookup. */
