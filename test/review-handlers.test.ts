@@ -33,7 +33,10 @@ describe('emulator data directory lock', () => {
     await (await openDiskStorage(data)).close();
     await writeFile(join(data, 'lock'), '2147483646'); // no such process
     const storage = await openDiskStorage(data);
+    // Taken over for real: the directory is now locked by this process, not merely unlocked.
+    await expect(openDiskStorage(data)).rejects.toThrow(new RegExp(`in use by another emulator \\(pid ${process.pid}\\)`));
     await storage.close();
+    await (await openDiskStorage(data)).close();
   });
 });
 
