@@ -27,7 +27,9 @@ export function serverRuntimeSuite(runtime: ServerRuntime, expected: RuntimeExpe
     });
 
     it(`hashes ${expected.hasher}`, () => {
-      expect(report.hasher).toEqual({ runner: 'worker', engine: expected.engine });
+      expect(report.hasher).toMatchObject({ runner: 'worker', engine: expected.engine });
+      // Proof from outside: 4 MiB or more hashed while the main thread was blocked.
+      expect(report.hasher.progressWhileBlocked).toBeGreaterThanOrEqual(4 * 1048576);
     });
     it('new upload of a 4-part file: 4 UploadPart at the emulator, the served file has the same SHA-1', () => {
       expect(report.newUpload).toMatchObject({ kind: 'new', partsSent: 4, emulatorParts: 4, hashEngine: expected.engine });

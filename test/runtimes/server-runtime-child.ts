@@ -17,7 +17,8 @@ export interface ScenarioReport {
   error?: string;
   stack?: string;
   steps: { step: string; ms: number }[];
-  hasher: { runner: string; engine: string };
+  /** `progressWhileBlocked`: bytes the hasher reported as done while the main thread was blocked for 3 s. */
+  hasher: { runner: string; engine: string; progressWhileBlocked: number };
   newUpload: { kind: string; partsSent: number; hashEngine: string; fileId: string; emulatorParts: number };
   instantUpload: { kind: string; emulatorParts: number };
   resume: { partsBeforeAbort: number; partsResent: number; totalParts: number; hashedBytes: number };
