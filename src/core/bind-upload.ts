@@ -105,9 +105,9 @@ export function bindUpload(runtime: RuntimeServices): BoundUpload {
     const signer = options.signer ?? secretSigner(options);
     const headers = typeof options.headers === 'object' && !Array.isArray(options.headers) && !(options.headers instanceof Headers) ? JSON.stringify(options.headers) : idOf(options.headers as object | undefined);
     const streamPartBodies = options.streamPartBodies ?? runtime.clientDefaults?.streamPartBodies;
-    // Values as given (undefined → null): '' or 0 is not "the default" and must reach the
-    // client's validation, not reuse a client made without them.
-    const given = [options.endpoint, options.region, options.timeoutMs, options.stallTimeoutMs, streamPartBodies].map((value) => value ?? null);
+    // Values as given (undefined → null, numbers as text so NaN stays NaN): '' or 0 is not "the
+    // default" and must reach the client's validation, not reuse a client made without them.
+    const given = [options.endpoint, options.region, options.timeoutMs, options.stallTimeoutMs, streamPartBodies].map((value) => (value === undefined ? null : typeof value === 'number' ? String(value) : value));
     const key = JSON.stringify([...given, idOf(signer), idOf(options.fetch), headers]);
     let client = clients.get(key);
     if (!client) {

@@ -27,10 +27,16 @@ interface Pending {
   cancel: (() => void) | undefined;
 }
 
-/** Validates the bound: an integer ≥ 1 (else {@link VodArgumentError} naming `concurrency`). */
+/**
+ * Most parts in flight at once: each holds up to 1 MiB in memory, and beyond a few dozen more
+ * connections only compete for the same bandwidth and the service's 10 000 parts a minute.
+ */
+export const MAX_CONCURRENCY = 64;
+
+/** Validates the bound: an integer from 1 to {@link MAX_CONCURRENCY} (else {@link VodArgumentError} naming `concurrency`). */
 export function checkConcurrency(concurrency: unknown): number {
-  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
-    throw new VodArgumentError('concurrency', 'an integer ≥ 1', concurrency);
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new VodArgumentError('concurrency', `an integer from 1 to ${MAX_CONCURRENCY}`, concurrency);
   }
   return concurrency;
 }

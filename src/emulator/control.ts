@@ -26,15 +26,40 @@ function json(request: Request, value: unknown, status = 200): Response {
 /**
  * The control API is for tests and tools on this machine, not for web pages: a page from another
  * origin could otherwise queue faults or clear the log with a simple POST (no preflight). Browsers
- * name their origin; Node, Deno, Bun and workerd send none. Answers carry no CORS headers.
+ * name their origin; Node, Deno, Bun and workerd send none. Only loopback hosts and origins are
+ * answered (see `foreignCaller`). Answers carry no CORS headers.
  */
 export async function handleControl(request: Request, path: string, url: URL, log: RequestLog, faults: FaultInjector): Promise<Response> {
-  const origin = request.headers.get('Origin');
-  const response = origin !== null && origin !== url.origin
-    ? new Response(`Forbidden: the control API answers no other origin (${origin.slice(0, 100)})`, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  const refusal = foreignCaller(request, url);
+  const response = refusal !== undefined
+    ? new Response(`Forbidden: ${refusal}`, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
     : await route(request, path, url, log, faults);
   for (const name of [...response.headers.keys()]) if (name.startsWith('access-control-')) response.headers.delete(name);
   return response;
+}
+
+/** `localhost`, 127.0.0.0/8 and ::1: names that only ever reach this machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Why the caller may not use the control API, or undefined. The Host header is the caller's to
+ * choose (DNS rebinding: a page of rebind.example, re-pointed at 127.0.0.1, sends Host and Origin
+ * rebind.example), so neither it nor an origin built from it is trusted: both must be loopback.
+ */
+function foreignCaller(request: Request, url: URL): string | undefined {
+  if (!isLoopback(url.hostname)) return `the control API answers only requests addressed to a loopback host, not ${url.hostname.slice(0, 100)}`;
+  const origin = request.headers.get('Origin');
+  if (origin === null) return undefined;
+  let hostname: string;
+  try {
+    hostname = new URL(origin).hostname;
+  } catch {
+    return `the control API answers no other origin (${origin.slice(0, 100)})`;
+  }
+  return isLoopback(hostname) ? undefined : `the control API answers no other origin (${origin.slice(0, 100)})`;
 }
 
 async function route(request: Request, path: string, url: URL, log: RequestLog, faults: FaultInjector): Promise<Response> {
