@@ -20,7 +20,7 @@ export type { QueueProgress } from './core/queue-progress.js';
 export { VodRestrictionError, type UploadRestrictions, type RestrictionRule, type RestrictedFile } from './core/restrictions.js';
 export type { UploadResult, UploadKind, UploadWarning, InitExtras } from './core/run-upload.js';
 export type { UploadProgress } from './core/run-progress.js';
-export type { UploadPhase } from './core/progress.js';
+export type { UploadPhase, ProgressState } from './core/progress.js';
 export type { UploadSource, FileSource, NamingOptions } from './core/source.js';
 export type { Hasher, HashResult, HashOptions, HashSource } from './hasher/types.js';
 export type {

@@ -16,7 +16,7 @@ export interface Limiter {
   readonly pendingCount: number;
   /**
    * Runs `task` when a slot is free and settles like it. If `signal` aborts while the task is
-   * still waiting, it leaves the queue and the promise rejects with {@link abortError}; a task
+   * still waiting, it leaves the queue and the promise rejects with an `ABORTED` VodError; a task
    * that already started is the task's own business (pass it the signal).
    */
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;

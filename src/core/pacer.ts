@@ -27,7 +27,7 @@ export interface RatePacerOptions {
   windowMs?: number | undefined;
   /** Clock in ms. Default `Date.now`. */
   now?: (() => number) | undefined;
-  /** Injected for tests. Default {@link abortableSleep}. */
+  /** Injected for tests. Default: a timer that an abort cuts short. */
   sleep?: Sleep | undefined;
 }
 
@@ -35,7 +35,7 @@ export interface RatePacerOptions {
 export interface RatePacer {
   /**
    * Resolves when one call of `action` may be sent now; the grant is counted at that moment.
-   * Rejects with {@link abortError} if `signal` aborts while waiting (the grant is not consumed).
+   * Rejects with an `ABORTED` VodError if `signal` aborts while waiting (the grant is not consumed).
    */
   acquire(action: VodAction, signal?: AbortSignal): Promise<void>;
   /** Callers waiting for `action` (for diagnostics and tests). */

@@ -11,7 +11,9 @@ export type UploadPhase = 'hashing' | 'uploading' | 'finishing' | 'done';
 
 /** One progress report. Byte counts are whole bytes, `speed` bytes/s, `eta` seconds. */
 export interface ProgressState {
+  /** The current phase. */
   readonly phase: UploadPhase;
+  /** Bytes hashed so far (0 when the hashes came from a checkpoint). */
   readonly hashedBytes: number;
   /** Bytes handed to the network, including parts in flight (goes down when a part fails). */
   readonly sentBytes: number;
@@ -20,6 +22,7 @@ export interface ProgressState {
    * whole file once phase is `done`.
    */
   readonly ackedBytes: number;
+  /** The file's size. */
   readonly totalBytes: number;
   /** Smoothed send rate; 0 until bytes were sent. */
   readonly speed: number;

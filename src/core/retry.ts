@@ -167,7 +167,7 @@ export interface WithRetryOptions extends RetryOptions {
   signal?: AbortSignal | undefined;
   /** Called before each wait (for logging, for rolling back progress of the failed attempt). */
   onRetry?: ((event: RetryEvent) => void) | undefined;
-  /** Injected for tests. Default {@link abortableSleep}. */
+  /** Injected for tests. Default: a timer that an abort cuts short. */
   sleep?: Sleep | undefined;
   /** Classifier. Default {@link isRetryable}. */
   retryable?: ((error: unknown) => boolean) | undefined;
@@ -199,7 +199,7 @@ export type ShouldRetry = (error: unknown, attempt: number) => boolean | Promise
  * aborts. `fn` is called afresh each attempt, so the caller signs every attempt anew (new
  * Timestamp and Nonce): that is how code 4500 recovers.
  *
- * Rejects with the last error of `fn` (unchanged), or with {@link abortError} on abort.
+ * Rejects with the last error of `fn` (unchanged), or with an `ABORTED` {@link VodError} (or the abort reason, when it is one) on abort.
  */
 export async function withRetry<T>(fn: (attempt: RetryAttempt) => Promise<T>, options: WithRetryOptions = {}): Promise<T> {
   const { signal, onRetry } = options;
@@ -238,7 +238,7 @@ export function abortError(signal?: AbortSignal): VodError {
   return new VodError({ code: ClientErrorCode.Aborted, message: 'The operation was aborted', canRetry: false, cause: reason });
 }
 
-/** `setTimeout` as a promise that rejects with {@link abortError} as soon as `signal` aborts. */
+/** `setTimeout` as a promise that rejects with the abort error as soon as `signal` aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {

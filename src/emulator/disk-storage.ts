@@ -38,8 +38,9 @@ const keyOf = (secretId: string, fileSha: string): string => `${fileSha}\n${secr
 const dirNameOf = (secretId: string, fileSha: string): string =>
   `${fileSha}-${bytesToHex(sha1(encoder.encode(secretId))).slice(0, 16)}`;
 
-/** Storage in a directory. Create it with {@link DiskStorage.open}. */
+/** Storage in a directory. Create it with `openDiskStorage(directory)`. */
 export class DiskStorage implements EmulatorStorage {
+  /** The data directory. */
   readonly root: string;
   readonly #sessions = new Map<string, SessionEntry>();
   readonly #filesById = new Map<string, FileRecord>();

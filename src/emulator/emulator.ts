@@ -30,6 +30,7 @@ export const DEV_CREDENTIALS: Readonly<EmulatorCredential> = Object.freeze({
 /** The service's published limits, per SecretId per minute. */
 export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({ InitUpload: 100, FinishUpload: 100, UploadPart: 10000 });
 
+/** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
   /** Accepted keys. Default: {@link DEV_CREDENTIALS} only. */
   credentials?: readonly EmulatorCredential[];
@@ -62,6 +63,7 @@ export interface EmulatorOptions {
   faults?: FaultPlanInput;
 }
 
+/** An emulator of the upload protocol, independent of any server: {@link startEmulator} serves one over HTTP. */
 export interface Emulator {
   /** Answers one HTTP request. Never throws. */
   handler: (request: Request) => Promise<Response>;
@@ -69,7 +71,9 @@ export interface Emulator {
   log: RequestLog;
   /** Queue of injected faults. */
   faults: FaultInjector;
+  /** Where sessions, parts and files live. */
   storage: EmulatorStorage;
+  /** The accepted SecretId/SecretKey pairs. */
   credentials: readonly EmulatorCredential[];
   /** Nonces remembered for replay detection (bounded: older than twice the window are dropped). */
   rememberedNonces(): number;

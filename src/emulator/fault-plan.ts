@@ -41,10 +41,12 @@ export const PLAN_KINDS = [
   /** The request waits `latency-ms`, then is handled normally. */
   'latency',
 ] as const;
+/** A kind of random fault a plan can draw. */
 export type PlanKind = (typeof PLAN_KINDS)[number];
 
 /** A parsed fault plan. */
 export interface FaultPlan {
+  /** Seed of the draws: the same seed gives the same faults for the same requests. */
   seed: number;
   /** Probability of each kind per request; their sum is at most 1. */
   rates: Partial<Record<PlanKind, number>>;
@@ -56,6 +58,7 @@ export interface FaultPlan {
   actions: readonly VodAction[];
 }
 
+/** A fault plan: a SPEC string like `seed=7,all=0.2`, or the plan's fields. */
 export type FaultPlanInput = string | (Partial<Omit<FaultPlan, 'rates'>> & { rates: Partial<Record<PlanKind, number>> });
 
 const ALL_ACTIONS: readonly VodAction[] = ['InitUpload', 'UploadPart', 'FinishUpload'];

@@ -61,7 +61,9 @@ export const faultRule = z.discriminatedUnion('kind', [
   /** A new InitUpload session gets this part size and answers code 1 (resume) saying so. */
   z.object({ ...match, kind: z.literal('dataSize'), dataSize: partSize }),
 ]);
+/** A fault rule as given to {@link FaultInjector.add} (see {@link faultRule}). */
 export type FaultRule = z.input<typeof faultRule>;
+/** The kinds of fault a rule can inject. */
 export type FaultKind = FaultRule['kind'];
 type ParsedRule = z.output<typeof faultRule>;
 
@@ -125,6 +127,7 @@ export class FaultInjector {
     this.#rules.push({ rule: parsed, left: parsed.times ?? 1 });
   }
 
+  /** Drops every queued rule (and the plan's draws). */
   clear(): void {
     this.#rules = [];
   }

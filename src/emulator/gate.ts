@@ -16,7 +16,9 @@ import { answer, type Answer } from './answer.js';
 
 /** A SecretId and its SecretKey. */
 export interface EmulatorCredential {
+  /** The SecretId requests carry. */
   secretId: string;
+  /** The key their signature is checked with. */
   secretKey: string;
 }
 

@@ -9,6 +9,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 
 /** One message being hashed: fed in pieces, read once. */
 export interface Digest {
+  /** Feeds the next bytes. */
   update(bytes: Uint8Array): void;
   /** The digest as lower-case hex; the digest cannot be used afterwards. */
   hex(): string;
@@ -18,7 +19,9 @@ export interface Digest {
 export interface EmulatorHashing {
   /** Shown in diagnostics, e.g. `'portable'` or `'node'`. */
   readonly name: string;
+  /** A fresh MD5. */
   md5(): Digest;
+  /** A fresh SHA-1. */
   sha1(): Digest;
 }
 

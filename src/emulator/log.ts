@@ -10,9 +10,13 @@ export interface LogEntry {
   time: number;
   /** The request's Action, or `null` when it had none the emulator knows. */
   action: VodAction | null;
+  /** The request's SecretId (first 128 characters). */
   secretId: string;
+  /** The request's fileSha, when it had one. */
   fileSha: string;
+  /** UploadPart only: the part's offset. */
   offset?: number;
+  /** UploadPart only: the part's announced size. */
   dataSize?: number;
   /** The answer's `code`; `null` when a fault sent something that is not a protocol answer. */
   code: number | null;
@@ -24,19 +28,26 @@ export interface LogEntry {
 
 /** A JSON-friendly view of the log, as served at `GET /_emulator/log`. */
 export interface LogSummary {
+  /** Requests by action, and by `action:code`. */
   counts: Record<string, number>;
+  /** Every request since the last clear. */
   total: number;
+  /** The most UploadPart requests handled at once. */
   maxPartsInFlight: number;
+  /** UploadPart requests being handled now. */
   partsInFlight: number;
   /** Protocol requests of any action being handled right now: 0 once the emulator has settled. */
   requestsInFlight: number;
+  /** Part body bytes read since the last clear. */
   bytesReceived: number;
+  /** The kept entries, oldest first. */
   entries: LogEntry[];
 }
 
 /** Entries kept; counts and maxima cover everything since the last `clear()`. */
 const MAX_ENTRIES = 20000;
 
+/** What the emulator received: counts, entries, parts in flight and bytes, since the last `clear()`. */
 export class RequestLog {
   #entries: LogEntry[] = [];
   #counts = new Map<string, number>();
@@ -51,6 +62,7 @@ export class RequestLog {
   requestsInFlight = 0;
   #settledWaiters: (() => void)[] = [];
 
+  /** Records one answered request. */
   add(entry: LogEntry): void {
     this.#entries.push(entry);
     if (this.#entries.length > MAX_ENTRIES) this.#entries.splice(0, this.#entries.length - MAX_ENTRIES);
@@ -75,6 +87,7 @@ export class RequestLog {
     return this.#entries.map((entry) => ({ ...entry }));
   }
 
+  /** Forgets entries, counts, maxima and bytes (requests in flight stay counted). */
   clear(): void {
     this.#entries = [];
     this.#counts.clear();
@@ -83,19 +96,23 @@ export class RequestLog {
     this.bytesReceived = 0;
   }
 
+  /** An UploadPart request began. */
   partStarted(): void {
     this.partsInFlight++;
     if (this.partsInFlight > this.maxPartsInFlight) this.maxPartsInFlight = this.partsInFlight;
   }
 
+  /** An UploadPart request ended. */
   partEnded(): void {
     this.partsInFlight--;
   }
 
+  /** A protocol request began. */
   requestStarted(): void {
     this.requestsInFlight++;
   }
 
+  /** A protocol request ended. */
   requestEnded(): void {
     if (--this.requestsInFlight > 0) return;
     const waiters = this.#settledWaiters;
@@ -112,6 +129,7 @@ export class RequestLog {
     return new Promise((resolve) => this.#settledWaiters.push(resolve));
   }
 
+  /** A JSON-friendly copy, as `GET /_emulator/log` serves it. */
   summary(): LogSummary {
     const counts: Record<string, number> = {};
     for (const [name, value] of this.#counts) counts[name] = value;

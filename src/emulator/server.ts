@@ -12,6 +12,7 @@ import { DiskStorage } from './disk-storage.js';
 import { createEmulator, type Emulator, type EmulatorCredential, type EmulatorOptions } from './emulator.js';
 import { nodeHashing } from './node-hashing.js';
 
+/** Options of {@link startEmulator}: the emulator's, plus where to listen and keep data. */
 export interface StartEmulatorOptions extends EmulatorOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
@@ -21,12 +22,15 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   data?: string;
 }
 
+/** An emulator served over HTTP by {@link startEmulator}. */
 export interface RunningEmulator {
   /** The protocol endpoint, e.g. `http://127.0.0.1:8787/v2/index.php`. */
   endpoint: string;
   /** e.g. `http://127.0.0.1:8787`. */
   origin: string;
+  /** The emulator itself (its log, faults and storage). */
   emulator: Emulator;
+  /** The accepted SecretId/SecretKey pairs. */
   credentials: readonly EmulatorCredential[];
   /** Stops listening, ends open connections and closes the storage. */
   close(): Promise<void>;

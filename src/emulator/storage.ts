@@ -18,6 +18,7 @@ export const sessionRecord = z.object({
   /** ms since the epoch. */
   createdAt: z.number().int().min(0),
 });
+/** An upload session the emulator keeps (see {@link sessionRecord}). */
 export type SessionRecord = z.infer<typeof sessionRecord>;
 
 /** A part the emulator holds. */
@@ -26,6 +27,7 @@ export const partRecord = z.object({
   dataSize: z.number().int().min(1).max(1048576),
   dataMd5: md5Hex,
 });
+/** A part the emulator holds (see {@link partRecord}). */
 export type PartRecord = z.infer<typeof partRecord>;
 
 /** A finished file: found by (secretId, fileSha) for instant upload, by fileId for serving. */
@@ -38,10 +40,12 @@ export const fileRecord = z.object({
   fileSize: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   createdAt: z.number().int().min(0),
 });
+/** A finished file (see {@link fileRecord}). */
 export type FileRecord = z.infer<typeof fileRecord>;
 
 /** Collects a file's bytes in order while the emulator checks its SHA-1; nothing is visible before `commit`. */
 export interface FileWriter {
+  /** Appends the next bytes of the file. */
   write(chunk: Uint8Array): Promise<void>;
   /** Makes the file visible under `record.fileId`. */
   commit(record: FileRecord): Promise<void>;
@@ -54,7 +58,9 @@ export interface FileWriter {
  * failed read into `-10005` (canRetry 1).
  */
 export interface EmulatorStorage {
+  /** The session of `fileSha` under `secretId`, if any. */
   getSession(secretId: string, fileSha: string): Promise<SessionRecord | undefined>;
+  /** Creates or replaces a session. */
   putSession(session: SessionRecord): Promise<void>;
   /** Removes the session and all its parts. */
   deleteSession(secretId: string, fileSha: string): Promise<void>;
@@ -69,11 +75,15 @@ export interface EmulatorStorage {
   readPart(secretId: string, fileSha: string, offset: number): Promise<readonly Uint8Array[]>;
   /** Drops every part of a session but keeps the session. */
   deleteParts(secretId: string, fileSha: string): Promise<void>;
+  /** The finished file of `fileSha` under `secretId` (instant upload), if any. */
   getFileBySha(secretId: string, fileSha: string): Promise<FileRecord | undefined>;
+  /** The finished file with this id, if any. */
   getFileById(fileId: string): Promise<FileRecord | undefined>;
+  /** Starts writing a finished file (see {@link FileWriter}). */
   createFileWriter(): Promise<FileWriter>;
   /** The bytes `start` (inclusive) to `end` (exclusive) of a finished file. */
   readFile(fileId: string, start: number, end: number): Promise<ReadableStream<Uint8Array>>;
+  /** Releases what the storage holds open. */
   close(): Promise<void>;
 }
 

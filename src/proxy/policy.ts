@@ -29,7 +29,9 @@ export interface UploadLimits {
 
 /** A refusal in the protocol's terms: the code and a message naming what was wrong. */
 export interface Refusal {
+  /** The protocol code answered (e.g. 4300). */
   code: number;
+  /** What was wrong, for the caller. */
   message: string;
   /** Whether sending the same request again can succeed. */
   canRetry: 0 | 1;

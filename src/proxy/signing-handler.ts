@@ -25,7 +25,9 @@ export type SignCall = UploadCall & {
   raw: Readonly<Record<string, string>>;
 };
 
+/** Options of {@link createSigningHandler}. */
 export interface SigningHandlerOptions {
+  /** The account's SecretId. */
   secretId: string;
   /** Stays on the server: only signatures leave it. */
   secretKey: string;
@@ -50,6 +52,7 @@ export interface SigningHandlerOptions {
   paths?: readonly string[];
   /** How far a request's `Timestamp` may be from now: no signing for the far future. Default 300 s. */
   timestampWindowSeconds?: number;
+  /** The signature algorithm. Default `HmacSHA1`. */
   signatureMethod?: SignatureMethod;
   /** CORS for browsers on another origin. Default: any origin, no credentials. `false`: no CORS headers. */
   cors?: CorsOptions | false;

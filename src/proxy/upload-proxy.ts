@@ -15,7 +15,9 @@ import {
 import { corsHeaders, handlerSigner, requireFunction, requireString, resolveCors, runAuthorize, type AuthorizeResult, type CorsOptions } from './http.js';
 import { checkUploadRequest, resolveLimits, type Refusal, type UploadCall, type UploadLimits } from './policy.js';
 
+/** Options of {@link createUploadProxy}. */
 export interface UploadProxyOptions {
+  /** The account's SecretId. */
   secretId: string;
   /** Stays on the server. */
   secretKey: string;
@@ -31,6 +33,7 @@ export interface UploadProxyOptions {
   limits?: UploadLimits;
   /** Forces this Region upstream, whatever the browser sent. */
   region?: string;
+  /** The signature algorithm. Default `HmacSHA1`. */
   signatureMethod?: SignatureMethod;
   /** The fetch used upstream. Default the global one. */
   fetch?: typeof fetch;
