@@ -65,7 +65,8 @@ beforeAll(async () => {
   await writeFile(join(page, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>');
   await writeFile(
     join(page, 'main.js'),
-    `import { upload, createBrowserWorkerHasher, createSecretSigner } from 'vod-upload';
+    `import { upload, createSecretSigner } from 'vod-upload';
+import { createBrowserWorkerHasher } from 'vod-upload/browser';
 window.bundleCheck = async (connection) => {
   const bytes = new Uint8Array(2.5 * 1048576);
   for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
