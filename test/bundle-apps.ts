@@ -191,3 +191,25 @@ export async function writeApp(appDir: string, code: string): Promise<void> {
 export function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
+
+/** A built app served on 127.0.0.1, an emulator to upload to, and Chromium to run it in. */
+export interface BundleStage {
+  chromium: import('./harness/chromium.js').LaunchedChromium;
+  site: import('./harness/chromium.js').StaticSite;
+  emu: import('../src/emulator/index.js').RunningEmulator;
+  close(): Promise<void>;
+}
+
+/** Serves `app.outDir`, starts an emulator and launches Chromium (the Chromium bundle tests). */
+export async function stageApp(app: AppBuild): Promise<BundleStage> {
+  const [{ launchChromium, serveDirectory }, { startEmulator }] = await Promise.all([import('./harness/chromium.js'), import('../src/emulator/index.js')]);
+  const [chromium, site, emu] = await Promise.all([launchChromium(), serveDirectory(app.outDir), startEmulator({ port: 0 })]);
+  return {
+    chromium,
+    site,
+    emu,
+    close: async () => {
+      await Promise.allSettled([chromium.close(), site.close(), emu.close()]);
+    },
+  };
+}

@@ -8,9 +8,9 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emulator/index.js';
-import { buildWithEsbuild, ESBUILD_WORKER_DIR, makeConsumerDir, writeApp, type AppBuild } from './bundle-apps.js';
-import { launchChromium, openPage, serveDirectory, type LaunchedChromium, type StaticSite } from './harness/chromium.js';
+import { DEV_CREDENTIALS } from '../src/emulator/index.js';
+import { buildWithEsbuild, stageApp, type BundleStage, ESBUILD_WORKER_DIR, makeConsumerDir, writeApp, type AppBuild } from './bundle-apps.js';
+import { openPage } from './harness/chromium.js';
 
 const APP = `import { upload, createSecretSigner } from 'vod-upload';
 import { createBrowserWorkerHasher } from 'vod-upload/browser';
@@ -40,26 +40,24 @@ interface Outcome {
 
 let dir: string;
 let app: AppBuild;
-let chromium: LaunchedChromium;
-let site: StaticSite;
-let emu: RunningEmulator;
+let stage: BundleStage;
 
 beforeAll(async () => {
   dir = await makeConsumerDir('vod-esbuild-');
   await writeApp(join(dir, 'app'), APP);
   app = await buildWithEsbuild(join(dir, 'app'));
-  [chromium, site, emu] = await Promise.all([launchChromium(), serveDirectory(app.outDir), startEmulator({ port: 0 })]);
+  stage = await stageApp(app);
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.allSettled([chromium?.close(), site?.close(), emu?.close()]);
+  await stage?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function check(workerUrl: string | null): Promise<{ outcome: Outcome; failed: string[]; errors: unknown[] }> {
-  const page = await openPage(chromium.browser, site.url('/'));
+  const page = await openPage(stage.chromium.browser, stage.site.url('/'));
   await page.page.waitForFunction(() => 'bundleCheck' in window, null, { timeout: 10_000 });
-  const connection = { endpoint: emu.endpoint, ...DEV_CREDENTIALS };
+  const connection = { endpoint: stage.emu.endpoint, ...DEV_CREDENTIALS };
   const outcome = await page.evaluate(
     ([c, url]) => (window as unknown as { bundleCheck(c: unknown, url: string | null): Promise<Outcome> }).bundleCheck(c, url),
     [connection, workerUrl] as const,

@@ -6,9 +6,9 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emulator/index.js';
-import { buildWithWebpack, makeConsumerDir, writeApp, type AppBuild } from './bundle-apps.js';
-import { launchChromium, openPage, serveDirectory, type LaunchedChromium, type StaticSite } from './harness/chromium.js';
+import { DEV_CREDENTIALS } from '../src/emulator/index.js';
+import { buildWithWebpack, stageApp, type BundleStage, makeConsumerDir, writeApp, type AppBuild } from './bundle-apps.js';
+import { openPage } from './harness/chromium.js';
 
 const APP = `import { upload, createSecretSigner } from 'vod-upload';
 import { createBrowserWorkerHasher } from 'vod-upload/browser';
@@ -30,19 +30,17 @@ window.bundleCheck = async (connection) => {
 
 let dir: string;
 let app: AppBuild;
-let chromium: LaunchedChromium;
-let site: StaticSite;
-let emu: RunningEmulator;
+let stage: BundleStage;
 
 beforeAll(async () => {
   dir = await makeConsumerDir('vod-webpack-');
   await writeApp(join(dir, 'app'), APP);
   app = await buildWithWebpack(join(dir, 'app'));
-  [chromium, site, emu] = await Promise.all([launchChromium(), serveDirectory(app.outDir), startEmulator({ port: 0 })]);
+  stage = await stageApp(app);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.allSettled([chromium?.close(), site?.close(), emu?.close()]);
+  await stage?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -53,9 +51,9 @@ describe('bundle: a webpack 5 app in Chromium', () => {
   });
 
   it('hashes on the bundled worker and uploads, with no warning', async () => {
-    const page = await openPage(chromium.browser, site.url('/'));
+    const page = await openPage(stage.chromium.browser, stage.site.url('/'));
     await page.page.waitForFunction(() => 'bundleCheck' in window, null, { timeout: 10_000 });
-    const connection = { endpoint: emu.endpoint, ...DEV_CREDENTIALS };
+    const connection = { endpoint: stage.emu.endpoint, ...DEV_CREDENTIALS };
     const outcome = await page.evaluate(
       (c) => (window as unknown as { bundleCheck(c: unknown): Promise<{ runner: string; engine: string; sha1: string; result: { kind: string; sha1: string; partsSent: number }; warnings: string[] }> }).bundleCheck(c),
       connection,
