@@ -38,7 +38,9 @@ describe('isRetryable', () => {
     ['signature wrong', protocolError(ErrorCode.Signature, false), false],
     ['SHA-1 mismatch at Finish', protocolError(ErrorCode.BodyInvalid, false), false],
     ['unknown SecretId', protocolError(4104, false), false],
-    ['BAD_ANSWER with HTTP 200 (server bug)', clientError(ClientErrorCode.BadAnswer, 200), false],
+    // Issue 9, bug 7: every action can be repeated safely, so a garbled 2xx answer gets the bounded retries.
+    ['BAD_ANSWER with HTTP 200 (null, {"code":"zero"})', clientError(ClientErrorCode.BadAnswer, 200), true],
+    ['BAD_ANSWER with HTTP 400', clientError(ClientErrorCode.BadAnswer, 400), false],
     ['ABORTED', clientError(ClientErrorCode.Aborted), false],
     ['argument error', new VodArgumentError('partSize', '524288 or 1048576', 3), false],
     ['DOM AbortError', new DOMException('aborted', 'AbortError'), false],

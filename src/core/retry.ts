@@ -46,7 +46,8 @@ const RETRYABLE_PROTOCOL_CODES: ReadonlySet<number> = new Set([
 
 /**
  * Client codes worth retrying. `NOT_JSON` is in: an HTML 502 page from a proxy is transient.
- * `BAD_ANSWER` is out: JSON that breaks the schema is a server bug and will break again.
+ * `BAD_ANSWER` is not in the set: it is retried (within the budget) only when it came with a 2xx
+ * status, since every action of this protocol can be repeated safely.
  */
 const RETRYABLE_CLIENT_CODES: ReadonlySet<string> = new Set([
   ClientErrorCode.Network,
@@ -66,6 +67,9 @@ export function isRetryable(error: unknown): boolean {
   if (error.code === ClientErrorCode.InvalidArgument) return false;
   if (error.status !== undefined && (error.status >= 500 || error.status === 429)) return true;
   if (typeof error.code === 'number') return error.canRetry || RETRYABLE_PROTOCOL_CODES.has(error.code);
+  // A 2xx answer that breaks the protocol (null, {"code":"zero"}) may be garbage in transit or a
+  // server hiccup: every action can be repeated safely, so it gets the bounded retries too.
+  if (error.code === ClientErrorCode.BadAnswer) return error.status !== undefined && error.status >= 200 && error.status < 300;
   return RETRYABLE_CLIENT_CODES.has(error.code);
 }
 
