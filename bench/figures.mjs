@@ -124,7 +124,7 @@ export async function cliUpload(path, size, hashes) {
     const out = await run(process.execPath, [cli, path, '--endpoint', server.endpoint, '--json', '--checkpoint-dir', checkpoints], {
       env: { ...process.env, VOD_SECRET_ID: DEV.secretId, VOD_SECRET_KEY: DEV.secretKey },
     });
-    const record = JSON.parse(out.stdout.trim().split('\n').at(-1) ?? '{}');
+    const record = JSON.parse(out.stdout.trim().split('\n').at(-1) || '{}');
     if (out.code !== 0 || record.status !== 'done' || record.sha1 !== hashes.sha1) throw new Error(`CLI upload failed: ${out.stdout} ${out.stderr}`);
     return out.ms;
   });
@@ -163,7 +163,8 @@ export async function cliPeakRss(sparse) {
     const checkpoints = mkdtempSync(join(workdir, 'cp-'));
     return measured([cli, sparse.path, '--endpoint', server.endpoint, '--json', '--checkpoint-dir', checkpoints], { VOD_SECRET_ID: DEV.secretId, VOD_SECRET_KEY: DEV.secretKey });
   });
-  const record = JSON.parse(upload.out.stdout.trim().split('\n').at(-1) ?? '{}');
+  if (upload.out.signal) throw new Error(`the ${sparse.path} upload was killed (${upload.out.signal}) after ${(upload.out.ms / 1000).toFixed(0)} s: too slow for the time limit`);
+  const record = JSON.parse(upload.out.stdout.trim().split('\n').at(-1) || '{}');
   // FinishUpload answers code 0 only when the assembled file's SHA-1 equals fileSha: the CLI's
   // sha1 is what Finish checked, and it must be the one computed here from the file's content.
   if (upload.out.code !== 0 || record.status !== 'done' || record.sha1 !== sparse.sha1) {
@@ -200,7 +201,7 @@ export async function resumeAfterKill(path, size) {
     if (killedAt === 0) throw new Error('the first run ended before it could be killed at 50 %');
     for (let i = 0; i < 500 && (await server.stats()).inFlight > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     const again = await run(process.execPath, args, { env });
-    const record = JSON.parse(again.stdout.trim().split('\n').at(-1) ?? '{}');
+    const record = JSON.parse(again.stdout.trim().split('\n').at(-1) || '{}');
     if (again.code !== 0 || record.status !== 'done') throw new Error(`resume failed: ${again.stdout} ${again.stderr}`);
     const { bytesReceived } = await server.stats();
     const resent = bytesReceived - size;
