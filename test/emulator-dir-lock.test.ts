@@ -1,0 +1,71 @@
+/**
+ * The data directory's lock after Ctrl-C or kill -9 (issue 9, bug 8): an emulator started on the
+ * same --data while the old one is still exiting waits for it, and a killed holder its parent has
+ * not reaped (a zombie) holds nothing. A holder that keeps running is still refused, in bounded time.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockDirectory } from '../src/emulator/dir-lock.js';
+
+let root: string;
+const children: number[] = [];
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'vod-lock-'));
+});
+afterAll(async () => {
+  for (const pid of children) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A process that runs until told to exit (by a line on stdin), and its pid. */
+function holder(): { pid: number; exit: () => void; exited: Promise<void> } {
+  const child = spawn(process.execPath, ['-e', 'process.stdin.once("data", () => process.exit(0))'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  children.push(child.pid!);
+  return { pid: child.pid!, exit: () => child.stdin.write('bye\n'), exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+}
+
+describe('lockDirectory', () => {
+  it('waits for a holder that is still exiting (Ctrl-C, then the same command at once)', async () => {
+    const dir = await mkdtemp(join(root, 'exiting-'));
+    const old = holder();
+    await writeFile(join(dir, 'lock'), String(old.pid));
+    const locking = lockDirectory(dir);
+    old.exit();
+    const release = await locking;
+    expect(await readFile(join(dir, 'lock'), 'utf8')).toBe(String(process.pid));
+    await release();
+  });
+
+  it('takes over from a SIGKILLed holder that was not reaped yet (a zombie)', async () => {
+    const dir = await mkdtemp(join(root, 'zombie-'));
+    // sh starts a background sleep, then becomes a sleep that never reaps it: killed, it stays a zombie.
+    const shell = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(shell.pid!);
+    const pid = Number(await new Promise<string>((resolve) => shell.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && !(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).includes(') Z'); i++) await new Promise((r) => setTimeout(r, 20));
+    await writeFile(join(dir, 'lock'), String(pid));
+    const started = performance.now();
+    const release = await lockDirectory(dir);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await release();
+  });
+
+  it('still refuses a holder that keeps running, after a bounded wait', async () => {
+    const dir = await mkdtemp(join(root, 'running-'));
+    const alive = holder();
+    await writeFile(join(dir, 'lock'), String(alive.pid));
+    await expect(lockDirectory(dir, 300)).rejects.toThrow(new RegExp(`in use by another emulator \\(pid ${alive.pid}\\)`));
+    alive.exit();
+    await alive.exited;
+  });
+});
