@@ -209,12 +209,18 @@ describe('--emulator', () => {
     expect(first.records.find((record) => record.file === 'videos/b-big.mp4')).toMatchObject({ status: 'interrupted', resumable: true });
     expect(first.stderr).toMatch(/^■ videos\/b-big\.mp4: interrupted; run again: resumes from the checkpoint$/m);
 
+    // The interrupted upload is listed as pending, with its file and endpoint.
+    const pending = await runCli(['pending', '--checkpoint-dir', checkpoints], { cwd });
+    expect(pending.code, pending.stderr).toBe(0);
+    expect(pending.lines.map((line) => line.text)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/videos/b-big\\.mp4\\s+4\\.0 MB\\s+just now\\s+http://127\\.0\\.0\\.1:${port}/v2/index\\.php$`)), expect.stringMatching(/^1 pending/)]));
+
     const rerun = await runCli(args, { cwd });
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.records.find((record) => record.file === 'videos/b-big.mp4')).toMatchObject({ status: 'done', kind: 'resumed', hashedBytes: 0, hashEngine: 'checkpoint' });
     expect(rerun.records.find((record) => record.file === 'videos/a-small.mp4')).toMatchObject({ status: 'done', kind: 'instant', fileId: smallRecord.fileId });
     // Every checkpoint was used and removed: none left behind for a port that will never come back.
     expect(await readdir(checkpoints).catch(() => [])).toEqual([]);
+    expect((await runCli(['pending', '--checkpoint-dir', checkpoints], { cwd })).stderr).toBe('no pending uploads');
 
     // After the command ended, the documented command serves the printed URL again.
     const server = spawn(process.execPath, [bin, 'emulator', '--data', 'data'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,11 +1,12 @@
 /**
  * The `vod-upload` command line: `vod-upload <file|dir>...` uploads, `vod-upload emulator` runs
- * the local emulator.
+ * the local emulator, `vod-upload pending` lists (or clears) the checkpoints kept for resuming.
  */
 import process from 'node:process';
 import type { CommandIo } from './emulator-command.js';
 import { UsageError } from './usage-error.js';
 import { UPLOAD_USAGE } from './upload-args.js';
+import { runPendingCommand } from './pending-command.js';
 import { runUploadCommand, type UploadIo } from './upload-command.js';
 
 export const USAGE = UPLOAD_USAGE;
@@ -57,6 +58,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return await (await import('./emulator-command.js')).runEmulatorCommand(rest, io);
       case 'upload':
         return await runUploadCommand(rest, io);
+      case 'pending':
+        return await runPendingCommand(rest, io);
       case 'help':
         io.out(USAGE);
         return 0;

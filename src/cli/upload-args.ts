@@ -9,6 +9,7 @@ import { parseFlags, usageError } from './flags.js';
 
 export const UPLOAD_USAGE = `Usage: vod-upload <file|dir>... [options]
        vod-upload emulator [options]     run the local emulator
+       vod-upload pending [--clear]      list (or forget) uploads that can resume
 
 Uploads files to Tencent Cloud VOD (server-side upload protocol v2), with instant upload
 and resume. Directories are walked for video files (by extension; --all for every file).

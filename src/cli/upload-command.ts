@@ -42,7 +42,7 @@ export interface UploadIo {
 }
 
 /** The other commands, for "did you mean". */
-const COMMANDS = ['emulator', 'help'];
+const COMMANDS = ['emulator', 'pending', 'help'];
 
 /** Connection-level failures tolerated before the service ever answered: fail fast, the host is wrong. */
 const UNREACHABLE_ATTEMPTS = 2;

@@ -32,6 +32,14 @@ export const checkpointRecord = z
     partMd5s: z.array(md5Hex),
     size: z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
     createdAt: z.int().check(z.minimum(0)),
+    /** Which upload this is, for listing pending uploads (see pending.ts); absent in older records. */
+    about: z.optional(
+      z.object({
+        name: z.string().check(z.maxLength(4096)),
+        path: z.optional(z.string().check(z.maxLength(4096))),
+        endpoint: z.string().check(z.maxLength(2048)),
+      }),
+    ),
   })
   .check(
     z.refine((record) => record.partMd5s.length === Math.ceil(record.size / record.partSize), {

@@ -8,6 +8,7 @@ export type { UploadProgress } from './run-progress.js';
 export type { UploadPhase, ProgressState } from './progress.js';
 export { resolveSource, isFileSource, splitName, sanitizeFileName, truncateUtf8, planParts, type UploadSource, type FileSource, type NamingOptions, type PartSpan } from './source.js';
 export { createMemoryCheckpointStore, checkpointKey, type CheckpointStore, type CheckpointRecord } from './checkpoint.js';
+export { findPendingUploads, removePendingUpload, clearPendingUploads, type PendingUpload, type ListableCheckpointStore } from './pending.js';
 export { createRatePacer, DEFAULT_RATE_LIMITS, type RatePacer, type RateLimits } from './pacer.js';
 export { isRetryable, backoffDelay, withRetry, type RetryOptions, type ShouldRetry } from './retry.js';
 export type { PartDone } from './send-parts.js';

@@ -272,7 +272,10 @@ async function rehashParts(input: RunInput, hash: HashResult, partSize: PartSize
 /** Store failures are reported as warnings, never fail the upload (checkpoint.ts). */
 async function saveCheckpoint(input: RunInput, hash: HashResult): Promise<void> {
   if (!input.checkpoints || !input.checkpointKey) return;
-  const record = { sha1: hash.sha1, partSize: hash.partSize as PartSize, partMd5s: hash.partMd5s, size: input.source.size };
+  const { name, path } = input.source;
+  // `about` lets a later session list what is pending (file, endpoint); never the SecretId.
+  const about = { name: name.slice(0, 4096), ...(path !== undefined ? { path: path.slice(0, 4096) } : {}), endpoint: input.client.endpoint.slice(0, 2048) };
+  const record = { sha1: hash.sha1, partSize: hash.partSize as PartSize, partMd5s: hash.partMd5s, size: input.source.size, about };
   await writeCheckpoint(input.checkpoints, input.checkpointKey, record, { onWarning: input.onWarning });
 }
 

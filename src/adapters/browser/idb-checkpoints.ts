@@ -3,7 +3,7 @@
  * hashing again. Where IndexedDB is missing or throws (private mode, disabled storage, a sandboxed
  * iframe) the store quietly becomes a memory store for the rest of the page's life.
  */
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import { createMemoryCheckpointStore, type CheckpointStore } from '../../core/checkpoint.js';
 
 /** Options of {@link createIdbCheckpointStore}. */
@@ -14,8 +14,10 @@ export interface IdbCheckpointStoreOptions {
   store?: string;
 }
 
-/** A {@link CheckpointStore} that says which backend serves it. */
+/** A {@link CheckpointStore} that says which backend serves it, and lists its keys (`findPendingUploads`). */
 export interface BrowserCheckpointStore extends CheckpointStore {
+  /** The keys stored (after a reload: the uploads that can resume). */
+  keys(): Promise<string[]>;
   /** `indexeddb` until storage fails once, then `memory`. */
   readonly backend: 'indexeddb' | 'memory';
 }
@@ -29,6 +31,8 @@ export function createIdbCheckpointStore(options: IdbCheckpointStoreOptions = {}
   const storeName = options.store ?? 'checkpoints';
   let idb: UseStore | undefined;
   let memory: CheckpointStore | undefined;
+  // The memory fallback's keys (it has no listing of its own).
+  const memoryKeys = new Set<string>();
 
   // The first failure switches to memory for good: a store that threw once (quota, private mode)
   // would only make every later upload slower by failing again.
@@ -51,7 +55,14 @@ export function createIdbCheckpointStore(options: IdbCheckpointStoreOptions = {}
     },
     get: (key) => run((store) => get<unknown>(key, store), (store) => store.get(key)),
     // JSON round trip: stores exactly what a memory or file store would, and rejects what they would.
-    set: (key, value) => run((store) => set(key, JSON.parse(JSON.stringify(value)) as unknown, store), (store) => store.set(key, value)),
-    delete: (key) => run((store) => del(key, store), (store) => store.delete(key)),
+    set: (key, value) => run((store) => set(key, JSON.parse(JSON.stringify(value)) as unknown, store), async (store) => {
+      await store.set(key, value);
+      memoryKeys.add(key);
+    }),
+    delete: (key) => run((store) => del(key, store), async (store) => {
+      await store.delete(key);
+      memoryKeys.delete(key);
+    }),
+    keys: () => run(async (store) => (await keys(store)).filter((key): key is string => typeof key === 'string'), async () => [...memoryKeys]),
   };
 }

@@ -13,8 +13,10 @@ const SAFE_KEY = /^[A-Za-z0-9_-]{1,128}$/;
 /** A directory, or how to find it when first needed (e.g. the user's cache directory). */
 export type DirectorySpec = string | (() => string | Promise<string>);
 
-/** A {@link CheckpointStore} kept in a directory. */
+/** A {@link CheckpointStore} kept in a directory; it lists its keys (see `findPendingUploads`). */
 export interface DirectoryCheckpointStore extends CheckpointStore {
+  /** The keys of the checkpoints in the directory (none when it does not exist yet). */
+  keys(): Promise<string[]>;
   /** The directory (resolved on first use when it was given as a function). */
   directory(): Promise<string>;
 }
@@ -84,6 +86,18 @@ export function createDirectoryCheckpointStore(dir: DirectorySpec): DirectoryChe
     async delete(key) {
       const { fs, file } = await fileOf(key);
       await fs.rm(file, { force: true });
+    },
+    async keys() {
+      const { fs, dir: base } = await setup();
+      let names: string[];
+      try {
+        names = await fs.readdir(base);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') return [];
+        throw error;
+      }
+      // Temporary files of a write in progress end in .tmp and are not keys.
+      return names.filter((name) => name.endsWith('.json') && SAFE_KEY.test(name.slice(0, -5))).map((name) => name.slice(0, -5));
     },
   };
 }

@@ -15,7 +15,7 @@ import { createInlineHasher } from '../../hasher/inline-hasher.js';
 import { bufferSource, type BufferOptions, type StreamLike } from './stream-source.js';
 
 export * from '../../api.js';
-export { createKvCheckpointStore, type KvLike, type KvCheckpointStoreOptions } from './kv-checkpoints.js';
+export { createKvCheckpointStore, type KvLike, type KvCheckpointStore, type KvCheckpointStoreOptions } from './kv-checkpoints.js';
 export { bufferSource, DEFAULT_MAX_BUFFER_BYTES, type BufferOptions, type StreamLike } from './stream-source.js';
 export { r2Source, type R2BucketLike } from './r2-source.js';
 

@@ -14,7 +14,18 @@ export interface KvLike {
   put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
   /** Deletes a key. */
   delete(key: string): Promise<void>;
+  /** Workers KV's listing, used by `keys()` (pending uploads); other stores may leave it out. */
+  list?(options: { prefix: string; cursor?: string }): Promise<{ keys: { name: string }[]; list_complete: boolean; cursor?: string }>;
 }
+
+/** A KV checkpoint store; `keys()` needs the namespace's `list`. */
+export interface KvCheckpointStore extends CheckpointStore {
+  /** The checkpoint keys under the prefix (see `findPendingUploads`). */
+  keys(): Promise<string[]>;
+}
+
+/** Pages of a listing read at most: 1000 keys each, so 100 000 checkpoints. */
+const MAX_LIST_PAGES = 100;
 
 /** Options of {@link createKvCheckpointStore}. */
 export interface KvCheckpointStoreOptions {
@@ -25,7 +36,7 @@ export interface KvCheckpointStoreOptions {
 }
 
 /** Creates a {@link CheckpointStore} over a KV namespace (e.g. `env.CHECKPOINTS`). */
-export function createKvCheckpointStore(kv: KvLike, options: KvCheckpointStoreOptions = {}): CheckpointStore {
+export function createKvCheckpointStore(kv: KvLike, options: KvCheckpointStoreOptions = {}): KvCheckpointStore {
   if (!kv || typeof kv.get !== 'function' || typeof kv.put !== 'function' || typeof kv.delete !== 'function') {
     throw new VodArgumentError('kv', 'a KV namespace (an object with get, put and delete)', kv);
   }
@@ -46,5 +57,17 @@ export function createKvCheckpointStore(kv: KvLike, options: KvCheckpointStoreOp
       await kv.put(prefix + key, text, { expirationTtl });
     },
     delete: (key) => kv.delete(prefix + key),
+    async keys() {
+      if (typeof kv.list !== 'function') throw new VodArgumentError('kv', 'a KV namespace with list() to list checkpoints', kv);
+      const found: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
+        const listed = await kv.list({ prefix, ...(cursor !== undefined ? { cursor } : {}) });
+        for (const { name } of listed.keys) if (name.startsWith(prefix)) found.push(name.slice(prefix.length));
+        if (listed.list_complete || !listed.cursor) break;
+        cursor = listed.cursor;
+      }
+      return found;
+    },
   };
 }
