@@ -115,14 +115,36 @@ function fileChanged(error: unknown, memo: RunInput['memo']): boolean {
 /** Runs the upload to its end under `signal`. Restarts once, re-hashing, if the file changed. */
 export async function runUpload(input: RunInput, signal: AbortSignal): Promise<UploadResult> {
   try {
-    return await attempt(input, signal);
+    return await attemptOverSessionLoss(input, signal);
   } catch (error) {
     if (signal.aborted || !fileChanged(error, input.memo)) throw error;
     input.onWarning({ kind: 'restarted', message: `${(error as VodError).message}: the file changed, hashing it again and starting over`, error });
     await forgetCheckpoint(input);
     input.memo.hash = undefined;
     input.progress.restart();
-    return attempt(input, signal);
+    return attemptOverSessionLoss(input, signal);
+  }
+}
+
+/**
+ * The session went away under us (-10005 on a part or on Finish): another upload of the same
+ * bytes finished it. InitUpload again: code 2 then ends this one as instant, anything else
+ * starts or resumes a session. At most twice, so a service that keeps losing sessions fails.
+ */
+const SESSION_RETRIES = 2;
+
+function sessionGone(error: unknown): boolean {
+  return error instanceof VodError && error.code === ErrorCode.CacheRead && (error.action === 'UploadPart' || error.action === 'FinishUpload');
+}
+
+async function attemptOverSessionLoss(input: RunInput, signal: AbortSignal): Promise<UploadResult> {
+  for (let round = 0; ; round++) {
+    try {
+      return await attempt(input, signal);
+    } catch (error) {
+      if (signal.aborted || round >= SESSION_RETRIES || !sessionGone(error)) throw error;
+      input.onWarning({ kind: 'session-gone', message: `${(error as VodError).message}: the session ended (another upload of the same bytes?), asking InitUpload again`, error });
+    }
   }
 }
 
