@@ -36,7 +36,7 @@ describe('a session another upload just finished', () => {
         }
         return fetch(input, init);
       };
-      const options = { hasher: countingHasher(), partSize: KiB512 as const, checkpoints: false as const, concurrency: 1 };
+      const options = { hasher: countingHasher(), partSize: 524288 as const, checkpoints: false as const, concurrency: 1 };
       const b = upload(file, { ...options, client: makeClient(emu, { fetch: holdLast }) });
       await reachedHeld;
       const a = await upload(new File([file], 'copy.mp4'), { ...options, client: makeClient(emu) }).done;
@@ -57,7 +57,7 @@ describe.each(['memory', 'disk'] as const)('two concurrent uploads of identical 
       for (let round = 0; round < ROUNDS; round++) {
         const file = randomFile(6 * KiB512 + 99, `a-${round}.mp4`);
         const copy = new File([file], `copy-of-a-${round}.mp4`);
-        const options = { client: makeClient(emu), hasher: countingHasher(), partSize: KiB512 as const, checkpoints: false as const, retry: { baseDelayMs: 1 } };
+        const options = { client: makeClient(emu), hasher: countingHasher(), partSize: 524288 as const, checkpoints: false as const, retry: { baseDelayMs: 1 } };
         const results = await Promise.all([upload(file, options).done, upload(copy, options).done]);
         const bytes = await bytesOf(file);
         for (const result of results) {
