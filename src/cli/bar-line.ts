@@ -46,9 +46,9 @@ export function renderBarLine(label: string, view: MeterView, options: BarLineOp
   return `${fitLeft(label, options.labelWidth)} ${renderBar(view.fraction, options.barWidth)} ${tail(status, view.value, view.total, view.speed, eta, options)}`.trimEnd();
 }
 
-/** The overall line: `all 1/3 files  ████░░░░       33%  8.1 MB/s  ETA 4s`. */
-export function renderOverallLine(label: string, value: number, total: number, rate: number, eta: number | undefined, options: BarLineOptions): string {
-  const fraction = total > 0 ? Math.min(1, value / total) : 1;
+/** The overall line: `all 1/3 files  ████░░░░       33%  8.1 MB/s  ETA 4s`; `overall` (0–1), when given, sets the bar and percent (the files' overallPercent), else bytes do. */
+export function renderOverallLine(label: string, value: number, total: number, rate: number, eta: number | undefined, options: BarLineOptions, overall?: number): string {
+  const fraction = overall !== undefined ? Math.min(1, Math.max(0, overall)) : total > 0 ? Math.min(1, value / total) : 1;
   const status = `${Math.floor(fraction * 100)}%`.padStart(14);
   return `${fitLeft(label, options.labelWidth)} ${renderBar(fraction, options.barWidth)} ${tail(status, value, total, rate, `ETA ${formatDuration(eta)}`, options)}`.trimEnd();
 }

@@ -36,7 +36,7 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
     fps: 8,
   });
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  const active = new Map<FoundFile, { meter: FileMeter; bar: cliProgress.SingleBar }>();
+  const active = new Map<FoundFile, { meter: FileMeter; bar: cliProgress.SingleBar; overallPercent: number }>();
   let finishedBytes = 0;
   let finishedFiles = 0;
   let stopped = false;
@@ -44,14 +44,17 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
 
   const overallLine = (): string => {
     let bytes = finishedBytes;
-    for (const { meter } of active.values()) {
+    // The bar itself follows each file's overallPercent (hashing and sending), weighted by size.
+    let done = finishedBytes;
+    for (const [file, { meter, overallPercent }] of active) {
       const view = meter.view();
       if (view.phase !== 'hashing') bytes += view.value;
+      done += (file.size * overallPercent) / 100;
     }
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0.5 ? bytes / seconds : 0;
     const eta = rate > 0 ? (totalBytes - bytes) / rate : undefined;
-    return renderOverallLine(`all ${finishedFiles}/${files.length} files`, bytes, totalBytes, rate, eta, layout);
+    return renderOverallLine(`all ${finishedFiles}/${files.length} files`, bytes, totalBytes, rate, eta, layout, totalBytes > 0 ? done / totalBytes : 1);
   };
   const overall = multibar.create(totalBytes, 0, { render: overallLine } satisfies Payload);
   const log = (line: string): void => {
@@ -64,8 +67,10 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
     fileStarted(file: FoundFile, handle: UploadHandle) {
       const meter = createFileMeter(file.size);
       const bar = multibar.create(file.size, 0, { render: () => renderBarLine(file.display, meter.view(), layout) } satisfies Payload);
-      active.set(file, { meter, bar });
+      const entry = { meter, bar, overallPercent: 0 };
+      active.set(file, entry);
       handle.on('progress', (state) => {
+        entry.overallPercent = state.overallPercent;
         meter.update(state);
         bar.update(meter.view().value);
       });
