@@ -6,10 +6,12 @@
 //   BENCH_REPS=5 BENCH_MIB=512 BENCH_BIG_MIB=2048 BENCH_INGEST_PARTS=256 npm run bench
 //   BENCH_FIGURES=rss BENCH_OUT=results-rss npm run bench   some figures, into another file
 //   npm run bench -- hash|proxy|upload the older single benchmarks
+//   npm run bench -- browser           browser hashing ÷ File read, per engine (bench/browser.ts;
+//                                      also run at the end of a full run)
 //
 // Benchmarks are not tests: on a shared machine the numbers move; the ratios are what to read.
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { throughputChart } from './chart.mjs';
 import { cleanup, clientCpuPerPart, cliPeakRss, cliUpload, emulatorIngest, nodeHashing, randomFile, resumeAfterKill, sparseFile, workdir } from './figures.mjs';
@@ -17,8 +19,8 @@ import { MiB, nativeHash, summarize } from './lib.mjs';
 
 const only = process.argv[2];
 if (only) {
-  const legacy = { hash: 'hash-legacy.mjs', proxy: 'proxy-memory.mjs', upload: 'upload-memory.mjs' }[only];
-  if (!legacy) throw new Error(`unknown benchmark ${only}: hash, proxy or upload`);
+  const legacy = { hash: 'hash-legacy.mjs', proxy: 'proxy-memory.mjs', upload: 'upload-memory.mjs', browser: 'browser-run.mjs' }[only];
+  if (!legacy) throw new Error(`unknown benchmark ${only}: hash, proxy, upload or browser`);
   const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL(legacy, import.meta.url)), process.env.BENCH_MIB ?? '256'], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }
@@ -79,6 +81,13 @@ const save = (complete) => {
   const results = summaries();
   const out = { date: new Date().toISOString(), node: process.version, reps, complete, seconds: Math.round((performance.now() - began) / 1000), sizes: { fileMiB: size / MiB, cpuFileMiB: cpuSize / MiB, sparseMiB: bigSize / MiB }, figures: results };
   const name = process.env.BENCH_OUT ?? 'results';
+  // The browser bench's section (bench/browser.ts) is its own: kept as it is.
+  try {
+    const kept = JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8')).browserHashing;
+    if (kept) out.browserHashing = kept;
+  } catch {
+    // no earlier file
+  }
   writeFileSync(new URL(`./${name}.json`, import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
   const throughput = results.filter((r) => r.unit === 'MiB/s' && r.reps > 0);
   if (throughput.length > 0) writeFileSync(new URL('./throughput.svg', import.meta.url), throughputChart(throughput));
@@ -109,3 +118,10 @@ for (const r of results) {
 const resume = repsOf.get('resume');
 if (resume) console.log(`\nre-hashed after SIGKILL: ${resume.map((rep) => `${rep.rehashedMiB} MiB`).join(', ')}`);
 log('done');
+
+// The browser table (issue 13) runs last: it merges its own section into results.json.
+if (wanted('browser')) {
+  log('browser hashing (bench/browser.ts)');
+  const browser = spawnSync(process.execPath, [fileURLToPath(new URL('browser-run.mjs', import.meta.url))], { stdio: 'inherit' });
+  if (browser.status !== 0) process.exitCode = browser.status ?? 1;
+}

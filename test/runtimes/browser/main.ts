@@ -152,6 +152,17 @@ const api = {
       hasher.close();
     }
   },
+  /** Hashes `mib` MiB on the three-worker chain; the SHA-1 is checked against WebCrypto's. */
+  async chainHash(mib: number): Promise<{ runner: string; threads: number | undefined; sha1Matches: boolean; parts: number }> {
+    const file = randomFile(mib * MiB + 12345, 'chain.bin');
+    const hasher = createBrowserWorkerHasher({ threads: 3 });
+    try {
+      const result = await hasher.hash(file, { partSize: MiB });
+      return { runner: result.runner, threads: result.threads, sha1Matches: result.sha1 === (await sha1Hex(file)), parts: result.partMd5s.length };
+    } finally {
+      hasher.close();
+    }
+  },
   isolation(): { crossOriginIsolated: boolean; hasWorker: boolean } {
     return { crossOriginIsolated: globalThis.crossOriginIsolated, hasWorker: typeof NativeWorker === 'function' };
   },

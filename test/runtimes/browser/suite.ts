@@ -117,11 +117,16 @@ export function describeBrowserScenario(browser: EngineBrowser): void {
       expect(await p.errors()).toEqual([]);
     });
 
-    it('hashes on the worker with wasm (32 MiB) and with spark (8 MiB), speed logged', async () => {
+    it('hashes on three chained workers (threads: 3): the same SHA-1 as WebCrypto, a part MD5 per MiB', async () => {
+      const chained = await page!.evaluate(() => window.vodRuntime.chainHash(9));
+      expect(chained).toEqual({ runner: 'worker', threads: 3, sha1Matches: true, parts: 10 });
+    });
+
+    it('hashes on the worker with wasm (16 MiB) and with spark (4 MiB), speed logged (figures: npm run bench -- browser)', async () => {
       const p = page!;
-      const wasm = await p.evaluate(() => window.vodRuntime.hashBench(32, 'wasm'));
-      const spark = await p.evaluate(() => window.vodRuntime.hashBench(8, 'spark'));
-      const inline = await p.evaluate(() => window.vodRuntime.hashBench(8, 'wasm', 'inline'));
+      const wasm = await p.evaluate(() => window.vodRuntime.hashBench(16, 'wasm'));
+      const spark = await p.evaluate(() => window.vodRuntime.hashBench(4, 'spark'));
+      const inline = await p.evaluate(() => window.vodRuntime.hashBench(4, 'wasm', 'inline'));
       const line = (name: string, b: typeof wasm) => `${name} ${b.mib} MiB ${b.mbPerSecond} MB/s (${b.ms} ms)`;
       console.log(`${tag} ${browser.label} hashing (SHA-1 + part MD5s): ${line('worker wasm', wasm)}; ${line('worker spark', spark)}; ${line('inline wasm', inline)}`);
       expect(wasm).toMatchObject({ engine: 'wasm', runner: 'worker' });

@@ -1,0 +1,29 @@
+/**
+ * The read ceiling: a module worker that only reads a File through `blob.stream()`, touching no
+ * byte, and answers with the time it took. What the hasher's worker does, minus the hashing.
+ * (`slices`: reads by `slice().arrayBuffer()` with one slice read ahead, for comparison.)
+ */
+const scope = globalThis as unknown as { postMessage(message: unknown): void; addEventListener(type: 'message', listener: (event: MessageEvent<{ blob: Blob; slices?: number }>) => void): void };
+
+scope.addEventListener('message', async (event) => {
+  const { blob, slices } = event.data;
+  const started = performance.now();
+  let bytes = 0;
+  if (slices) {
+    let next: Promise<ArrayBuffer> | undefined = blob.slice(0, slices).arrayBuffer();
+    for (let offset = 0; next; ) {
+      const current: Promise<ArrayBuffer> = next;
+      offset += slices;
+      next = offset < blob.size ? blob.slice(offset, offset + slices).arrayBuffer() : undefined;
+      bytes += (await current).byteLength;
+    }
+  } else {
+    const reader = blob.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+    }
+  }
+  scope.postMessage({ bytes, ms: performance.now() - started });
+});
