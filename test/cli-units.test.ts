@@ -171,6 +171,9 @@ describe('outcomes and the summary', () => {
     const notJson = new VodError({ code: 'NOT_JSON', action: 'InitUpload', message: 'InitUpload: the answer is not JSON', canRetry: true, status: 404 });
     expect(isWrongEndpoint(notJson)).toBe(true);
     expect(isWrongEndpoint(new VodError({ code: 'NOT_JSON', message: 'x', canRetry: true, status: 502 }))).toBe(false);
+    // A JSON answer cut short (chaos seed 98) is retried; an HTML page with 200 is a wrong endpoint.
+    expect(isWrongEndpoint(new VodError({ code: 'NOT_JSON', message: 'x', canRetry: true, status: 200, body: '{"code":0,"mess' }))).toBe(false);
+    expect(isWrongEndpoint(new VodError({ code: 'NOT_JSON', message: 'x', canRetry: true, status: 200, body: '<!doctype html><title>app</title>' }))).toBe(true);
     expect(failsEveryFile('NETWORK')).toBe(true);
     expect(failsEveryFile(-10002)).toBe(true);
     expect(failsEveryFile('SOURCE')).toBe(false);

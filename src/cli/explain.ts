@@ -86,9 +86,15 @@ export function isUnreachable(error: unknown): boolean {
   return system !== undefined && (UNREACHABLE.has(system.code) || system.code === 'BAD_PORT');
 }
 
-/** An answer that is no VOD service at all: an HTML or 404 page instead of the protocol's JSON. */
+/**
+ * An answer that is no VOD service at all: a 4xx page, or a web page (HTML) instead of the
+ * protocol's JSON. A 2xx answer that starts as JSON and breaks off is a transient fault worth a
+ * retry, not a wrong endpoint.
+ */
 export function isWrongEndpoint(error: unknown): boolean {
-  return error instanceof VodError && error.code === ClientErrorCode.NotJson && error.status !== undefined && error.status < 500;
+  if (!(error instanceof VodError) || error.code !== ClientErrorCode.NotJson || error.status === undefined) return false;
+  if (error.status >= 400 && error.status < 500) return true;
+  return error.status < 400 && (error.body ?? '').trimStart().startsWith('<');
 }
 
 /** Protocol codes that hold for every file at this endpoint and account (keys, access, service state). */
