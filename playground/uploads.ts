@@ -17,6 +17,8 @@ export interface UploadItem {
   readonly type: string;
   readonly status: ItemStatus;
   readonly hashedBytes: number;
+  /** One figure for the whole job (hashing and sending, weighted by their speeds): monotonic, 100 only once FinishUpload answered. */
+  readonly overallPercent: number;
   /** Bytes the service holds. */
   readonly ackedBytes: number;
   /** Bytes per second of the current phase (hashing or uploading). */
@@ -79,7 +81,7 @@ export function createUploadList(options: UploadListOptions): UploadList {
   const begin = (entry: Entry): void => {
     const { item } = entry;
     entry.cancelled = false;
-    set(entry, { status: 'hashing', hashedBytes: 0, ackedBytes: 0, speed: 0, eta: undefined, error: undefined, result: undefined });
+    set(entry, { status: 'hashing', hashedBytes: 0, overallPercent: 0, ackedBytes: 0, speed: 0, eta: undefined, error: undefined, result: undefined });
     let handle: UploadHandle;
     try {
       handle = options.start(entry.file);
@@ -94,7 +96,7 @@ export function createUploadList(options: UploadListOptions): UploadList {
       meter.update(state);
       const view = meter.view();
       const status = handle.state === 'paused' ? 'paused' : state.phase === 'done' ? item.status : state.phase;
-      set(entry, { status, hashedBytes: state.hashedBytes, ackedBytes: state.phase === 'done' ? item.size : state.ackedBytes, speed: view.speed, eta: view.eta });
+      set(entry, { status, hashedBytes: state.hashedBytes, overallPercent: state.overallPercent, ackedBytes: state.phase === 'done' ? item.size : state.ackedBytes, speed: view.speed, eta: view.eta });
     });
     handle.on('state', (state) => {
       if (state === 'paused') set(entry, { status: 'paused', speed: 0, eta: undefined });
@@ -102,7 +104,7 @@ export function createUploadList(options: UploadListOptions): UploadList {
       pump();
     });
     handle.done.then(
-      (result) => set(entry, { status: 'done', result, ackedBytes: item.size, hashedBytes: Math.max(item.hashedBytes, result.hashedBytes), speed: 0, eta: 0 }),
+      (result) => set(entry, { status: 'done', result, overallPercent: 100, ackedBytes: item.size, hashedBytes: Math.max(item.hashedBytes, result.hashedBytes), speed: 0, eta: 0 }),
       (error: unknown) => set(entry, entry.cancelled ? { status: 'cancelled', speed: 0, eta: undefined } : { status: 'failed', error: describeError(error), speed: 0, eta: undefined }),
     ).finally(pump);
   };
@@ -122,7 +124,7 @@ export function createUploadList(options: UploadListOptions): UploadList {
       const added: UploadItem[] = [];
       for (const file of files) {
         const item: Mutable<UploadItem> = {
-          id: nextId++, name: file.name, size: file.size, type: file.type, status: 'queued', hashedBytes: 0, ackedBytes: 0, speed: 0, eta: undefined, result: undefined, error: undefined,
+          id: nextId++, name: file.name, size: file.size, type: file.type, status: 'queued', hashedBytes: 0, overallPercent: 0, ackedBytes: 0, speed: 0, eta: undefined, result: undefined, error: undefined,
         };
         const entry: Entry = { item, file, handle: undefined, cancelled: false };
         entries.push(entry);

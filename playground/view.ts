@@ -85,10 +85,11 @@ export function createItemView(doc: Document, item: UploadItem, actions: ItemAct
   badge.hidden = true;
   head.append(name, size, badge);
 
+  const overallBar = createBar(doc, 'Overall', 'overall');
   const hashBar = createBar(doc, 'Checksums', 'hash');
   const sendBar = createBar(doc, 'Upload', 'send');
   const bars = el(doc, 'div', 'upload-bars');
-  bars.append(hashBar.root, sendBar.root);
+  bars.append(overallBar.root, hashBar.root, sendBar.root);
 
   const footer = el(doc, 'div', 'upload-footer');
   const status = el(doc, 'span', 'upload-status');
@@ -118,6 +119,7 @@ export function createItemView(doc: Document, item: UploadItem, actions: ItemAct
   let shownUrl: string | undefined;
   const update = (next: UploadItem): void => {
     element.dataset.status = next.status;
+    overallBar.set(next.overallPercent / 100, `${Math.floor(next.overallPercent)}%`);
     hashBar.set(next.size > 0 ? next.hashedBytes / next.size : 1, next.result?.hashEngine === 'checkpoint' ? 'saved' : `${Math.floor((next.hashedBytes / (next.size || 1)) * 100)}%`);
     const sendText = next.result?.kind === 'instant' ? 'already on the service' : `${formatBytes(next.ackedBytes)} of ${formatBytes(next.size)}`;
     sendBar.set(next.size > 0 ? next.ackedBytes / next.size : 1, sendText);

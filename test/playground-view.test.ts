@@ -83,11 +83,11 @@ describe('upload list model', () => {
     const fake = fakes[0]!;
     fake.progress({ phase: 'hashing', hashedBytes: 40 });
     expect(list.items()[0]).toMatchObject({ status: 'hashing', hashedBytes: 40, ackedBytes: 0 });
-    fake.progress({ phase: 'uploading', hashedBytes: 100, ackedBytes: 50, speed: 1000, eta: 2 });
-    expect(list.items()[0]).toMatchObject({ status: 'uploading', ackedBytes: 50, speed: 1000, eta: 2 });
+    fake.progress({ phase: 'uploading', hashedBytes: 100, ackedBytes: 50, speed: 1000, eta: 2, overallPercent: 61.5 });
+    expect(list.items()[0]).toMatchObject({ status: 'uploading', ackedBytes: 50, speed: 1000, eta: 2, overallPercent: 61.5 });
     fake.finish({ kind: 'resumed' });
     await flush();
-    expect(list.items()[0]).toMatchObject({ id: added!.id, status: 'done', ackedBytes: 100, result: expect.objectContaining({ kind: 'resumed' }) });
+    expect(list.items()[0]).toMatchObject({ id: added!.id, status: 'done', ackedBytes: 100, overallPercent: 100, result: expect.objectContaining({ kind: 'resumed' }) });
   });
 
   it('pause frees a slot, resume continues, cancel ends with "cancelled", retry starts over', async () => {
@@ -123,7 +123,7 @@ describe('upload list model', () => {
 });
 
 const item = (changes: Partial<UploadItem> = {}): UploadItem => ({
-  id: 7, name: 'clip.mp4', size: 2097152, type: 'video/mp4', status: 'uploading', hashedBytes: 2097152, ackedBytes: 1048576, speed: 1048576, eta: 1, result: undefined, error: undefined, ...changes,
+  id: 7, name: 'clip.mp4', size: 2097152, type: 'video/mp4', status: 'uploading', hashedBytes: 2097152, overallPercent: 72.6, ackedBytes: 1048576, speed: 1048576, eta: 1, result: undefined, error: undefined, ...changes,
 });
 
 describe('item card', () => {
@@ -135,6 +135,9 @@ describe('item card', () => {
     expect(q('.upload-size').textContent).toBe('2.0 MB');
     expect(q('.bar-send [role=progressbar]').getAttribute('aria-valuenow')).toBe('50');
     expect(q('.bar-send .bar-value').textContent).toBe('1.0 MB of 2.0 MB');
+    // One bar for the whole job: the engine's overallPercent, not a phase's.
+    expect(q('.bar-overall [role=progressbar]').getAttribute('aria-valuenow')).toBe('72');
+    expect(q('.bar-overall .bar-value').textContent).toBe('72%');
     expect(q('.upload-status').textContent).toBe('Uploading');
     expect(q('.upload-rate').textContent).toBe('1.0 MB/s · 1.0s left');
     expect([q('.btn-pause').hidden, q('.btn-resume').hidden, q('.btn-cancel').hidden, q('.btn-retry').hidden]).toEqual([false, true, false, true]);
