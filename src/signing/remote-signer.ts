@@ -4,10 +4,18 @@
  * `sign()` call made before the next timer tick (plus an optional window) into one request.
  */
 import { readBoundedText } from '../client/answer.js';
-import { withRetry, type RetryOptions } from '../core/retry.js';
+import { isRetryable, withRetry, type RetryOptions } from '../core/retry.js';
 import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, type VodAction } from '../protocol/errors.js';
 import type { SignInput, Signer } from '../protocol/signature.js';
 import { signingError, SigningErrorCode, signingResponse, SIGNING_LIMITS } from './schema.js';
+
+/**
+ * Signatures for other parameters than asked (BAD_ANSWER) say the endpoint disagrees with us, not
+ * that something broke in transit: asking again cannot help, unlike a garbled service answer.
+ */
+function signingRetryable(error: unknown): boolean {
+  return !(error instanceof VodError && error.code === ClientErrorCode.BadAnswer) && isRetryable(error);
+}
 
 /** Options of {@link createRemoteSigner}. */
 export interface RemoteSignerOptions {
@@ -164,7 +172,7 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
   const send = (batch: Pending[]): void => {
     stats.batches += 1;
     const inputs = batch.map((item) => item.input);
-    withRetry(() => attempt(inputs), options.retry ?? {}).then(
+    withRetry(() => attempt(inputs), { ...options.retry, retryable: signingRetryable }).then(
       (signatures) => {
         stats.signed += batch.length;
         batch.forEach((item, i) => item.resolve(signatures[i]!));
