@@ -18,7 +18,9 @@ describe('over a real upload', () => {
   afterAll(() => emu.close());
 
   it('is monotonic through hashing, sending and finishing, below 100 until FinishUpload answered', async () => {
-    emu.emulator.faults.add({ action: 'UploadPart', kind: 'delay', ms: 20, times: 1000 });
+    // Parts answered slowly enough (4 rounds of 150 ms) that the throttled events (≤ 10/s) sample
+    // the sending phase several times on an idle machine too.
+    emu.emulator.faults.add({ action: 'UploadPart', kind: 'delay', ms: 150, times: 1000 });
     const samples: (UploadProgress & { finishes: number })[] = [];
     const size = 8 * MiB + 3;
     const handle = upload(randomFile(size), { client: makeClient(emu), hasher: countingHasher(), concurrency: 2 });
@@ -26,7 +28,7 @@ describe('over a real upload', () => {
     await handle.done;
 
     const figures = samples.map((s) => Math.round(s.overallPercent * 10) / 10);
-    expect(samples.length).toBeGreaterThanOrEqual(8);
+    expect(samples.length).toBeGreaterThanOrEqual(5);
     for (let i = 1; i < samples.length; i += 1) expect(samples[i]!.overallPercent).toBeGreaterThanOrEqual(samples[i - 1]!.overallPercent);
     // The per-phase figure restarts at the phase change; the overall one does not.
     const firstUploading = samples.findIndex((s) => s.phase === 'uploading');
