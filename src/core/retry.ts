@@ -7,6 +7,7 @@
  * {@link withRetry}; a part that keeps failing fails only itself, never restarts the upload.
  */
 import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, isAbortError } from '../protocol/index.js';
+import { raceSignal } from '../util/deadline.js';
 
 /** Tuning of the retry policy. */
 export interface RetryOptions {
@@ -266,23 +267,5 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
  * The listener is removed once settled, so long-lived signals do not accumulate listeners.
  */
 export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(abortError(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+  return signal ? raceSignal(promise, signal, () => abortError(signal)) : promise;
 }

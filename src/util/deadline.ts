@@ -67,10 +67,19 @@ export function startDeadline(ms: number, caller?: AbortSignal, stallMs?: number
  * the caller past its deadline.
  */
 export function settleBy<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return raceSignal(promise, signal, () => signal.reason);
+}
+
+/**
+ * `promise`, or a rejection with `reason()` as soon as `signal` aborts. The listener is removed
+ * once settled, so long-lived signals do not accumulate listeners; the losing promise's rejection
+ * is handled.
+ */
+export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal, reason: () => unknown): Promise<T> {
   promise.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
