@@ -66,10 +66,13 @@ function readQuery(url: URL): { query: Record<string, string> } | { refusal: Ref
   return { query };
 }
 
-/** A body stream that errors as soon as more than `limit` bytes come through. */
-function capped(body: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
+/**
+ * A body stream that errors as soon as more than `limit` bytes come through. `overflowed` tells
+ * the caller afterwards that the upstream fetch failed because of the caller's body, not the link.
+ */
+function capped(body: ReadableStream<Uint8Array>, limit: number): { stream: ReadableStream<Uint8Array>; overflowed: () => boolean } {
   let seen = 0;
-  return body.pipeThrough(
+  const stream = body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.byteLength;
@@ -78,6 +81,7 @@ function capped(body: ReadableStream<Uint8Array>, limit: number): ReadableStream
       },
     }),
   );
+  return { stream, overflowed: () => seen > limit };
 }
 
 /**
@@ -135,6 +139,7 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
     const { call } = check;
 
     let body: ReadableStream<Uint8Array> | null = null;
+    let overflowed = (): boolean => false;
     let length: number | undefined;
     if (call.action === 'UploadPart') {
       const declared = request.headers.get('Content-Length');
@@ -155,7 +160,8 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
     }
     // Wrapped only now: a refusal above can still cancel the untouched (unlocked) body.
     if (call.action === 'UploadPart' && request.body) {
-      body = length === undefined ? capped(request.body, call.params.dataSize) : request.body;
+      if (length === undefined) ({ stream: body, overflowed } = capped(request.body, call.params.dataSize));
+      else body = request.body;
     }
 
     const unsigned: Record<string, string> = { ...params };
@@ -174,6 +180,8 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
       // The part streams through: `duplex: 'half'` lets fetch send a body it has not read yet.
       answer = await doFetch(target, { method, headers, body, signal: request.signal, ...(body ? { duplex: 'half' } : {}) } as RequestInit);
     } catch (error) {
+      // A chunked body longer than its dataSize is the caller's error, answered as the service would.
+      if (overflowed()) return refuse(request, { code: ErrorCode.BodyInvalid, message: 'body longer than its dataSize', canRetry: 1 });
       options.onError?.(error);
       const reason = error instanceof Error ? error.message : String(error);
       return refuse(request, { code: ErrorCode.Internal, message: `${call.action}: the upstream service could not be reached (${reason.slice(0, 200)})`, canRetry: 1 }, 502);
