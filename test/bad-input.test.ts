@@ -196,7 +196,7 @@ table('hostile answers (to the client)', [
   { input: 'FinishUpload fileId "12ab"', expected: 'VodError BAD_ANSWER final', run: () => finish(ok(',"fileId":"12ab","url":"http://x/f.mp4"')) },
   { input: 'FinishUpload url "javascript:alert(1)"', expected: 'VodError BAD_ANSWER final', run: () => finish(ok(',"fileId":"1","url":"javascript:alert(1)"')) },
   { input: 'a message of 2 MiB', expected: 'VodError BAD_ANSWER final', run: () => init(`{"code":0,"message":"${'x'.repeat(2 * 1024 * 1024)}"}`) },
-  { input: 'an answer over 16 MiB (not read past the limit)', expected: 'VodError NETWORK retry', run: () => init(`{"code":0,"message":"${'x'.repeat(17 * 1024 * 1024)}"}`) },
+  { input: 'an answer over 16 MiB (not read past the limit)', expected: 'VodError BAD_ANSWER final', run: () => init(`{"code":0,"message":"${'x'.repeat(17 * 1024 * 1024)}"}`) },
   { input: 'the connection refused', expected: 'VodError NETWORK retry', run: () => createVodClient({ endpoint: 'http://127.0.0.1:9/v2/index.php', signer: createSecretSigner(DEV_CREDENTIALS), pacer: false }).finishUpload({ fileSha: sha }) },
   { input: 'no answer within timeoutMs 50', expected: 'VodError TIMEOUT retry', run: () => createVodClient({ endpoint: 'http://127.0.0.1:9/v2/index.php', signer: createSecretSigner(DEV_CREDENTIALS), pacer: false, timeoutMs: 50, fetch: (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))) }).finishUpload({ fileSha: sha }) },
   { input: 'upload: InitUpload answered null once, then normally', expected: 'completed', run: () => uploadThroughGarble('null'), bug: 7 },

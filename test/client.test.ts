@@ -251,6 +251,8 @@ describe('createVodClient', () => {
     answer = () => 'huge-body';
     const error = await failure(client().finishUpload({ fileSha: sha }));
     expect(error.message).toMatch(/limit/);
+    // Final: a server that answers 16 MiB is not speaking this protocol, so asking again won't help.
+    expect(error).toMatchObject({ code: 'BAD_ANSWER', canRetry: false });
     // The client hung up after the 16 MiB limit: the server, writing only as fast as it was read,
     // got rid of far less than the 128 MiB (socket buffers are a few MiB at most).
     await huge.closed;

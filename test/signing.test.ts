@@ -186,6 +186,14 @@ describe('the remote signer', () => {
     expect(signer.stats.requests).toBe(2);
   });
 
+  it('an answer over its byte limit is final: asked once, not retried', async () => {
+    const signer = createRemoteSigner({ url: signUrl(), retry: { baseDelayMs: 1 }, fetch: async () => new Response('x'.repeat(5 * 1024 * 1024), { status: 200 }) });
+    const error = await signer.sign(input()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_ANSWER', canRetry: false });
+    expect((error as Error).message).toMatch(/limit/);
+    expect(signer.stats.requests).toBe(1);
+  });
+
   it('refuses an answer that does not match what it asked (count, changed params, missing Signature)', async () => {
     const answers = [
       { signatures: [] },

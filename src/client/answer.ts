@@ -10,10 +10,18 @@ import { readTextAtMost } from '../util/read-text.js';
 
 const EXCERPT_LENGTH = 200;
 
+/** An answer longer than the limit: the server is not speaking this protocol, so asking again won't help. */
+export class AnswerTooLarge extends RangeError {
+  constructor(readonly limit: number) {
+    super(`answer exceeds the ${limit}-byte limit`);
+    this.name = 'AnswerTooLarge';
+  }
+}
+
 /** Reads a response's text, refusing more than `limit` bytes (a hostile server can't exhaust memory). */
 export async function readBoundedText(response: Response, limit: number = LIMITS.answerBytes, onChunk?: () => void): Promise<string> {
   const text = await readTextAtMost(response, limit, onChunk);
-  if (text === undefined) throw new RangeError(`answer exceeds the ${limit}-byte limit`);
+  if (text === undefined) throw new AnswerTooLarge(limit);
   return text;
 }
 

@@ -24,7 +24,7 @@ import type { Signer } from '../protocol/signature.js';
 import { toWire } from '../protocol/to-wire.js';
 import { parseArgument } from '../protocol/validate.js';
 import { applyBeforeRequest, type BeforeRequestHook } from './request-hook.js';
-import { interpretAnswer, readBoundedText } from './answer.js';
+import { AnswerTooLarge, interpretAnswer, readBoundedText } from './answer.js';
 import { createPresignCache, presignKey } from './presign.js';
 import { settleBy, startDeadline, type Deadline } from '../util/deadline.js';
 import { watchedBody, type WatchedBody } from './part-body.js';
@@ -302,6 +302,9 @@ function transportError(
   limits: { timeoutMs: number; stallTimeoutMs: number },
 ): VodError {
   if (error instanceof VodError) return error;
+  if (error instanceof AnswerTooLarge) {
+    return new VodError({ code: ClientErrorCode.BadAnswer, message: `${action}: the answer broke the protocol (${error.message})`, canRetry: false, action, cause: error });
+  }
   if (signal?.aborted) {
     return new VodError({ code: ClientErrorCode.Aborted, message: `${action} was aborted`, canRetry: false, action, cause: signal.reason });
   }

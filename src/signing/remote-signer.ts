@@ -3,7 +3,7 @@
  * `createSigningHandler`; this signer sends it the parameter sets to sign, coalescing every
  * `sign()` call made before the next timer tick (plus an optional window) into one request.
  */
-import { readBoundedText } from '../client/answer.js';
+import { AnswerTooLarge, readBoundedText } from '../client/answer.js';
 import { isRetryable, withRetry, type RetryOptions } from '../core/retry.js';
 import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, type VodAction } from '../protocol/errors.js';
 import type { SignInput, Signer } from '../protocol/signature.js';
@@ -143,6 +143,7 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       if (timedOut) return Promise.reject(fail(first, ClientErrorCode.Timeout, `no answer within ${timeoutMs} ms`, true, { cause: error }));
+      if (error instanceof AnswerTooLarge) return Promise.reject(fail(first, ClientErrorCode.BadAnswer, error.message, false, { cause: error }));
       const reason = error instanceof Error ? error.message : String(error);
       return Promise.reject(fail(first, ClientErrorCode.Network, `network failure (${reason})`, true, { cause: error }));
     }
