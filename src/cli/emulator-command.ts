@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { DEV_CREDENTIALS } from '../emulator/emulator.js';
 import { startEmulator } from '../emulator/server.js';
 import { parseFaultPlan } from '../emulator/fault-plan.js';
+import { parseBandwidth, parseLatency } from '../emulator/link-spec.js';
 import { DEFAULT_EMULATOR_PORT, startDataEmulator } from './emulator-home.js';
 import { parseFlags } from './flags.js';
 import { UsageError } from './usage-error.js';
@@ -21,6 +22,8 @@ Options:
   --secret-id ID     accept this SecretId (default: the development credentials)
   --secret-key KEY   its SecretKey (give both or neither)
   --faults SPEC      seeded random faults, e.g. seed=7,all=0.2 (see the README)
+  --latency MS[:J]   emulated link: wait MS ms (± J ms, seeded) before each answer
+  --bandwidth RATE   emulated link: all request bodies share RATE, e.g. 20MB/s
   -h, --help         show this help
 `;
 
@@ -42,6 +45,8 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
     'secret-id': { type: 'string' },
     'secret-key': { type: 'string' },
     faults: { type: 'string' },
+    latency: { type: 'string' },
+    bandwidth: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, false);
   if (values.help) {
@@ -65,6 +70,15 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
       throw new UsageError(`--faults: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  const { latency, bandwidth } = values;
+  for (const [flag, value, parse] of [['--latency', latency, parseLatency], ['--bandwidth', bandwidth, parseBandwidth]] as const) {
+    if (value === undefined) continue;
+    try {
+      parse(value);
+    } catch (error) {
+      throw new UsageError(`${flag}: ${error instanceof Error ? error.message.replace(/^Invalid \w+: /, '') : String(error)}`);
+    }
+  }
 
   let running;
   try {
@@ -72,6 +86,8 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
       host: values.host ?? '127.0.0.1',
       ...(custom ? { credentials: [{ secretId, secretKey }] } : {}),
       ...(faults === undefined ? {} : { faults }),
+      ...(latency === undefined ? {} : { latency }),
+      ...(bandwidth === undefined ? {} : { bandwidth }),
     };
     // A data directory keeps its port, so URLs printed by `vod-upload --emulator` work again.
     running = data === undefined ? await startEmulator({ ...options, port: port ?? DEFAULT_EMULATOR_PORT }) : await startDataEmulator({ ...options, data, port });
@@ -81,6 +97,7 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
   const credential = running.credentials[0] ?? DEV_CREDENTIALS;
   io.out(`VOD upload emulator is running at ${running.origin}`);
   io.out(`  storage: ${data ?? 'memory (lost on exit; use --data DIR to keep it)'}`);
+  if (latency !== undefined || bandwidth !== undefined) io.out(`  link:    latency ${latency ?? 0} ms, bandwidth ${bandwidth ?? 'unlimited'} (emulated; connections counted in the log)`);
   if (faults !== undefined) io.out(`  faults:  ${faults} (seeded; rules queued on the control API come first)`);
   io.out(`  files:   ${running.origin}/vod/<fileId>/f0.<ext>   log: ${running.origin}/_emulator/log`);
   if (!custom) io.out('  keys:    the well-known development keys: for local use only, never for the real service');

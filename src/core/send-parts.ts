@@ -9,6 +9,12 @@ import type { BeforeRequestHook } from '../client/request-hook.js';
 import { raceAbort, withRetry, type RetryEvent, type RetryState, type ShouldRetry } from './retry.js';
 import type { PartSpan, UploadSource } from './source.js';
 
+/**
+ * One turn of the event loop. Node's fetch hands a connection back to its pool only on the turn
+ * after the answer ended: a part sent at once would open a new connection instead of reusing it.
+ */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** Runs a task under a concurrency bound shared by several uploads (an upload queue). */
 export interface TaskLimiter {
   /** Runs `task` when a slot is free; a task still waiting when `signal` aborts leaves the queue. */
@@ -107,7 +113,10 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
 
   try {
     for (const [index, part] of parts.entries()) {
-      while (inFlight.size >= input.concurrency) await Promise.race(inFlight);
+      if (inFlight.size >= input.concurrency) {
+        while (inFlight.size >= input.concurrency) await Promise.race(inFlight);
+        await nextTurn();
+      }
       // Signing ahead is only an optimisation: an abort or pause must not wait for it. The parts
       // in flight are still awaited below, so none reports progress after this returns.
       const ready = await raceAbort(presigned.ready(index), batch.signal).then(

@@ -12,6 +12,7 @@ import { FILE_PATH, serveFile } from './files.js';
 import { Gate, type EmulatorCredential, type RateLimits } from './gate.js';
 import type { BodySource } from './body.js';
 import { portableHashing, type EmulatorHashing } from './hashing.js';
+import { createLink, type LinkOptions } from './link.js';
 import { RequestLog } from './log.js';
 import { RunningSha1 } from './running-sha1.js';
 import { MemoryStorage } from './memory-storage.js';
@@ -61,6 +62,11 @@ export interface EmulatorOptions {
    * README's emulator section). Rules queued on `faults` still come first. Default: none.
    */
   faults?: FaultPlanInput;
+  /**
+   * An emulated network link: a delay before each protocol answer and a bandwidth shared by all
+   * request bodies, to try uploads under real conditions. Default: none (loopback speed).
+   */
+  link?: LinkOptions;
 }
 
 /** An emulator of the upload protocol, independent of any server: {@link startEmulator} serves one over HTTP. */
@@ -154,7 +160,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const hashing = options.hashing ?? portableHashing;
   const runningSha1 = new RunningSha1(hashing);
-  const requestBody = options.requestBody ?? ((request: Request) => request.body);
+  const link = createLink(options.link);
+  const readBody = options.requestBody ?? ((request: Request) => request.body);
+  const requestBody = link ? (request: Request) => link.throttle(readBody(request)) : readBody;
   const deps = { gate, log, faults, storage, now, publicUrl: options.publicUrl, serialize, closed, newFileId, hashing, runningSha1, requestBody };
 
   const route = async (request: Request): Promise<Response> => {
@@ -164,7 +172,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     // Before preflights: the control API approves none (see control.ts).
     if (path.startsWith('/_emulator/') && options.controlApi !== false) return handleControl(request, path, url, log, faults);
     if (request.method === 'OPTIONS') return preflightResponse(request);
-    if ((PROTOCOL_PATHS as readonly string[]).includes(path)) return handleApi(request, url, deps);
+    if ((PROTOCOL_PATHS as readonly string[]).includes(path)) {
+      const response = await handleApi(request, url, deps);
+      await link?.delay(closed);
+      return response;
+    }
     const file = FILE_PATH.exec(path);
     if (file && (request.method === 'GET' || request.method === 'HEAD')) return serveFile(request, storage, file[1]!, file[2]!);
     if (file) return textResponse(405, 'Method Not Allowed', request, { Allow: 'GET, HEAD, OPTIONS' });

@@ -27,6 +27,7 @@ export type { FaultRule, FaultKind } from './faults.js';
 export { parseFaultPlan, PLAN_KINDS } from './fault-plan.js';
 export type { FaultPlan, FaultPlanInput, PlanKind } from './fault-plan.js';
 export { contentTypeOf } from './files.js';
+export type { LinkOptions } from './link.js';
 
 /**
  * Starts the emulator on a Node HTTP server (`host` default 127.0.0.1, `port` default 8787, 0

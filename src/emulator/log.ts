@@ -40,6 +40,8 @@ export interface LogSummary {
   requestsInFlight: number;
   /** Part body bytes read since the last clear. */
   bytesReceived: number;
+  /** TCP connections the server accepted since the last clear (`startEmulator` counts them; 0 elsewhere). */
+  connections: number;
   /** The kept entries, oldest first. */
   entries: LogEntry[];
 }
@@ -60,6 +62,8 @@ export class RequestLog {
   bytesReceived = 0;
   /** Protocol requests of any action being handled right now. */
   requestsInFlight = 0;
+  /** TCP connections accepted since the last `clear()` (counted by the Node server of `startEmulator`). */
+  connections = 0;
   #settledWaiters: (() => void)[] = [];
 
   /** Records one answered request. */
@@ -94,6 +98,12 @@ export class RequestLog {
     this.#total = 0;
     this.maxPartsInFlight = this.partsInFlight;
     this.bytesReceived = 0;
+    this.connections = 0;
+  }
+
+  /** The server accepted a TCP connection. */
+  connectionOpened(): void {
+    this.connections++;
   }
 
   /** An UploadPart request began. */
@@ -140,6 +150,7 @@ export class RequestLog {
       partsInFlight: this.partsInFlight,
       requestsInFlight: this.requestsInFlight,
       bytesReceived: this.bytesReceived,
+      connections: this.connections,
       entries: this.entries(),
     };
   }

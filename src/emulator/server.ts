@@ -10,6 +10,7 @@ import { VodArgumentError } from '../protocol/index.js';
 import { isConnectionReset } from './connection-reset.js';
 import { DiskStorage } from './disk-storage.js';
 import { createEmulator, type Emulator, type EmulatorCredential, type EmulatorOptions } from './emulator.js';
+import { parseBandwidth, parseLatency } from './link-spec.js';
 import { nodeHashing } from './node-hashing.js';
 
 /** Options of {@link startEmulator}: the emulator's, plus where to listen and keep data. */
@@ -20,6 +21,15 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   port?: number;
   /** A directory for {@link DiskStorage}; omitted → memory (unless `storage` is given). */
   data?: string;
+  /**
+   * Emulated latency added before each protocol answer: ms, or `"MS:JITTER"` for ± jitter ms drawn
+   * from a seeded generator (`linkSeed`). Default none.
+   */
+  latency?: number | string;
+  /** Emulated bandwidth shared by all request bodies: bytes/s, or a rate like `"20MB/s"` (binary units). Default unlimited. */
+  bandwidth?: number | string;
+  /** Seed of the latency's jitter. Default 1. */
+  linkSeed?: number;
 }
 
 /** An emulator served over HTTP by {@link startEmulator}. */
@@ -48,7 +58,13 @@ function urlHost(host: string): string {
 
 /** Starts the emulator on a Node HTTP server. */
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
-  const { host = '127.0.0.1', port = 8787, data, ...emulatorOptions } = options;
+  const { host = '127.0.0.1', port = 8787, data, latency, bandwidth, linkSeed, ...emulatorOptions } = options;
+  const link = {
+    ...emulatorOptions.link,
+    ...(latency === undefined ? {} : parseLatency(latency)),
+    ...(bandwidth === undefined ? {} : { bytesPerSecond: parseBandwidth(bandwidth) }),
+    ...(linkSeed === undefined ? {} : { seed: linkSeed }),
+  };
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new VodArgumentError('port', 'an integer from 0 to 65535', port);
   if (data !== undefined && emulatorOptions.storage !== undefined) throw new VodArgumentError('data', 'to be omitted when storage is given', data);
   if (data !== undefined && (typeof data !== 'string' || data.length === 0)) throw new VodArgumentError('data', 'a directory path', data);
@@ -59,6 +75,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     hashing: nodeHashing,
     requestBody: (request) => incomingOf.get(request) ?? request.body,
     ...emulatorOptions,
+    link,
     ...(storage ? { storage } : {}),
   });
   const listener = getRequestListener(
@@ -76,6 +93,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     { overrideGlobalObjects: false },
   );
   const server: Server = createServer((incoming, outgoing) => void listener(incoming, outgoing));
+  // Counted per run (cleared with the log): shows whether clients reuse kept-alive connections.
+  server.on('connection', () => emulator.log.connectionOpened());
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
