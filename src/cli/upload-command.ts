@@ -139,6 +139,9 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
         endpoint: target.endpoint,
         signer: createSecretSigner({ secretId: target.secretId, secretKey: target.secretKey }),
         timeoutMs: args.timeoutMs,
+        // Node's fetch sends a stream with its Content-Length: parts go out as views of the bytes
+        // read (a Uint8Array body is copied twice by undici), and the stall watch sees them leave.
+        streamPartBodies: true,
         ...(target.region !== undefined ? { region: target.region } : {}),
       }),
       () => gate.open(),

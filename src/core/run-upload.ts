@@ -123,6 +123,10 @@ export async function runUpload(input: RunInput, signal: AbortSignal): Promise<U
     input.memo.hash = undefined;
     input.progress.restart();
     return attemptOverSessionLoss(input, signal);
+  } finally {
+    // The run is over (done, failed, paused or aborted): the source may close what it holds open.
+    const { blob } = input.source;
+    if ('close' in blob && typeof blob.close === 'function') await blob.close().catch(() => undefined);
   }
 }
 

@@ -97,6 +97,8 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
           const end = part.offset + part.size;
           const body = 'read' in blob && typeof blob.read === 'function' ? await blob.read(part.offset, end) : await blob.slice(part.offset, end);
           await client.uploadPart(params, body, { signal: batch.signal, beforeRequest: input.beforeRequest });
+          // Acknowledged, so sent whole: the source may read a later part into the same buffer.
+          if (body instanceof Uint8Array && 'recycle' in blob) blob.recycle?.(body);
         } catch (error) {
           events.rolledBack(part.size);
           throw error;

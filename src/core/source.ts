@@ -28,6 +28,18 @@ export interface FileSource {
    * the bytes it read, without wrapping them in a Blob that fetch then streams out again.
    */
   read?(start: number, end: number): Promise<Uint8Array>;
+  /**
+   * Optional: takes back an array `read` returned, to read a later part into it. The engine calls
+   * it once the service acknowledged that part (its request body was sent whole), never for a
+   * part still being sent or retried.
+   */
+  recycle?(bytes: Uint8Array): void;
+  /**
+   * Optional: the engine is done reading for now (the upload finished, failed, paused or was
+   * aborted), so the source may let go of open files and spare buffers. Reading again after it
+   * must still work.
+   */
+  close?(): Promise<void>;
   /** Every byte once, in order: what the hasher reads. */
   stream(): ReadableStream<Uint8Array>;
 }
