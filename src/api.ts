@@ -11,7 +11,7 @@ export { createSecretSigner, type Signer, type SignInput, type SecretSignerOptio
 export { createRemoteSigner, type RemoteSigner, type RemoteSignerOptions, type RemoteSignerStats } from './signing/remote-signer.js';
 export { createProxySigner } from './signing/proxy-signer.js';
 export { createMemoryCheckpointStore, type CheckpointStore, type CheckpointRecord } from './core/checkpoint.js';
-export { isRetryable, type RetryOptions, type ShouldRetry } from './core/retry.js';
+export { isRetryable, type RetryOptions, type ShouldRetry } from './util/retry.js';
 export type { BeforeRequestHook, OutgoingRequest } from './client/request-hook.js';
 export type { PartDone } from './core/send-parts.js';
 export type { UploadHandle, UploadEvents, UploadState } from './core/upload.js';

@@ -15,9 +15,9 @@ export { bindUpload, type BoundUpload, type RuntimeServices } from './core/bind-
 export { createVodClient, type VodClient, type VodClientOptions, type RequestOptions, type RequestPacer, type PartBody } from './client/client.js';
 export { resolveSource, isFileSource, splitName, sanitizeFileName, planParts, type PartSpan } from './core/source.js';
 export { checkpointKey, type CheckpointIdentity } from './core/checkpoint.js';
-export { createRatePacer, DEFAULT_RATE_LIMITS, type RatePacer, type RatePacerOptions, type RateLimits } from './core/pacer.js';
-export { backoffDelay, withRetry, type WithRetryOptions, type RetryAttempt, type RetryEvent } from './core/retry.js';
-export { createLimiter, type Limiter } from './core/concurrency.js';
+export { createRatePacer, DEFAULT_RATE_LIMITS, type RatePacer, type RatePacerOptions, type RateLimits } from './util/pacer.js';
+export { backoffDelay, withRetry, type WithRetryOptions, type RetryAttempt, type RetryEvent } from './util/retry.js';
+export { createLimiter, type Limiter } from './util/concurrency.js';
 export { validateRestrictions, findRestrictionFailure, VIDEO_TYPES, VIDEO_MIME_TYPES } from './core/restrictions.js';
 export { createInlineHasher, type InlineHasherOptions } from './hasher/inline-hasher.js';
 export { createWorkerHasher, type WorkerHasher, type WorkerHasherOptions, type WorkerLike } from './hasher/worker-hasher.js';

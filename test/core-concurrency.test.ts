@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VodArgumentError } from '../src/protocol/index.js';
-import { createLimiter } from '../src/core/concurrency.js';
+import { createLimiter } from '../src/util/concurrency.js';
 
 /** A promise with its resolve/reject handles exposed. */
 function deferred<T = void>() {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VodArgumentError, type VodAction } from '../src/protocol/index.js';
-import { createRatePacer } from '../src/core/pacer.js';
+import { createRatePacer } from '../src/util/pacer.js';
 
 /** Starts `count` acquisitions and records when (fake ms) each resolves or rejects. */
 function start(pacer: ReturnType<typeof createRatePacer>, action: VodAction, count: number, signal?: AbortSignal) {

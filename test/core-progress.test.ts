@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VodArgumentError } from '../src/protocol/index.js';
-import { createEmitter, createProgressTracker, type ProgressState } from '../src/core/progress.js';
+import { createProgressTracker, type ProgressState } from '../src/core/progress.js';
+import { createEmitter } from '../src/util/emitter.js';
 
 const MiB = 1048576;
 

@@ -9,7 +9,7 @@ import {
   withRetry,
   type RetryEvent,
   type Sleep,
-} from '../src/core/retry.js';
+} from '../src/util/retry.js';
 
 const protocolError = (code: number, canRetry: boolean, status = 200): VodError =>
   new VodError({ code, canRetry, message: `code ${code}`, action: 'UploadPart', status });

@@ -28,7 +28,7 @@ import { AnswerTooLarge, interpretAnswer, readBoundedText } from './answer.js';
 import { createPresignCache, presignKey } from './presign.js';
 import { settleBy, startDeadline, type Deadline } from '../util/deadline.js';
 import { watchedBody, type WatchedBody } from './part-body.js';
-import { createRatePacer } from '../core/pacer.js';
+import { createRatePacer } from '../util/pacer.js';
 
 /** Paces requests under the service's rate limits; see `createRatePacer`. */
 export interface RequestPacer {

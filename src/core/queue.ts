@@ -4,11 +4,11 @@
  * whole queue: add while it runs, pause, resume and cancel all, one progress for all files.
  */
 import { VodArgumentError } from '../protocol/errors.js';
-import { checkConcurrency, createLimiter } from './concurrency.js';
-import { createEmitter, type Listener } from './progress.js';
+import { checkConcurrency, createLimiter } from '../util/concurrency.js';
+import { createEmitter, type Listener } from '../util/emitter.js';
 import { createQueueProgress, type QueueProgress } from './queue-progress.js';
 import { findRestrictionFailure, validateRestrictions } from './restrictions.js';
-import { abortError, raceAbort } from './retry.js';
+import { abortError, raceAbort } from '../util/retry.js';
 import type { UploadResult } from './run-upload.js';
 import type { UploadProgress } from './run-progress.js';
 import { resolveSource, type UploadSource } from './source.js';

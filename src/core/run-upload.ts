@@ -8,7 +8,7 @@ import type { InitUploadParams, ListedPart, PartSize } from '../protocol/schemas
 import type { Hasher, HashResult } from '../hasher/types.js';
 import { readCheckpoint, sampledParts, writeCheckpoint, deleteCheckpoint, type CheckpointRecord, type CheckpointStore } from './checkpoint.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
-import { createRetryState, withRetry, type RetryEvent, type RetryOptions, type ShouldRetry } from './retry.js';
+import { createRetryState, withRetry, type RetryEvent, type RetryOptions, type ShouldRetry } from '../util/retry.js';
 import { sendParts, type PartDone, type TaskLimiter } from './send-parts.js';
 import { planParts, type PartSpan, type ResolvedSource } from './source.js';
 

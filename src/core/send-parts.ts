@@ -6,7 +6,7 @@ import type { VodClient } from '../client/client.js';
 import type { PartSize, UploadPartParams } from '../protocol/schemas.js';
 import { presignAhead } from './presign-ahead.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
-import { raceAbort, withRetry, type RetryEvent, type RetryState, type ShouldRetry } from './retry.js';
+import { raceAbort, withRetry, type RetryEvent, type RetryState, type ShouldRetry } from '../util/retry.js';
 import type { PartSpan, UploadSource } from './source.js';
 
 /**

@@ -9,11 +9,11 @@ import { ClientErrorCode, VodArgumentError, VodError } from '../protocol/errors.
 import { initExtrasParams as initExtras, type PartSize } from '../protocol/schemas.js';
 import { parseArgument } from '../protocol/validate.js';
 import { checkpointKey, type CheckpointStore } from './checkpoint.js';
-import { checkConcurrency } from './concurrency.js';
-import { createEmitter, type Listener } from './progress.js';
+import { checkConcurrency } from '../util/concurrency.js';
+import { createEmitter, type Listener } from '../util/emitter.js';
 import { createRunProgress, type UploadProgress } from './run-progress.js';
 import { checkRestrictions, validateRestrictions, type UploadRestrictions } from './restrictions.js';
-import { resolveRetryPolicy, type RetryEvent, type RetryOptions, type ShouldRetry } from './retry.js';
+import { resolveRetryPolicy, type RetryEvent, type RetryOptions, type ShouldRetry } from '../util/retry.js';
 import { runUpload, type InitExtras, type RunInput, type UploadResult, type UploadWarning } from './run-upload.js';
 import type { PartDone, TaskLimiter } from './send-parts.js';
 import { resolveSource, validatePartSize, type NamingOptions, type UploadSource } from './source.js';

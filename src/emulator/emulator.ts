@@ -2,7 +2,7 @@
  * `createEmulator`: a local stand-in for the VOD server-side upload service, as one web-standard
  * handler `(Request) => Promise<Response>` that runs in Node, Deno, Bun or workerd.
  */
-import { PROTOCOL_PATHS, VodArgumentError, type VodAction } from '../protocol/index.js';
+import { DEFAULT_RATE_LIMITS, PROTOCOL_PATHS, VodArgumentError, type VodAction } from '../protocol/index.js';
 import { textResponse, preflightResponse, answer, answerText, jsonResponse } from './answer.js';
 import { handleApi } from './api.js';
 import { handleControl } from './control.js';
@@ -29,7 +29,7 @@ export const DEV_CREDENTIALS: Readonly<EmulatorCredential> = Object.freeze({
 });
 
 /** The service's published limits, per SecretId per minute. */
-export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({ InitUpload: 100, FinishUpload: 100, UploadPart: 10000 });
+export { DEFAULT_RATE_LIMITS };
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {

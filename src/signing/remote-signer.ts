@@ -4,7 +4,7 @@
  * `sign()` call made before the next timer tick (plus an optional window) into one request.
  */
 import { AnswerTooLarge, readBoundedText } from '../client/answer.js';
-import { isRetryable, withRetry, type RetryOptions } from '../core/retry.js';
+import { isRetryable, withRetry, type RetryOptions } from '../util/retry.js';
 import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, type VodAction } from '../protocol/errors.js';
 import type { SignInput, Signer } from '../protocol/signature.js';
 import { signingError, SigningErrorCode, signingResponse, SIGNING_LIMITS } from './schema.js';

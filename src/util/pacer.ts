@@ -7,14 +7,10 @@
  * bounded by the limit and no window of `windowMs` ever sees more than `limit` grants. Waiters are
  * served FIFO per action; a waiter whose signal aborts leaves the queue at once.
  */
-import { VodArgumentError, type VodAction } from '../protocol/index.js';
+import { DEFAULT_RATE_LIMITS, VodArgumentError, type RateLimits, type VodAction } from '../protocol/index.js';
 import { abortError, abortableSleep, type Sleep } from './retry.js';
 
-/** Calls allowed per window, per action. */
-export type RateLimits = Readonly<Record<VodAction, number>>;
-
-/** The protocol's limits, per 60 s. */
-export const DEFAULT_RATE_LIMITS: RateLimits = { InitUpload: 100, FinishUpload: 100, UploadPart: 10_000 };
+export { DEFAULT_RATE_LIMITS, type RateLimits };
 
 /** Options of {@link createRatePacer}. */
 export interface RatePacerOptions {

@@ -7,7 +7,7 @@
  * {@link withRetry}; a part that keeps failing fails only itself, never restarts the upload.
  */
 import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, isAbortError } from '../protocol/index.js';
-import { raceSignal } from '../util/deadline.js';
+import { raceSignal } from './deadline.js';
 
 /** Tuning of the retry policy. */
 export interface RetryOptions {
