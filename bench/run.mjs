@@ -1,127 +1,150 @@
-// `npm run bench`: the six figures of issue 10, each the median (min–max) of interleaved
-// repetitions, as a ratio to a baseline measured in the same repetition. Writes
-// bench/results.json and bench/throughput.svg. Needs `npm run build` (it measures dist/).
+// `npm run bench`: figures, each the median (min–max) of interleaved repetitions, as a ratio to a
+// baseline measured in the same repetition; then tables that run on their own. Writes
+// bench/results.json (figure, value, baseline, ratio, goal, met; `complete` once every repetition
+// ran) and bench/throughput.svg. Needs `npm run build` (it measures dist/).
 //
-//   npm run bench                      the six figures (BENCH_REPS=3, 1 GiB and 5 GiB files)
+//   npm run bench                      the six figures of issue 10 (3 reps; sizes in issue10.mjs)
+//   BENCH_FIGURES=ingest,cpu npm run bench     only those figures / tables (keys below)
 //   BENCH_REPS=5 BENCH_MIB=512 BENCH_BIG_MIB=2048 BENCH_INGEST_PARTS=256 npm run bench
-//   BENCH_FIGURES=rss BENCH_OUT=results-rss npm run bench   some figures, into another file
-//   npm run bench -- hash|proxy|upload the older single benchmarks
-//   npm run bench -- browser           browser hashing ÷ File read, per engine (bench/browser.ts;
-//                                      also run at the end of a full run)
+//   BENCH_OUT=results-small npm run bench       into bench/results-small.json
+//   npm run bench -- hash|proxy|upload|browser  one older benchmark or one table alone
+//
+// Adding a figure: a definition in a module like issue10.mjs, listed in `figureSets`. Adding a
+// table (its own process, its own section of results.json): one line in `tables`; `optIn`
+// tables run only when BENCH_FIGURES names them, so they do not lengthen the default run.
 //
 // Benchmarks are not tests: on a shared machine the numbers move; the ratios are what to read.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { throughputChart } from './chart.mjs';
-import { cleanup, clientCpuPerPart, cliPeakRss, cliUpload, emulatorIngest, nodeHashing, randomFile, resumeAfterKill, sparseFile, workdir } from './figures.mjs';
-import { MiB, nativeHash, summarize } from './lib.mjs';
+import { cleanup, workdir } from './figures.mjs';
+import { issue10Figures, issue10Sizes } from './issue10.mjs';
+import { summarize } from './lib.mjs';
+
+/** Tables: a script run in its own process after the figures, writing its `section` of results.json. */
+const tables = [
+  // Issue 13: browser hashing ÷ File read, per engine. Minutes per engine on this machine (9 at
+  // load 13), so not in the default run: `npm run bench -- browser` or BENCH_FIGURES=browser.
+  { key: 'browser', script: 'browser-run.mjs', section: 'browserHashing', optIn: true },
+];
+const legacy = { hash: 'hash-legacy.mjs', proxy: 'proxy-memory.mjs', upload: 'upload-memory.mjs' };
 
 const only = process.argv[2];
 if (only) {
-  const legacy = { hash: 'hash-legacy.mjs', proxy: 'proxy-memory.mjs', upload: 'upload-memory.mjs', browser: 'browser-run.mjs' }[only];
-  if (!legacy) throw new Error(`unknown benchmark ${only}: hash, proxy, upload or browser`);
-  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL(legacy, import.meta.url)), process.env.BENCH_MIB ?? '256'], { stdio: 'inherit' });
+  const script = legacy[only] ?? tables.find((table) => table.key === only)?.script;
+  if (!script) throw new Error(`unknown benchmark ${only}: ${[...Object.keys(legacy), ...tables.map((table) => table.key)].join(', ')}`);
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL(script, import.meta.url)), process.env.BENCH_MIB ?? '256'], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }
 if (!existsSync(new URL('../dist/node.js', import.meta.url))) throw new Error('run `npm run build` first: the benchmark measures dist/');
 
 const reps = Number(process.env.BENCH_REPS ?? 3);
-const size = Number(process.env.BENCH_MIB ?? 1024) * MiB;
-const cpuSize = Math.min(size, 256 * MiB);
-const bigSize = Number(process.env.BENCH_BIG_MIB ?? 5120) * MiB;
-const ingestParts = Number(process.env.BENCH_INGEST_PARTS ?? 1024);
+const sizes = issue10Sizes();
+const figureSets = [issue10Figures(sizes)];
+const chosen = process.env.BENCH_FIGURES?.split(',').filter(Boolean);
+const known = [...figureSets.flat().map((figure) => figure.key), ...tables.map((table) => table.key)];
+const unknown = chosen?.filter((key) => !known.includes(key)) ?? [];
+if (unknown.length > 0) throw new Error(`BENCH_FIGURES: unknown ${unknown.join(', ')}; known: ${known.join(', ')}`);
+const figures = figureSets.flat().filter((figure) => !chosen || chosen.includes(figure.key));
+const chosenTables = tables.filter((table) => (chosen ? chosen.includes(table.key) : !table.optIn));
+
 const began = performance.now();
-const log = (text) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${text}`);
+const elapsed = () => (performance.now() - began) / 1000;
+const log = (text) => console.log(`[${elapsed().toFixed(0).padStart(4)} s] ${text}`);
+const load = () => loadavg().map((value) => Number(value.toFixed(2)));
+const loadAtStart = load();
 
-log(`files in ${workdir}: ${size / MiB} MiB random, ${cpuSize / MiB} MiB random, ${bigSize / MiB} MiB sparse`);
-const wanted = (key) => !process.env.BENCH_FIGURES || process.env.BENCH_FIGURES.split(',').includes(key);
-const path = wanted('cli') || wanted('hash') || wanted('resume') ? await randomFile('bench.mp4', size) : '';
-const hashes = wanted('cli') ? await nativeHash(path, size) : undefined;
-const cpuPath = wanted('cpu') ? await randomFile('cpu.mp4', cpuSize) : '';
-const cpuHashesPath = `${workdir}/cpu-hashes.json`;
-if (wanted('cpu')) writeFileSync(cpuHashesPath, JSON.stringify(await nativeHash(cpuPath, cpuSize)));
-const sparse = wanted('rss') ? await sparseFile('sparse.mp4', bigSize) : undefined;
+log(`load average ${loadAtStart.join(', ')} (${cpus().length} cores); files in ${workdir}`);
+log(`${reps} interleaved repetitions of ${figures.map((figure) => figure.key).join(', ') || 'no figure'}; sizes ${JSON.stringify(Object.fromEntries(Object.entries(sizes).map(([key, value]) => [key, key === 'ingestParts' ? value : `${value / 1048576} MiB`])))}`);
 
-const figures = [
-  { key: 'ingest', figure: `emulator ingest (${ingestParts} × 1 MiB UploadPart + Finish, 4 in flight) ÷ drain-only server`, unit: 'MiB/s', goal: '≥ 0.6×', met: (s) => s.ratio >= 0.6, measure: () => emulatorIngest(ingestParts) },
-  { key: 'cpu', figure: 'client CPU per 1 MiB part: upload(openFile()) ÷ raw fetch of Blob slices of the same file', unit: 'ms/part', goal: '≤ 1.3×', met: (s) => s.ratio <= 1.3, measure: () => clientCpuPerPart(cpuPath, cpuHashesPath) },
-  { key: 'cli', figure: `${size / MiB} MiB CLI upload ÷ floor (native one-thread hash + fixed client's raw parts)`, unit: 'MiB/s', goal: '≥ 0.8×', met: (s) => s.ratio >= 0.8, measure: () => cliUpload(path, size, hashes) },
-  { key: 'hash', figure: `Node default hashing of ${size / MiB} MiB ÷ native node:crypto, one thread`, unit: 'MiB/s', goal: '≥ 1.3×', met: (s) => s.ratio >= 1.3, measure: () => nodeHashing(path, size) },
-  { key: 'rss', figure: `peak RSS of the CLI uploading ${bigSize / MiB} MiB (sparse), baseline a bare node`, unit: 'MiB', goal: '≤ 120 MiB', met: (s) => s.value <= 120, measure: () => cliPeakRss(sparse) },
-  { key: 'resume', figure: `resume after SIGKILL at ~50 %: MiB re-sent ÷ concurrency × part; MiB re-hashed`, unit: 'MiB', goal: '≤ 1× and 0 re-hashed', met: (s, reps) => s.ratio <= 1 && reps.every((rep) => rep.rehashedMiB === 0), measure: () => resumeAfterKill(path, size) },
-];
-
-// BENCH_FIGURES=rss,resume runs only those (e.g. the 5 GiB RSS check on its own).
-const chosen = process.env.BENCH_FIGURES?.split(',');
-if (chosen) figures.splice(0, figures.length, ...figures.filter((figure) => chosen.includes(figure.key)));
 const repsOf = new Map(figures.map((figure) => [figure.key, []]));
 const fmt = (value) => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
 const summaries = () =>
-  figures.map((figure) => {
-    const runs = repsOf.get(figure.key);
-    const summary = summarize(runs);
-    return {
-      figure: figure.figure,
-      unit: figure.unit,
-      value: summary.value,
-      valueRange: summary.valueRange,
-      baseline: summary.baseline,
-      baselineRange: summary.baselineRange,
-      ratio: summary.ratio,
-      ratioRange: summary.ratioRange,
-      goal: figure.goal,
-      met: figure.met(summary, runs),
-      reps: summary.reps,
-      runs: runs.map(({ detail, ...numbers }) => ({ ...numbers, detail })),
-    };
-  });
+  figures
+    .filter((figure) => repsOf.get(figure.key).length > 0)
+    .map((figure) => {
+      const runs = repsOf.get(figure.key);
+      const summary = summarize(runs);
+      return {
+        key: figure.key,
+        figure: figure.figure,
+        unit: figure.unit,
+        value: summary.value,
+        valueRange: summary.valueRange,
+        baseline: summary.baseline,
+        baselineRange: summary.baselineRange,
+        ratio: summary.ratio,
+        ratioRange: summary.ratioRange,
+        goal: figure.goal,
+        met: figure.met(summary, runs),
+        reps: summary.reps,
+        runs: runs.map(({ detail, ...numbers }) => ({ ...numbers, detail })),
+      };
+    });
+
 /** Written after every repetition, so a run cut short still leaves what it measured. */
-const save = (complete) => {
+const save = (complete, figureSeconds) => {
   const results = summaries();
-  const out = { date: new Date().toISOString(), node: process.version, reps, complete, seconds: Math.round((performance.now() - began) / 1000), sizes: { fileMiB: size / MiB, cpuFileMiB: cpuSize / MiB, sparseMiB: bigSize / MiB }, figures: results };
+  const out = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cores: cpus().length,
+    loadAverage: { start: loadAtStart, end: load() },
+    reps,
+    complete,
+    seconds: Math.round(figureSeconds ?? elapsed()),
+    sizes: Object.fromEntries(Object.entries(sizes).map(([key, value]) => [key === 'ingestParts' ? key : key.replace(/Size$/, 'MiB'), key === 'ingestParts' ? value : value / 1048576])),
+    figures: results,
+  };
   const name = process.env.BENCH_OUT ?? 'results';
-  // The browser bench's section (bench/browser.ts) is its own: kept as it is.
+  // Tables' sections (browserHashing, …) are theirs: kept as they are.
   try {
-    const kept = JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8')).browserHashing;
-    if (kept) out.browserHashing = kept;
+    const earlier = JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));
+    for (const { section } of tables) if (section && earlier[section] !== undefined) out[section] = earlier[section];
   } catch {
     // no earlier file
   }
   writeFileSync(new URL(`./${name}.json`, import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
-  const throughput = results.filter((r) => r.unit === 'MiB/s' && r.reps > 0);
-  if (throughput.length > 0) writeFileSync(new URL('./throughput.svg', import.meta.url), throughputChart(throughput));
+  const throughput = results.filter((r) => r.unit === 'MiB/s');
+  if (throughput.length > 0 && !process.env.BENCH_OUT) writeFileSync(new URL('./throughput.svg', import.meta.url), throughputChart(throughput));
   return results;
 };
 
-try {
-  for (let rep = 1; rep <= reps; rep++) {
-    for (const figure of figures) {
-      const result = await figure.measure();
-      repsOf.get(figure.key).push(result);
-      log(`rep ${rep}/${reps} ${figure.key}: ${result.detail}`);
+let results = [];
+let figureSeconds;
+if (figures.length > 0) {
+  try {
+    for (let rep = 1; rep <= reps; rep++) {
+      for (const figure of figures) {
+        const result = await figure.measure();
+        repsOf.get(figure.key).push(result);
+        log(`rep ${rep}/${reps} ${figure.key}: ${result.detail}`);
+      }
+      save(false);
     }
-    save(rep === reps);
+  } finally {
+    cleanup();
   }
-} finally {
-  cleanup();
-}
-const results = save(true);
+  figureSeconds = elapsed();
+  results = save(true, figureSeconds);
 
-console.log(`\n${reps} interleaved repetitions; median (min–max). Machine: ${(await import('node:os')).cpus().length} cores, shared (numbers are noisy).\n`);
-console.log('| figure | value | baseline | ratio | goal | met |');
-console.log('|---|---|---|---|---|---|');
-for (const r of results) {
-  const range = (pair) => `(${fmt(pair[0])}–${fmt(pair[1])})`;
-  console.log(`| ${r.figure} | ${fmt(r.value)} ${range(r.valueRange)} ${r.unit} | ${fmt(r.baseline)} ${range(r.baselineRange)} ${r.unit} | ${fmt(r.ratio)}× ${range(r.ratioRange)} | ${r.goal} | ${r.met ? 'yes' : 'NO'} |`);
+  console.log(`\n${reps} interleaved repetitions in ${figureSeconds.toFixed(0)} s; median (min–max). Load average ${loadAtStart.join(', ')} at the start, ${load().join(', ')} at the end; ${cpus().length} cores.\n`);
+  console.log('| figure | value | baseline | ratio | goal | met |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results) {
+    const range = (pair) => `(${fmt(pair[0])}–${fmt(pair[1])})`;
+    console.log(`| ${r.figure} | ${fmt(r.value)} ${range(r.valueRange)} ${r.unit} | ${fmt(r.baseline)} ${range(r.baselineRange)} ${r.unit} | ${fmt(r.ratio)}× ${range(r.ratioRange)} | ${r.goal} | ${r.met ? 'yes' : 'NO'} |`);
+  }
+  const resume = repsOf.get('resume');
+  if (resume) console.log(`\nre-hashed after SIGKILL: ${resume.map((rep) => `${rep.rehashedMiB} MiB`).join(', ')}`);
+  log('figures done');
 }
-const resume = repsOf.get('resume');
-if (resume) console.log(`\nre-hashed after SIGKILL: ${resume.map((rep) => `${rep.rehashedMiB} MiB`).join(', ')}`);
-log('done');
 
-// The browser table (issue 13) runs last: it merges its own section into results.json.
-if (wanted('browser')) {
-  log('browser hashing (bench/browser.ts)');
-  const browser = spawnSync(process.execPath, [fileURLToPath(new URL('browser-run.mjs', import.meta.url))], { stdio: 'inherit' });
-  if (browser.status !== 0) process.exitCode = browser.status ?? 1;
+for (const table of chosenTables) {
+  log(`table ${table.key} (bench/${table.script})`);
+  const run = spawnSync(process.execPath, [fileURLToPath(new URL(table.script, import.meta.url))], { stdio: 'inherit' });
+  if (run.status !== 0) process.exitCode = run.status ?? 1;
 }
+if (chosenTables.length > 0) log('done');

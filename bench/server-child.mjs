@@ -7,12 +7,15 @@ import { createServer } from 'node:http';
 const mode = process.argv[2];
 let stats = () => ({});
 let close = async () => {};
+/** The server's own memory: RSS now and its peak, in MiB. */
+const memory = () => ({ rssMiB: process.memoryUsage().rss / 1048576, peakRssMiB: process.resourceUsage().maxRSS / 1024 });
 
 if (mode === 'emulator') {
   const { startEmulator } = await import(new URL('../dist/emulator.js', import.meta.url).href);
+  // Memory storage keeps every byte it is sent (finished files too): its RSS grows with them.
   const emu = await startEmulator({ port: 0 });
   const log = emu.emulator.log;
-  stats = () => ({ bytesReceived: log.bytesReceived, partsStored: log.count('UploadPart', 0), inFlight: log.partsInFlight });
+  stats = () => ({ bytesReceived: log.bytesReceived, partsStored: log.count('UploadPart', 0), inFlight: log.partsInFlight, ...memory() });
   close = () => emu.close();
   process.send({ port: Number(new URL(emu.origin).port) });
 } else if (mode === 'drain') {
@@ -23,7 +26,7 @@ if (mode === 'emulator') {
     request.on('end', () => response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': answer.length }).end(answer));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stats = () => ({ bytesReceived });
+  stats = () => ({ bytesReceived, ...memory() });
   close = () => new Promise((resolve) => (server.close(resolve), server.closeAllConnections()));
   process.send({ port: server.address().port });
 } else {
