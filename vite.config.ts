@@ -52,6 +52,51 @@ const hasherWorkerUrl: Plugin = {
   },
 };
 
+/** Suites of the library's own modules: in-process, against src, over loopback HTTP at most. */
+const UNIT_TESTS = [
+  'test/bad-input.test.ts',
+  'test/bind-upload.test.ts',
+  'test/chaos-faults.test.ts',
+  'test/checkpoint-identity.test.ts',
+  'test/cli-units.test.ts',
+  'test/client.test.ts',
+  'test/client-early-answer.test.ts',
+  'test/core-*.test.ts',
+  'test/emulator.test.ts',
+  'test/emulator-bounds.test.ts',
+  'test/emulator-control-origin.test.ts',
+  'test/emulator-disk.test.ts',
+  'test/emulator-http.test.ts',
+  'test/emulator-link.test.ts',
+  'test/emulator-running-sha1.test.ts',
+  'test/hasher-chain.test.ts',
+  'test/hooks.test.ts',
+  'test/import-layers.test.ts',
+  'test/node-imports.test.ts',
+  'test/overall-percent.test.ts',
+  'test/playground-view.test.ts',
+  'test/restrictions.test.ts',
+  'test/review-handlers.test.ts',
+  'test/signature.test.ts',
+  'test/signing-smuggling.test.ts',
+  'test/source.test.ts',
+  'test/upload.test.ts',
+  'test/upload-arguments.test.ts',
+  'test/upload-review.test.ts',
+  'test/upload-same-bytes-twice.test.ts',
+];
+
+/** Suites that drive a browser engine (Chromium, Firefox, WebKit). */
+const BROWSER_TESTS = [
+  'test/runtime-chromium.test.ts',
+  'test/runtime-firefox.test.ts',
+  'test/runtime-webkit.test.ts',
+  'test/proxy-chromium.test.ts',
+  'test/playground.test.ts',
+  'test/bundle-*.test.ts',
+  'test/size.test.ts',
+];
+
 export default defineConfig({
   plugins: [hasherWorkerUrl],
   build: {
@@ -66,9 +111,15 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     reporters: ['default', './test/reporters/summary.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // `npm test` runs every project; `npm run test:unit` is the quick loop (no build, no browser,
+    // no child runtime).
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT_TESTS } },
+      { extends: true, test: { name: 'browsers', include: BROWSER_TESTS } },
+      { extends: true, test: { name: 'runtimes', include: ['test/**/*.test.ts'], exclude: [...UNIT_TESTS, ...BROWSER_TESTS] } },
+    ],
   },
 });
