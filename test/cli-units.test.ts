@@ -25,7 +25,7 @@ describe('parseUploadArgs', () => {
     const args = parseUploadArgs(['a.mp4', 'dir', '--part-size', '512K', '--files', '3', '--concurrency', '8', '--json'], { VOD_SECRET_ID: 'AKID', VOD_SECRET_KEY: 'k' });
     expect(args).toMatchObject({ paths: ['a.mp4', 'dir'], partSize: 524288, files: 3, concurrency: 8, json: true, secretId: 'AKID', secretKey: 'k', emulator: false, emulatorData: '.vod-data' });
     expect(parseUploadArgs(['x', '--secret-id', 'A', '--secret-key', 'B'], { VOD_SECRET_ID: 'E', VOD_SECRET_KEY: 'F' })).toMatchObject({ secretId: 'A', secretKey: 'B' });
-    expect(parseUploadArgs(['x'])).toMatchObject({ partSize: 1048576, files: 2, concurrency: 4, all: false, quiet: false });
+    expect(parseUploadArgs(['x'])).toMatchObject({ partSize: 1048576, files: 2, concurrency: 'auto', all: false, quiet: false });
   });
 
   it.each([
@@ -70,7 +70,7 @@ describe('meters and lines', () => {
     let now = 1000;
     const meter = createFileMeter(4_000_000, () => now);
     expect(meter.view()).toMatchObject({ phase: 'waiting', fraction: 0 });
-    const base = { sentBytes: 0, ackedBytes: 0, totalBytes: 4_000_000, speed: 0, eta: undefined, percent: 0, overallPercent: 0 };
+    const base = { sentBytes: 0, ackedBytes: 0, totalBytes: 4_000_000, speed: 0, eta: undefined, percent: 0, overallPercent: 0, concurrency: 4 };
     meter.update({ ...base, phase: 'hashing', hashedBytes: 0 });
     now += 1000;
     meter.update({ ...base, phase: 'hashing', hashedBytes: 1_000_000 });
@@ -99,10 +99,17 @@ describe('meters and lines', () => {
       expect(line).toContain('ETA 1h02m');
     }
     expect(cellWidth(renderOverallLine('all 10/10 files', 5e9, 6e9, 1023 * 1048576, 3725, layout))).toBeLessThan(columns);
+    expect(cellWidth(renderOverallLine('all 10/10 files', 5e9, 6e9, 1023 * 1048576, 3725, layout, 0.995, 32))).toBeLessThan(columns);
     // Columns after the name start at the same cell whatever the name's script.
     const cjk = renderBarLine('会议录像.mp4', slow, layout);
     const latin = renderBarLine('abcdefgh.mp4', slow, layout);
     expect(cellWidth(cjk.slice(0, cjk.indexOf('█')))).toBe(cellWidth(latin.slice(0, latin.indexOf('█'))));
+  });
+
+  it('the overall line shows how many parts may be in flight (what --concurrency auto reached) in the percent column', () => {
+    const layout = { labelWidth: 16, barWidth: 10, showBytes: false };
+    expect(renderOverallLine('all 0/1 files', 1e6, 4e6, 2e6, 1.5, layout, 0.25, 12)).toBe('all 0/1 files    ███░░░░░░░  12 parts  25%   1.9 MB/s  ETA 1.5s');
+    expect(renderOverallLine('all 0/1 files', 1e6, 4e6, 2e6, 1.5, layout, 0.25)).toBe('all 0/1 files    ███░░░░░░░            25%   1.9 MB/s  ETA 1.5s');
   });
 
   it('formats sizes, rates, durations and long names', () => {

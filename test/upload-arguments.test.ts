@@ -34,7 +34,7 @@ describe('runtime entry arguments', () => {
   });
 
   it('concurrency has an upper bound (64)', () => {
-    expect(() => upload(file(), { ...base, concurrency: 1e9 })).toThrow(/concurrency: expected an integer from 1 to 64/);
+    expect(() => upload(file(), { ...base, concurrency: 1e9 })).toThrow(/concurrency: expected 'auto' or an integer from 1 to 64/);
     expect(() => upload(file(), { ...base, concurrency: 64 }).done.catch(() => undefined)).not.toThrow();
   });
 });

@@ -46,10 +46,15 @@ export function renderBarLine(label: string, view: MeterView, options: BarLineOp
   return `${fitLeft(label, options.labelWidth)} ${renderBar(view.fraction, options.barWidth)} ${tail(status, view.value, view.total, view.speed, eta, options)}`.trimEnd();
 }
 
-/** The overall line: `all 1/3 files  ████░░░░       33%  8.1 MB/s  ETA 4s`; `overall` (0–1), when given, sets the bar and percent (the files' overallPercent), else bytes do. */
-export function renderOverallLine(label: string, value: number, total: number, rate: number, eta: number | undefined, options: BarLineOptions, overall?: number): string {
+/**
+ * The overall line: `all 1/3 files  ████░░░░ 12 parts  33%  8.1 MB/s  ETA 4s`; `overall` (0–1),
+ * when given, sets the bar and percent (the files' overallPercent), else bytes do; `parts`, when
+ * given, is how many parts may be in flight now (what `--concurrency auto` has reached).
+ */
+export function renderOverallLine(label: string, value: number, total: number, rate: number, eta: number | undefined, options: BarLineOptions, overall?: number, parts?: number): string {
   const fraction = overall !== undefined ? Math.min(1, Math.max(0, overall)) : total > 0 ? Math.min(1, value / total) : 1;
-  const status = `${Math.floor(fraction * 100)}%`.padStart(14);
+  const inFlight = parts ? `${Math.min(99, parts)} parts ` : '';
+  const status = `${inFlight}${`${Math.floor(fraction * 100)}%`.padStart(4)}`.padStart(14);
   return `${fitLeft(label, options.labelWidth)} ${renderBar(fraction, options.barWidth)} ${tail(status, value, total, rate, `ETA ${formatDuration(eta)}`, options)}`.trimEnd();
 }
 

@@ -36,7 +36,7 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
     fps: 8,
   });
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  const active = new Map<FoundFile, { meter: FileMeter; bar: cliProgress.SingleBar; overallPercent: number }>();
+  const active = new Map<FoundFile, { meter: FileMeter; bar: cliProgress.SingleBar; overallPercent: number; parts: number }>();
   let finishedBytes = 0;
   let finishedFiles = 0;
   let stopped = false;
@@ -46,15 +46,17 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
     let bytes = finishedBytes;
     // The bar itself follows each file's overallPercent (hashing and sending), weighted by size.
     let done = finishedBytes;
-    for (const [file, { meter, overallPercent }] of active) {
+    let parts = 0;
+    for (const [file, { meter, overallPercent, parts: filesParts }] of active) {
       const view = meter.view();
       if (view.phase !== 'hashing') bytes += view.value;
+      if (view.phase === 'uploading') parts += filesParts;
       done += (file.size * overallPercent) / 100;
     }
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0.5 ? bytes / seconds : 0;
     const eta = rate > 0 ? (totalBytes - bytes) / rate : undefined;
-    return renderOverallLine(`all ${finishedFiles}/${files.length} files`, bytes, totalBytes, rate, eta, layout, totalBytes > 0 ? done / totalBytes : 1);
+    return renderOverallLine(`all ${finishedFiles}/${files.length} files`, bytes, totalBytes, rate, eta, layout, totalBytes > 0 ? done / totalBytes : 1, parts);
   };
   const overall = multibar.create(totalBytes, 0, { render: overallLine } satisfies Payload);
   const log = (line: string): void => {
@@ -67,10 +69,11 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
     fileStarted(file: FoundFile, handle: UploadHandle) {
       const meter = createFileMeter(file.size);
       const bar = multibar.create(file.size, 0, { render: () => renderBarLine(file.display, meter.view(), layout) } satisfies Payload);
-      const entry = { meter, bar, overallPercent: 0 };
+      const entry = { meter, bar, overallPercent: 0, parts: 0 };
       active.set(file, entry);
       handle.on('progress', (state) => {
         entry.overallPercent = state.overallPercent;
+        entry.parts = state.concurrency;
         meter.update(state);
         bar.update(meter.view().value);
       });

@@ -26,7 +26,8 @@ Where to:
 
 How:
   --part-size SIZE       512k or 1m (default 1m)
-  --concurrency N        parts in flight across all files, 1-32 (default 4)
+  --concurrency N|auto   parts in flight across all files, 1-32, or auto: more
+                         while throughput rises, fewer on congestion (default auto)
   --files N              files uploading at once, 1-16 (default 2)
   --timeout SECONDS      give up on a request after this long without progress (default 60)
   --retries N            tries again after a failed request, 0-20 (default 5)
@@ -65,7 +66,7 @@ export interface UploadArgs {
   secretKey: string | undefined;
   region: string | undefined;
   partSize: PartSize;
-  concurrency: number;
+  concurrency: number | 'auto';
   files: number;
   /** Per-request limit, ms. */
   timeoutMs: number;
@@ -126,7 +127,7 @@ export function parsePartSize(text: string): PartSize {
   throw usage(`--part-size: expected 512k or 1m, got ${JSON.stringify(text)}`);
 }
 
-function parseCount(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+function parseCount<F extends number | 'auto'>(flag: string, text: string | undefined, fallback: F, min: number, max: number): number | F {
   if (text === undefined) return fallback;
   if (!/^[0-9]{1,6}$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
     throw usage(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
@@ -194,7 +195,7 @@ export function parseUploadArgs(argv: readonly string[], env: UploadEnv = {}): U
     secretKey,
     region: nonEmpty('region', values.region),
     partSize: values['part-size'] === undefined ? 1048576 : parsePartSize(values['part-size']),
-    concurrency: parseCount('concurrency', values.concurrency, 4, 1, 32),
+    concurrency: values.concurrency?.trim() === 'auto' ? 'auto' : parseCount('concurrency', values.concurrency, 'auto', 1, 32),
     files: parseCount('files', values.files, 2, 1, 16),
     timeoutMs: parseSeconds('timeout', values.timeout, 60_000),
     retries: parseCount('retries', values.retries, 5, 0, 20),

@@ -42,6 +42,11 @@ export interface ProgressState {
    * work left), and is 100 only in phase `done`, which FinishUpload's success alone sets.
    */
   readonly overallPercent: number;
+  /**
+   * Parts allowed in flight now: the fixed `concurrency`, or the figure `concurrency: 'auto'`
+   * has reached (it grows while throughput rises and backs off on congestion). 0 before sending.
+   */
+  readonly concurrency: number;
 }
 
 // ------------------------------------------------------------------------------- tracker
@@ -80,6 +85,8 @@ export interface ProgressTracker {
   skipped(delta: number): void;
   /** A failed part's bytes are taken back from `sentBytes` (never below `ackedBytes`). */
   rollback(delta: number): void;
+  /** Parts allowed in flight now (reported in the next event). */
+  concurrency(figure: number): void;
   /** Starts over (the file changed and is hashed again): counters to 0, phase `hashing`. */
   restart(): void;
   /** Sends any pending trailing event now. */
@@ -118,6 +125,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
 
   let phase: UploadPhase = options.phase ?? 'hashing';
   let hashedBytes = 0;
+  let concurrency = 0;
   let sentBytes = 0;
   let ackedBytes = 0;
   // Speed: exponentially decayed bytes over exponentially decayed time, which gives the exact
@@ -187,6 +195,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
       eta,
       percent,
       overallPercent: done ? 100 : Math.min(overall * 100, PERCENT_CAP),
+      concurrency,
     };
   };
 
@@ -264,6 +273,11 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
       checkDelta('rollback', delta);
       if (!live()) return;
       sentBytes = Math.max(ackedBytes, sentBytes - delta);
+      update();
+    },
+    concurrency(figure) {
+      if (!live() || figure === concurrency) return;
+      concurrency = figure;
       update();
     },
     restart() {

@@ -4,7 +4,7 @@
  * whole queue: add while it runs, pause, resume and cancel all, one progress for all files.
  */
 import { VodArgumentError } from '../protocol/errors.js';
-import { checkConcurrency, createLimiter } from '../util/concurrency.js';
+import { AUTO_MAX_CONCURRENCY, checkConcurrency, checkConcurrencySetting, createLimiter, type ConcurrencySetting } from '../util/concurrency.js';
 import { createEmitter, type Listener } from '../util/emitter.js';
 import { createQueueProgress, type QueueProgress } from './queue-progress.js';
 import { findRestrictionFailure, validateRestrictions } from './restrictions.js';
@@ -19,8 +19,12 @@ import { upload, type UploadHandle, type UploadOptions, type UploadState } from 
  * and is `UploadSource` where lazily read {@link FileSource}s are queued (Deno).
  */
 export interface UploadQueueOptions<S extends UploadSource = Blob> extends Partial<Omit<UploadOptions, 'limiter' | 'signal' | 'onProgress'>> {
-  /** Parts in flight across all files. Default 4. */
-  concurrency?: number;
+  /**
+   * Parts in flight across all files: a number bounds them all together (and each file's
+   * `'auto'` stays within it); `'auto'` (the default) bounds them at 32 and lets each file follow
+   * its link (see `UploadOptions.concurrency`).
+   */
+  concurrency?: ConcurrencySetting;
   /** Files uploading (or hashing) at once. Default 2. */
   files?: number;
   /** Aborts every upload of the queue, like {@link UploadQueue.cancelAll}, and every one added later. */
@@ -152,9 +156,11 @@ interface Entry<S extends UploadSource> extends QueueFile<S> {
  * const results = await queue.addAll(files);
  */
 export function createUploadQueue<S extends UploadSource = Blob>(options: UploadQueueOptions<S> = {}): UploadQueue<S> {
-  const { files: fileBound = 2, onStart, signal, concurrency: partBound = 4, ...defaults } = options;
+  const { files: fileBound = 2, onStart, signal, concurrency: partSetting = 'auto', ...defaults } = options;
+  const checkedSetting = checkConcurrencySetting(partSetting);
+  const partBound = checkedSetting === 'auto' ? AUTO_MAX_CONCURRENCY : checkedSetting;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new VodArgumentError('signal', 'an AbortSignal', signal);
-  const parts = createLimiter(checkConcurrency(partBound));
+  const parts = createLimiter(partBound);
   const fileSlots = createLimiter(checkConcurrency(fileBound));
   const defaultRestrictions = defaults.restrictions === undefined ? undefined : validateRestrictions(defaults.restrictions);
   const emitter = createEmitter<UploadQueueEvents<S>>();
@@ -200,7 +206,7 @@ export function createUploadQueue<S extends UploadSource = Blob>(options: Upload
       ...merged,
       // Checked when the file was added.
       restrictions: undefined,
-      concurrency: Math.min(merged.concurrency ?? partBound, partBound),
+      concurrency: fileConcurrency(merged.concurrency ?? checkedSetting, partBound),
       limiter: parts,
       signal: entry.controller.signal,
     });
@@ -331,4 +337,9 @@ function sizeOf(source: UploadSource): number {
 function mimeOf(source: UploadSource): string | undefined {
   const type: unknown = (source as { type?: unknown }).type;
   return typeof type === 'string' ? type : undefined;
+}
+
+/** A file's setting under the queue's bound: `'auto'` stays (it reads the bound from the limiter), a number is cut to the bound. */
+function fileConcurrency(setting: ConcurrencySetting, bound: number): ConcurrencySetting {
+  return setting === 'auto' ? setting : Math.min(checkConcurrency(setting), bound);
 }

@@ -32,6 +32,7 @@ export function createRunProgress(totalBytes: number, onProgress: (state: Progre
     sent: (bytes) => tracker.sent(bytes),
     acked: (bytes) => tracker.acked(bytes),
     rolledBack: (bytes) => tracker.rollback(bytes),
+    concurrency: (figure) => tracker.concurrency(figure),
     restart: () => tracker.restart(),
     done() {
       tracker.setPhase('done');

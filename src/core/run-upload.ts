@@ -9,6 +9,8 @@ import type { Hasher, HashResult } from '../hasher/types.js';
 import { readCheckpoint, sampledParts, writeCheckpoint, deleteCheckpoint, type CheckpointRecord, type CheckpointStore } from './checkpoint.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
 import { createRetryState, withRetry, type RetryEvent, type RetryOptions, type ShouldRetry } from '../util/retry.js';
+import type { ConcurrencyDecision } from './auto-concurrency.js';
+import type { ConcurrencySetting } from '../util/concurrency.js';
 import { sendParts, type PartDone, type TaskLimiter } from './send-parts.js';
 import { planParts, type PartSpan, type ResolvedSource } from './source.js';
 
@@ -77,6 +79,8 @@ export interface RunProgress {
   sent(bytes: number): void;
   acked(bytes: number): void;
   rolledBack(bytes: number): void;
+  /** Parts allowed in flight now. */
+  concurrency(figure: number): void;
   /** Everything starts over (the file changed). */
   restart(): void;
 }
@@ -86,7 +90,9 @@ export interface RunInput {
   client: VodClient;
   hasher: Hasher;
   partSize: PartSize;
-  concurrency: number;
+  concurrency: ConcurrencySetting;
+  /** `'auto'` holds at most this many part bytes in flight. */
+  maxInFlightBytes: number;
   retry: RetryOptions;
   extras: InitExtras;
   checkpoints: CheckpointStore | undefined;
@@ -97,7 +103,7 @@ export interface RunInput {
   onRetry: (what: string, event: RetryEvent) => void;
   onWarning: (warning: UploadWarning) => void;
   /** The caller's hooks (upload options `shouldRetry`, `beforeRequest`) and the `part` event. */
-  hooks?: { shouldRetry?: ShouldRetry | undefined; beforeRequest?: BeforeRequestHook | undefined; onPart?: ((part: PartDone) => void) | undefined } | undefined;
+  hooks?: { shouldRetry?: ShouldRetry | undefined; beforeRequest?: BeforeRequestHook | undefined; onPart?: ((part: PartDone) => void) | undefined; onConcurrency?: ((decision: ConcurrencyDecision) => void) | undefined } | undefined;
   /** Kept across pause/resume so a resumed run does not hash again. */
   memo: { hash?: HashResult | undefined; hashedBytes: number; engine?: string | undefined };
 }
@@ -191,6 +197,7 @@ async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResu
     parts: toSend,
     partMd5s: hash.partMd5s,
     concurrency: input.concurrency,
+    maxInFlightBytes: input.maxInFlightBytes,
     retryState: () => createRetryState(input.retry),
     limiter: input.limiter,
     signal,
@@ -202,6 +209,10 @@ async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResu
       rolledBack: (bytes) => progress.rolledBack(bytes),
       retry: (part, event) => input.onRetry(`UploadPart at offset ${part.offset}`, event),
       part: input.hooks?.onPart,
+      concurrency: (figure, decision) => {
+        progress.concurrency(figure);
+        if (decision) input.hooks?.onConcurrency?.(decision);
+      },
     },
   });
 

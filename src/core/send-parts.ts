@@ -4,6 +4,8 @@
  */
 import type { VodClient } from '../client/client.js';
 import type { PartSize, UploadPartParams } from '../protocol/schemas.js';
+import { congestionOf, createAutoConcurrency, type ConcurrencyDecision } from './auto-concurrency.js';
+import { AUTO_MAX_CONCURRENCY, type ConcurrencySetting } from '../util/concurrency.js';
 import { presignAhead } from './presign-ahead.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
 import { raceAbort, withRetry, type RetryEvent, type RetryState, type ShouldRetry } from '../util/retry.js';
@@ -19,6 +21,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolv
 export interface TaskLimiter {
   /** Runs `task` when a slot is free; a task still waiting when `signal` aborts leaves the queue. */
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** Its bound, when known: `'auto'` stays within it. */
+  readonly concurrency?: number;
 }
 
 /** What the part sender reports, so progress can follow every byte (and take failed ones back). */
@@ -27,6 +31,8 @@ export interface PartEvents {
   acked(bytes: number): void;
   rolledBack(bytes: number): void;
   retry(part: PartSpan, event: RetryEvent): void;
+  /** Parts allowed in flight now: at the start, and at each change `'auto'` decides. */
+  concurrency?: ((figure: number, decision?: ConcurrencyDecision) => void) | undefined;
   /** A part was acknowledged (the upload's `part` event). */
   part?: ((part: PartDone) => void) | undefined;
 }
@@ -53,7 +59,9 @@ export interface SendPartsInput {
   partSize: PartSize;
   parts: readonly PartSpan[];
   partMd5s: readonly string[];
-  concurrency: number;
+  concurrency: ConcurrencySetting;
+  /** `'auto'` holds at most this many part bytes in flight. */
+  maxInFlightBytes: number;
   retryState: () => RetryState;
   limiter?: TaskLimiter | undefined;
   signal: AbortSignal;
@@ -62,6 +70,12 @@ export interface SendPartsInput {
   shouldRetry?: ShouldRetry | undefined;
   /** The upload's `beforeRequest` hook. */
   beforeRequest?: BeforeRequestHook | undefined;
+}
+
+/** The most parts `'auto'` may keep in flight: its own bound, the queue's, and the memory cap. */
+function autoBound(input: SendPartsInput): number {
+  const byMemory = Math.floor(input.maxInFlightBytes / input.partSize);
+  return Math.max(1, Math.min(AUTO_MAX_CONCURRENCY, input.limiter?.concurrency ?? AUTO_MAX_CONCURRENCY, byMemory));
 }
 
 /**
@@ -85,7 +99,11 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
     if (dataMd5 === undefined) throw new Error(`no MD5 for part ${part.index}`);
     return { fileSha, offset: part.offset, dataSize: part.size, dataMd5 };
   });
-  const presigned = presignAhead(client, allParams, input.concurrency);
+  const bound = input.concurrency === 'auto' ? autoBound(input) : input.concurrency;
+  const auto = input.concurrency === 'auto' ? createAutoConcurrency({ initial: 4, max: bound }, Date.now(), (decision) => events.concurrency?.(decision.to, decision)) : undefined;
+  const limit = (): number => auto?.limit ?? bound;
+  events.concurrency?.(limit());
+  const presigned = presignAhead(client, allParams, bound);
 
   const sendOne = async (part: PartSpan, params: UploadPartParams): Promise<void> => {
     let done = { attempt: 1, ms: 0 };
@@ -106,8 +124,18 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
         progressed();
         done = { attempt, ms: Date.now() - started };
       },
-      { signal: batch.signal, state: input.retryState(), onRetry: (event) => events.retry(part, event), shouldRetry: input.shouldRetry },
+      {
+        signal: batch.signal,
+        state: input.retryState(),
+        onRetry: (event) => {
+          const reason = congestionOf(event.error);
+          if (reason) auto?.observe({ kind: 'congestion', at: Date.now(), reason });
+          events.retry(part, event);
+        },
+        shouldRetry: input.shouldRetry,
+      },
     );
+    auto?.observe({ kind: 'ack', at: Date.now(), bytes: part.size, ms: done.ms });
     sentCount += 1;
     events.acked(part.size);
     events.part?.({ offset: part.offset, size: part.size, md5: params.dataMd5, ...done });
@@ -115,8 +143,8 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
 
   try {
     for (const [index, part] of parts.entries()) {
-      if (inFlight.size >= input.concurrency) {
-        while (inFlight.size >= input.concurrency) await Promise.race(inFlight);
+      if (inFlight.size >= limit()) {
+        while (inFlight.size >= limit()) await Promise.race(inFlight);
         await nextTurn();
       }
       // Signing ahead is only an optimisation: an abort or pause must not wait for it. The parts

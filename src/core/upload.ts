@@ -9,7 +9,8 @@ import { ClientErrorCode, VodArgumentError, VodError } from '../protocol/errors.
 import { initExtrasParams as initExtras, type PartSize } from '../protocol/schemas.js';
 import { parseArgument } from '../protocol/validate.js';
 import { checkpointKey, type CheckpointStore } from './checkpoint.js';
-import { checkConcurrency } from '../util/concurrency.js';
+import type { ConcurrencyDecision } from './auto-concurrency.js';
+import { checkConcurrencySetting, DEFAULT_MAX_IN_FLIGHT_BYTES, type ConcurrencySetting } from '../util/concurrency.js';
 import { createEmitter, type Listener } from '../util/emitter.js';
 import { createRunProgress, type UploadProgress } from './run-progress.js';
 import { checkRestrictions, validateRestrictions, type UploadRestrictions } from './restrictions.js';
@@ -26,8 +27,15 @@ export interface UploadOptions extends NamingOptions, InitExtras {
   hasher: Hasher;
   /** Part size: 1048576 (default) or 524288. A resumed session's own size wins. */
   partSize?: PartSize;
-  /** Parts in flight at once. Default 4. */
-  concurrency?: number;
+  /**
+   * Parts in flight at once: a number fixes it; `'auto'` (the default) starts at 4 and follows the
+   * link: more parts while acknowledged throughput rises, fewer on a 4400 (rate limit), timeouts,
+   * resets, or parts that take longer without throughput rising. It stays within 32, the queue's
+   * shared bound and `maxInFlightBytes`. The `concurrency` event tells each change.
+   */
+  concurrency?: ConcurrencySetting;
+  /** With `concurrency: 'auto'`: most part bytes held in flight at once. Default 32 MiB. */
+  maxInFlightBytes?: number;
   /**
    * Resume across restarts without hashing again. `false` to disable. Used only for sources with
    * a name and a modification time (a File, a path), which identify them.
@@ -68,6 +76,8 @@ export type UploadEvents = {
   progress: UploadProgress;
   /** A failed request will be sent again after `delayMs`; `what` names it (`UploadPart at offset 1048576`). */
   retry: RetryEvent & { what: string };
+  /** `concurrency: 'auto'` changed the number of parts in flight (`from`, `to`, `reason`, the round's throughput). */
+  concurrency: ConcurrencyDecision;
   /** A part was acknowledged by the service, once per part sent (none for parts it already held). */
   part: PartDone;
   /** Something went wrong without failing the upload. */
@@ -110,7 +120,11 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
   const resolved = resolveSource(source, options);
   if (options.restrictions !== undefined) checkRestrictions(resolved, validateRestrictions(options.restrictions));
   const partSize = validatePartSize(options.partSize ?? 1048576);
-  const concurrency = checkConcurrency(options.concurrency ?? 4);
+  const concurrency = checkConcurrencySetting(options.concurrency ?? 'auto');
+  const maxInFlightBytes = options.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES;
+  if (typeof maxInFlightBytes !== 'number' || !Number.isSafeInteger(maxInFlightBytes) || maxInFlightBytes < 1) {
+    throw new VodArgumentError('maxInFlightBytes', 'a whole number of bytes ≥ 1', maxInFlightBytes);
+  }
   const retry = options.retry ?? {};
   resolveRetryPolicy(retry);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
@@ -149,6 +163,7 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     hasher: options.hasher,
     partSize,
     concurrency,
+    maxInFlightBytes,
     retry,
     extras,
     checkpoints,
@@ -157,7 +172,7 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     progress,
     onRetry: (what, event) => emitter.emit('retry', { ...event, what }),
     onWarning: (warning) => emitter.emit('warning', warning),
-    hooks: { shouldRetry: options.shouldRetry, beforeRequest: options.beforeRequest, onPart: (part) => emitter.emit('part', part) },
+    hooks: { shouldRetry: options.shouldRetry, beforeRequest: options.beforeRequest, onPart: (part) => emitter.emit('part', part), onConcurrency: (decision) => emitter.emit('concurrency', decision) },
     memo: { hashedBytes: 0 },
   };
 

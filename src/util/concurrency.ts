@@ -33,6 +33,24 @@ interface Pending {
  */
 export const MAX_CONCURRENCY = 64;
 
+/** The most parts `concurrency: 'auto'` keeps in flight: beyond it parts only queue, even 200 ms away. */
+export const AUTO_MAX_CONCURRENCY = 32;
+
+/** Part bytes `concurrency: 'auto'` may hold in flight at once (its memory cap), unless told otherwise. */
+export const DEFAULT_MAX_IN_FLIGHT_BYTES = 32 * 1048576;
+
+/** Parts in flight: a fixed number, or `'auto'` to follow the link (see `auto-concurrency.ts`). */
+export type ConcurrencySetting = number | 'auto';
+
+/** Validates a setting: `'auto'` or an integer from 1 to {@link MAX_CONCURRENCY} (else a {@link VodArgumentError} naming `name`). */
+export function checkConcurrencySetting(value: unknown, name = 'concurrency'): ConcurrencySetting {
+  if (value === 'auto') return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
+    throw new VodArgumentError(name, `'auto' or an integer from 1 to ${MAX_CONCURRENCY}`, value);
+  }
+  return value;
+}
+
 /** Validates the bound: an integer from 1 to {@link MAX_CONCURRENCY} (else {@link VodArgumentError} naming `concurrency`). */
 export function checkConcurrency(concurrency: unknown): number {
   if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
