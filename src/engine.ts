@@ -17,7 +17,8 @@ export { resolveSource, isFileSource, splitName, sanitizeFileName, planParts, ty
 export { checkpointKey, type CheckpointIdentity } from './core/checkpoint.js';
 export { createRatePacer, DEFAULT_RATE_LIMITS, type RatePacer, type RatePacerOptions, type RateLimits } from './util/pacer.js';
 export { backoffDelay, withRetry, type WithRetryOptions, type RetryAttempt, type RetryEvent } from './util/retry.js';
-export { createLimiter, type Limiter } from './util/concurrency.js';
+export { createLimiter, AUTO_MAX_CONCURRENCY, type Limiter, type ConcurrencySetting } from './util/concurrency.js';
+export { initialConcurrency, stepConcurrency, type ConcurrencyDecision, type ConcurrencyReason, type ConcurrencySample, type ConcurrencyBounds, type ConcurrencyState, type CongestionReason } from './core/auto-concurrency.js';
 export { validateRestrictions, findRestrictionFailure, VIDEO_TYPES, VIDEO_MIME_TYPES } from './core/restrictions.js';
 export { createInlineHasher, type InlineHasherOptions } from './hasher/inline-hasher.js';
 export { createWorkerHasher, type WorkerHasher, type WorkerHasherOptions, type WorkerLike } from './hasher/worker-hasher.js';

@@ -4,7 +4,7 @@
  */
 import type { VodClient } from '../client/client.js';
 import type { PartSize, UploadPartParams } from '../protocol/schemas.js';
-import { congestionOf, createAutoConcurrency, type ConcurrencyDecision } from './auto-concurrency.js';
+import type { ConcurrencyDecision } from './auto-concurrency.js';
 import { AUTO_MAX_CONCURRENCY, type ConcurrencySetting } from '../util/concurrency.js';
 import { presignAhead } from './presign-ahead.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
@@ -84,6 +84,8 @@ function autoBound(input: SendPartsInput): number {
  */
 export async function sendParts(input: SendPartsInput): Promise<number> {
   const { client, blob, fileSha, parts, partMd5s, events } = input;
+  // Loaded when first needed: a page pays for the controller when it uploads, not when it loads.
+  const controller = input.concurrency === 'auto' ? await import('./auto-concurrency.js') : undefined;
   // An abort that already happened fires no event: check before wiring the listener.
   if (input.signal.aborted) throw input.signal.reason;
   // One controller for this batch: the first hard failure aborts the parts still in flight.
@@ -100,7 +102,7 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
     return { fileSha, offset: part.offset, dataSize: part.size, dataMd5 };
   });
   const bound = input.concurrency === 'auto' ? autoBound(input) : input.concurrency;
-  const auto = input.concurrency === 'auto' ? createAutoConcurrency({ initial: 4, max: bound }, Date.now(), (decision) => events.concurrency?.(decision.to, decision)) : undefined;
+  const auto = controller?.createAutoConcurrency({ initial: 4, max: bound }, Date.now(), (decision) => events.concurrency?.(decision.to, decision));
   const limit = (): number => auto?.limit ?? bound;
   events.concurrency?.(limit());
   const presigned = presignAhead(client, allParams, bound);
@@ -128,7 +130,7 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
         signal: batch.signal,
         state: input.retryState(),
         onRetry: (event) => {
-          const reason = congestionOf(event.error);
+          const reason = controller?.congestionOf(event.error);
           if (reason) auto?.observe({ kind: 'congestion', at: Date.now(), reason });
           events.retry(part, event);
         },
