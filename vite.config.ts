@@ -76,13 +76,12 @@ const UNIT_TESTS = [
   'test/overall-percent.test.ts',
   'test/playground-view.test.ts',
   'test/restrictions.test.ts',
-  'test/review-handlers.test.ts',
   'test/signature.test.ts',
   'test/signing-smuggling.test.ts',
   'test/source.test.ts',
   'test/upload.test.ts',
   'test/upload-arguments.test.ts',
-  'test/upload-review.test.ts',
+  'test/upload-lifecycle.test.ts',
   'test/upload-same-bytes-twice.test.ts',
 ];
 

@@ -19,11 +19,10 @@ export default defineConfig({
       'test/emulator-running-sha1.test.ts',
       'test/overall-percent.test.ts',
       'test/restrictions.test.ts',
-      'test/review-handlers.test.ts',
       'test/signature.test.ts',
       'test/source.test.ts',
       'test/upload.test.ts',
-      'test/upload-review.test.ts',
+      'test/upload-lifecycle.test.ts',
     ],
     // Instrumented code on a loaded machine is several times slower than `npm test`.
     testTimeout: 120_000,

@@ -46,3 +46,21 @@ describe('control API callers', () => {
     emu.emulator.faults.clear();
   });
 });
+
+describe('control API in process: tools yes, other origins no', () => {
+  it('answers tools (no Origin) but refuses web pages of other origins, with no CORS headers', async () => {
+    const { createEmulator } = await import('../src/emulator/index.js');
+    const emulator = createEmulator();
+    const tool = await emulator.handler(new Request('http://127.0.0.1:8787/_emulator/log/clear', { method: 'POST' }));
+    expect(tool.status).toBe(200);
+    expect(tool.headers.get('access-control-allow-origin')).toBeNull();
+    const page = await emulator.handler(
+      new Request('http://127.0.0.1:8787/_emulator/faults', { method: 'POST', headers: { Origin: 'https://evil.example', 'Content-Type': 'text/plain' }, body: '{"kind":"hang"}' }),
+    );
+    expect(page.status).toBe(403);
+    expect(emulator.faults.pending()).toEqual([]);
+    const preflight = await emulator.handler(new Request('http://127.0.0.1:8787/_emulator/faults', { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } }));
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    await emulator.close();
+  });
+});

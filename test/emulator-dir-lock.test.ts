@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockDirectory } from '../src/emulator/dir-lock.js';
+import { openDiskStorage } from '../src/emulator/index.js';
 
 let root: string;
 const children: number[] = [];
@@ -67,5 +68,27 @@ describe('lockDirectory', () => {
     await expect(lockDirectory(dir, 300)).rejects.toThrow(new RegExp(`in use by another emulator \\(pid ${alive.pid}\\)`));
     alive.exit();
     await alive.exited;
+  });
+});
+
+describe('data directory lock, through the disk storage', () => {
+  it('a second emulator on the same directory is refused with a clear message; after close it opens', async () => {
+    const data = join(root, 'locked');
+    const first = await openDiskStorage(data);
+    await expect(openDiskStorage(data)).rejects.toThrow(/in use by another emulator \(pid \d+\)/);
+    await first.close();
+    const second = await openDiskStorage(data);
+    await second.close();
+  });
+
+  it('a lock left by a process that no longer runs is taken over', async () => {
+    const data = join(root, 'stale');
+    await (await openDiskStorage(data)).close();
+    await writeFile(join(data, 'lock'), '2147483646'); // no such process
+    const storage = await openDiskStorage(data);
+    // Taken over for real: the directory is now locked by this process, not merely unlocked.
+    await expect(openDiskStorage(data)).rejects.toThrow(new RegExp(`in use by another emulator \\(pid ${process.pid}\\)`));
+    await storage.close();
+    await (await openDiskStorage(data)).close();
   });
 });

@@ -8,7 +8,7 @@ import { createMemoryCheckpointStore, createProxySigner, createVodClient, upload
 import { createUploadProxy, type UploadCall } from '../src/proxy/index.js';
 import { bytesOf, countingHasher, randomFile, sha1Of, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
 import { serveHandler, type ServedHandler } from './runtimes/proxy/serve.js';
-import { settle } from './helpers/settle.js';
+import { settle, within } from './helpers/settle.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
@@ -239,5 +239,34 @@ describe('options', () => {
     } finally {
       await dead.close();
     }
+  });
+});
+
+/** A body that counts pulls and records whether it was cancelled. */
+function trackedBody(): { stream: ReadableStream<Uint8Array>; state: { pulled: number; cancelled: Promise<void> } } {
+  let cancelled!: () => void;
+  const state = { pulled: 0, cancelled: new Promise<void>((resolve) => (cancelled = resolve)) };
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      state.pulled += 1;
+      controller.enqueue(new Uint8Array(1024));
+    },
+    cancel() {
+      cancelled();
+    },
+  });
+  return { stream, state };
+}
+
+describe('upload proxy: a refused chunked body', () => {
+  it('cancels a chunked part body it refuses (authorize says no), instead of leaving the upload hanging', async () => {
+    const proxy = createUploadProxy({ ...DEV_CREDENTIALS, upstream: 'http://127.0.0.1:1/v2/index.php', authorize: () => false });
+    const { stream, state } = trackedBody();
+    const query = new URLSearchParams({ Action: 'UploadPart', Region: 'gz', fileSha: 'a'.repeat(40), offset: '0', dataSize: '1048576', dataMd5: 'b'.repeat(32) });
+    const request = new Request(`http://proxy.test/v2/index.php?${query}`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const response = await proxy(request);
+    expect(await response.json()).toMatchObject({ code: 4300, canRetry: 0 });
+    // The body pulls forever: only a cancel ends it.
+    await within(state.cancelled, 10_000, 'the refused body was never cancelled');
   });
 });

@@ -228,3 +228,17 @@ describe('the remote signer adapts to the endpoint', () => {
     expect(signer.stats.requests).toBe(4);
   });
 });
+
+describe('signing handler: a broken request body', () => {
+  it('a body that breaks mid-way is answered 400 in its error shape, never thrown', async () => {
+    const sign = createSigningHandler({ ...DEV_CREDENTIALS, authorize: () => true });
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error('client went away'));
+      },
+    });
+    const response = await sign(new Request('http://sign.test/api/sign', { method: 'POST', body, duplex: 'half' } as RequestInit));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
+});

@@ -1,7 +1,8 @@
 /**
- * Regressions from review, each once a real failure: an abort lost after pause/resume, one
- * nameless Blob uploaded with another's checkpoint, aborts waiting on signing-ahead or on another
- * upload's slot, options refused only after hashing, and errors that were not VodErrors.
+ * An upload's life at its edges, each case once a real failure: abort after pause/resume wins,
+ * nameless Blobs keep their own checkpoints, abort never waits on signing-ahead or on another
+ * upload's slot, bad options are refused before hashing, and a source that cannot be read ends
+ * in a VodError.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLimiter, createMemoryCheckpointStore, uploadWithClient as upload, VodArgumentError, VodError } from '../src/engine.js';
@@ -19,7 +20,7 @@ beforeEach(async () => {
   emu.emulator.log.clear();
 });
 
-describe('upload(): review regressions', () => {
+describe('upload(): abort, checkpoints and failures at the edges', () => {
   it('pause(), resume(), abort() in a row ends aborted: the upload does not finish after the caller aborted', async () => {
     // Parts never get an answer: an upload that went on after the abort would keep one open.
     emu.emulator.faults.add({ action: 'UploadPart', kind: 'hang', times: 100 });
