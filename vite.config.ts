@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
 import pkg from './package.json' with { type: 'json' };
 
 /** Library entries: one per public subpath (and runtime of `.`) of package.json `exports`, plus the CLI. */
@@ -22,6 +23,8 @@ const entries = {
   cli: 'src/cli/main.ts',
   'hasher-worker': 'src/hasher/worker.ts',
 };
+
+const entryPaths = new Set(Object.values(entries).map((path) => resolve(path)));
 
 const external = [
   ...builtinModules,
@@ -106,7 +109,18 @@ export default defineConfig({
     minify: false,
     lib: { entry: entries, formats: ['es'] },
     rollupOptions: {
+      preserveEntrySignatures: 'allow-extension',
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
+      // One chunk per source module: an app's bundler then drops every module it does not use
+      // (package.json `sideEffects: false`), and a lazily imported module (the engine, the
+      // fallback hash engines, zod schemas) is never merged into a chunk the page loads at once.
+      output: {
+        codeSplitting: {
+          includeDependenciesRecursively: false,
+          // Entry modules stay in their entry file (which then exports exactly their names).
+          groups: [{ debugName: 'source-module', name: (id: string) => (entryPaths.has(id) ? null : (/\/src\/(.+)\.ts$/.exec(id)?.[1]?.replaceAll('/', '-') ?? null)) }],
+        },
+      },
     },
   },
   test: {

@@ -10,7 +10,8 @@ export {
   upload as uploadWithClient,
   type UploadOptions as ClientUploadOptions,
 } from './core/upload.js';
-export { createUploadQueue as createUploadQueueWithClient, type UploadQueueOptions as ClientUploadQueueOptions } from './core/queue.js';
+export { createUploadQueue as createUploadQueueWithClient } from './core/upload.js';
+export type { UploadQueueOptions as ClientUploadQueueOptions } from './core/queue.js';
 export { bindUpload, type BoundUpload, type RuntimeServices } from './core/bind-upload.js';
 export { createVodClient, type VodClient, type VodClientOptions, type RequestOptions, type RequestPacer, type PartBody } from './client/client.js';
 export { resolveSource, isFileSource, splitName, sanitizeFileName, planParts, type PartSpan } from './core/source.js';

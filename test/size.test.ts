@@ -5,10 +5,8 @@
  * below (min+gzip, level 9), so a regression fails `npm test`. A second app imports only
  * `VodError`: with `sideEffects: false` and nothing built at import time it must stay tiny.
  *
- * The ceilings are today's sizes plus a little room, not the goal: issue 11 asks for 15 KB of
- * initial JS and 10 KB for the worker (the three-worker browser chain added ~0.5 KB gz to the
- * worker). Lower them as
- * the bundle shrinks. Needs the build.
+ * The page loads the upload engine on the first `upload()` call, so its initial JS is the entry's
+ * argument checks, the deferred handle and the remote signer. Needs the build.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,11 +15,16 @@ import { buildWithEsbuild, buildWithVite, buildWithWebpack, kb, makeConsumerDir,
 
 const KB = 1024;
 
-/** Ceilings in gzip bytes, per bundler. */
+/**
+ * Ceilings in gzip bytes, per bundler. Initial JS: the budget of issue 11 (15 KB) for every
+ * bundler but esbuild, whose code splitting imports every chunk the entry reaches statically,
+ * used or not (its ceiling is today's size plus a little room). Worker: today's size plus a little
+ * room; the budget is 10 KB.
+ */
 const CEILINGS: Record<BundlerName, { initial: number; worker: number }> = {
-  vite: { initial: 30.5 * KB, worker: 17 * KB },
-  webpack: { initial: 32 * KB, worker: 17.5 * KB },
-  esbuild: { initial: 32.5 * KB, worker: 18 * KB },
+  vite: { initial: 15 * KB, worker: 17 * KB },
+  webpack: { initial: 15 * KB, worker: 17.5 * KB },
+  esbuild: { initial: 27 * KB, worker: 18 * KB },
 };
 
 const UPLOAD_APP = `import { upload, createRemoteSigner } from 'vod-upload';
@@ -78,7 +81,7 @@ describe('size of a web app calling upload with createRemoteSigner', () => {
  * the lazily imported engines, ky and the HMAC signer then share a chunk with VodError, so its
  * floor is higher than Vite's.
  */
-const ERROR_ONLY_CEILINGS = { vite: 2 * KB, esbuild: 12 * KB };
+const ERROR_ONLY_CEILINGS = { vite: 2 * KB, esbuild: 17 * KB };
 
 describe('an app that imports only VodError', () => {
   it.each(['vite', 'esbuild'] as const)('%s: ships almost nothing', (bundler) => {

@@ -8,9 +8,9 @@ import type { Hasher } from '../hasher/types.js';
 import { VodArgumentError } from '../protocol/errors.js';
 import type { Signer } from '../protocol/signature.js';
 import type { CheckpointStore } from './checkpoint.js';
-import { createUploadQueue, type UploadQueue, type UploadQueueOptions } from './queue.js';
+import type { UploadQueue, UploadQueueOptions } from './queue.js';
 import type { UploadSource } from './source.js';
-import { upload, type UploadHandle, type UploadOptions } from './upload.js';
+import { createUploadQueue, upload, type UploadHandle, type UploadOptions } from './upload.js';
 
 /** Connection options: either a ready client, or what it takes to make one. */
 export interface ConnectionOptions {

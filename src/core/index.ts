@@ -1,6 +1,6 @@
 /** The runtime-agnostic upload engine. */
-export { upload, type UploadHandle, type UploadOptions, type UploadEvents, type UploadState } from './upload.js';
-export { createUploadQueue, type UploadQueue, type UploadQueueOptions, type QueueEntryResult, type QueueFile, type QueueFileStatus, type QueueState, type UploadQueueEvents } from './queue.js';
+export { upload, createUploadQueue, type UploadHandle, type UploadOptions, type UploadEvents, type UploadState } from './upload.js';
+export type { UploadQueue, UploadQueueOptions, QueueEntryResult, QueueFile, QueueFileStatus, QueueState, UploadQueueEvents } from './queue.js';
 export type { QueueProgress } from './queue-progress.js';
 export { VodRestrictionError, validateRestrictions, findRestrictionFailure, VIDEO_TYPES, VIDEO_MIME_TYPES, type UploadRestrictions, type RestrictionRule, type RestrictedFile } from './restrictions.js';
 export type { UploadResult, UploadKind, UploadWarning, InitExtras } from './run-upload.js';

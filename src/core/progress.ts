@@ -4,7 +4,7 @@
  * Events use a tiny typed emitter rather than EventTarget: listeners receive plain typed objects
  * (no CustomEvent `detail` casting), and it behaves the same in every runtime.
  */
-import { VodArgumentError } from '../protocol/index.js';
+import { VodArgumentError } from '../protocol/errors.js';
 import { createEmitter, type Listener } from '../util/emitter.js';
 
 /** Where an upload is: hashing the file, sending parts, waiting for FinishUpload, or done. */

@@ -12,7 +12,7 @@ import { abortError, raceAbort } from '../util/retry.js';
 import type { UploadResult } from './run-upload.js';
 import type { UploadProgress } from './run-progress.js';
 import { resolveSource, type UploadSource } from './source.js';
-import { upload, type UploadHandle, type UploadOptions, type UploadState } from './upload.js';
+import type { UploadHandle, UploadOptions, UploadState } from './upload.js';
 
 /**
  * `S` is the kind of source the queue takes; it defaults to Blob (files in browsers, Node and Bun)
@@ -146,16 +146,15 @@ interface Entry<S extends UploadSource> extends QueueFile<S> {
   settled: boolean;
 }
 
+/** How the queue starts one file's upload: the engine's `upload`, or a page's deferred one. */
+export type StartUpload = (source: UploadSource, options: UploadOptions) => UploadHandle;
+
 /**
- * Creates a queue. Options given here are defaults for every file (`client`, `hasher`,
- * `restrictions`, …).
- *
- * @example
- * const queue = createUploadQueue({ client, hasher, concurrency: 8, files: 3, restrictions: { allowedTypes: ['video/*'] } });
- * queue.on('progress', (p) => bar.update(p.overallPercent));
- * const results = await queue.addAll(files);
+ * The queue, starting each file with `startUpload` (this module does not import the engine, so
+ * a page can queue files before the engine loads). Options given here are defaults for every
+ * file; see `createUploadQueue` in upload.ts.
  */
-export function createUploadQueue<S extends UploadSource = Blob>(options: UploadQueueOptions<S> = {}): UploadQueue<S> {
+export function createQueue<S extends UploadSource = Blob>(options: UploadQueueOptions<S>, startUpload: StartUpload): UploadQueue<S> {
   const { files: fileBound = 2, onStart, signal, concurrency: partSetting = 'auto', ...defaults } = options;
   const checkedSetting = checkConcurrencySetting(partSetting);
   const partBound = checkedSetting === 'auto' ? AUTO_MAX_CONCURRENCY : checkedSetting;
@@ -202,7 +201,7 @@ export function createUploadQueue<S extends UploadSource = Blob>(options: Upload
     while (gate) await raceAbort(gate.promise, entry.controller.signal);
     if (entry.controller.signal.aborted) throw abortError(entry.controller.signal);
     const merged = { ...defaults, ...fileOptions } as UploadOptions;
-    const handle = upload(entry.source, {
+    const handle = startUpload(entry.source, {
       ...merged,
       // Checked when the file was added.
       restrictions: undefined,

@@ -16,6 +16,7 @@ import { createRunProgress, type UploadProgress } from './run-progress.js';
 import { checkRestrictions, validateRestrictions, type UploadRestrictions } from './restrictions.js';
 import { resolveRetryPolicy, type RetryEvent, type RetryOptions, type ShouldRetry } from '../util/retry.js';
 import { runUpload, type InitExtras, type RunInput, type UploadResult, type UploadWarning } from './run-upload.js';
+import { createQueue, type UploadQueue, type UploadQueueOptions } from './queue.js';
 import type { PartDone, TaskLimiter } from './send-parts.js';
 import { resolveSource, validatePartSize, type NamingOptions, type UploadSource } from './source.js';
 
@@ -245,6 +246,19 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     abort: abortWith,
     on: (event, listener) => emitter.on(event, listener),
   };
+}
+
+/**
+ * Creates an upload queue. Options given here are defaults for every file (`client`, `hasher`,
+ * `restrictions`, …).
+ *
+ * @example
+ * const queue = createUploadQueue({ client, hasher, concurrency: 8, files: 3, restrictions: { allowedTypes: ['video/*'] } });
+ * queue.on('progress', (p) => bar.update(p.overallPercent));
+ * const results = await queue.addAll(files);
+ */
+export function createUploadQueue<S extends UploadSource = Blob>(options: UploadQueueOptions<S> = {}): UploadQueue<S> {
+  return createQueue(options, upload);
 }
 
 /**

@@ -3,11 +3,15 @@
  * `createSigningHandler`; this signer sends it the parameter sets to sign, coalescing every
  * `sign()` call made before the next timer tick (plus an optional window) into one request.
  */
-import { AnswerTooLarge, readBoundedText } from '../client/answer.js';
 import { isRetryable, withRetry, type RetryOptions } from '../util/retry.js';
 import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, type VodAction } from '../protocol/errors.js';
 import type { SignInput, Signer } from '../protocol/signature.js';
-import { signingError, SigningErrorCode, signingResponse, SIGNING_LIMITS } from './schema.js';
+import { readTextAtMost } from '../util/read-text.js';
+import { SIGNING_LIMITS } from './limits.js';
+
+/** The answer's schemas (zod), imported with the first answer: a page that never signs does not load them. */
+let schemas: Promise<typeof import('./schema.js')> | undefined;
+const loadSchemas = (): Promise<typeof import('./schema.js')> => (schemas ??= import('./schema.js'));
 
 /**
  * Signatures for other parameters than asked (BAD_ANSWER) say the endpoint disagrees with us, not
@@ -129,7 +133,7 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
     headers.set('Content-Type', 'application/json');
     stats.requests += 1;
     let status: number;
-    let text: string;
+    let read: string | undefined;
     try {
       const response = await doFetch(url, {
         method: 'POST',
@@ -139,14 +143,17 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
         signal: AbortSignal.timeout(timeoutMs),
       });
       status = response.status;
-      text = await readBoundedText(response, ANSWER_LIMIT);
+      read = await readTextAtMost(response, ANSWER_LIMIT);
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       if (timedOut) return Promise.reject(fail(first, ClientErrorCode.Timeout, `no answer within ${timeoutMs} ms`, true, { cause: error }));
-      if (error instanceof AnswerTooLarge) return Promise.reject(fail(first, ClientErrorCode.BadAnswer, error.message, false, { cause: error }));
       const reason = error instanceof Error ? error.message : String(error);
       return Promise.reject(fail(first, ClientErrorCode.Network, `network failure (${reason})`, true, { cause: error }));
     }
+    // A server sending more than the limit is not speaking this protocol: asking again won't help.
+    if (read === undefined) throw fail(first, ClientErrorCode.BadAnswer, `answer exceeds the ${ANSWER_LIMIT}-byte limit`, false, { status });
+    const text = read;
+    const { signingError, SigningErrorCode, signingResponse } = await loadSchemas();
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -7,22 +7,9 @@
  *   4xx/5xx { error: { code, message } }
  */
 import * as z from 'zod/mini';
+import { SIGNING_LIMITS } from './limits.js';
 
-/** Bounds of one signing exchange. */
-export const SIGNING_LIMITS = {
-  /** Parameter sets per request, by default. */
-  maxBatch: 64,
-  /** Parameter sets per request, at most (whatever the option says). */
-  hardMaxBatch: 1024,
-  /** Parameters in one set (the emulator accepts 64). */
-  params: 64,
-  nameLength: 64,
-  valueLength: 2048,
-  hostLength: 255,
-  pathLength: 256,
-  /** Bytes of a signing request body, by default: a full batch of typical sets fits easily. */
-  maxBodyBytes: 256 * 1024,
-} as const;
+export { SIGNING_LIMITS } from './limits.js';
 
 /** A string of `min`…`max` characters. */
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));

@@ -3,7 +3,7 @@
  * One limiter per upload bounds its parts in flight (and so its memory); one shared by an upload
  * queue bounds the parts of all files together.
  */
-import { VodArgumentError } from '../protocol/index.js';
+import { VodArgumentError } from '../protocol/errors.js';
 import { abortError } from './retry.js';
 
 /** A FIFO bound on tasks running at once (see {@link createLimiter}). */

@@ -6,7 +6,7 @@
  * Part-scoped by design: the orchestrator wraps *one request* (one part, one Init, one Finish) in
  * {@link withRetry}; a part that keeps failing fails only itself, never restarts the upload.
  */
-import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, isAbortError } from '../protocol/index.js';
+import { ClientErrorCode, ErrorCode, VodArgumentError, VodError, isAbortError } from '../protocol/errors.js';
 import { raceSignal } from './deadline.js';
 
 /** Tuning of the retry policy. */
