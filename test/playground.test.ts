@@ -92,7 +92,7 @@ async function fetchBytes(url: string): Promise<Buffer> {
 }
 
 describe('playground in Chromium', () => {
-  it('uploads two files, pauses and resumes one, plays the video, finds a repeat instant; screenshot saved', async () => {
+  it('uploads two files, pauses and resumes one, plays the video, finds a repeat instant; screenshot saved', { timeout: 90_000 }, async () => {
     const video = await recordWebm();
     expect(video.length).toBeGreaterThan(10_000);
     const data = randomBytes(3 * MiB + 300_000);
