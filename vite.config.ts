@@ -65,6 +65,7 @@ const UNIT_TESTS = [
   'test/client.test.ts',
   'test/client-early-answer.test.ts',
   'test/core-*.test.ts',
+  'test/deferred-upload.test.ts',
   'test/emulator.test.ts',
   'test/emulator-bounds.test.ts',
   'test/emulator-control-origin.test.ts',
