@@ -42,7 +42,7 @@ export interface UploadOptions extends NamingOptions, InitExtras {
    * a name and a modification time (a File, a path), which identify them.
    */
   checkpoints?: CheckpointStore | false;
-  /** Scopes checkpoints to an account (with the endpoint). Runtime entries pass the signer's. */
+  /** Scopes checkpoints to an account (with the endpoint). Runtime entries pass the caller's `secretId` when one is given; with a `signer` alone, checkpoints are scoped by endpoint. */
   secretId?: string;
   /** Checkpoints older than this are ignored. Default 7 days. */
   checkpointMaxAgeMs?: number;
