@@ -5,8 +5,10 @@
  */
 import {
   commonWireParams,
-  computeSignature,
   ErrorCode,
+  hmacBase64,
+  signatureMethodOf,
+  stringToSign,
   timingSafeEqual,
   type CommonParams,
   type HttpMethod,
@@ -43,6 +45,8 @@ export class Gate {
   readonly #nonces = new Map<string, number>();
   /** `secretId \n action` → calls in the current minute. */
   readonly #rates = new Map<string, { minute: number; count: number }>();
+  /** `method \n secretKey` → its HMAC, the key imported once (an import per request cost as much as the signing). */
+  readonly #hmacs = new Map<string, (plain: string) => Promise<string>>();
 
   constructor(options: GateOptions) {
     this.#options = options;
@@ -66,8 +70,12 @@ export class Gate {
       return { ok: false, common, answer: answer(ErrorCode.UnknownSecretId, 'SecretId is not known to this emulator', 0) };
     }
     let verified = false;
+    const signatureMethod = signatureMethodOf(query);
+    const hmacKey = `${signatureMethod}\n${secretKey}`;
+    let hmac = this.#hmacs.get(hmacKey);
+    if (!hmac) this.#hmacs.set(hmacKey, (hmac = hmacBase64(secretKey, signatureMethod)));
     for (const host of new Set(hosts)) {
-      const expected = await computeSignature({ method, host, path, params: query }, secretKey);
+      const expected = await hmac(stringToSign({ method, host, path, params: query }));
       if (timingSafeEqual(expected, common.Signature)) verified = true;
     }
     if (!verified) {
