@@ -96,6 +96,7 @@ const BROWSER_TESTS = [
   'test/runtime-webkit.test.ts',
   'test/proxy-chromium.test.ts',
   'test/playground.test.ts',
+  'test/playground-pending.test.ts',
   'test/bundle-*.test.ts',
   'test/size.test.ts',
 ];

@@ -2,11 +2,14 @@
  * The playground page: pick or drop files, watch them hash and upload, pause, resume, cancel,
  * and play them back from the emulator. Signing goes through `/api/sign`: no key in the page.
  */
-import { createRemoteSigner, upload } from '../src/adapters/browser/index.js';
+import { createIdbCheckpointStore, createRemoteSigner, upload } from '../src/adapters/browser/index.js';
 import { loadConfig } from './config.js';
 import { attachDropZone } from './dropzone.js';
-import { createUploadList } from './uploads.js';
+import { mountPendingList } from './pending.js';
+import { createUploadList, type ItemStatus } from './uploads.js';
 import { mountUploadList } from './view.js';
+
+const SETTLED: ReadonlySet<ItemStatus> = new Set(['done', 'failed', 'cancelled']);
 
 function must<T extends HTMLElement>(selector: string): T {
   const node = document.querySelector<T>(selector);
@@ -40,6 +43,20 @@ async function boot(): Promise<void> {
     maxRunning: 2,
   });
   mountUploadList(must<HTMLElement>('#uploads'), list, must<HTMLElement>('#summary'));
+  // The engine keeps its checkpoints in this same IndexedDB store (the browser entry's default).
+  const pending = mountPendingList(must<HTMLElement>('#pending'), {
+    store: createIdbCheckpointStore(),
+    endpoint: config.endpoint,
+    active: () => list.items().filter((item) => !SETTLED.has(item.status)).map(({ name, size }) => ({ name, size })),
+  });
+  // Redrawn when a file starts or settles (a finished upload drops its checkpoint).
+  const seen = new Map<number, boolean>();
+  list.onChange((item) => {
+    const settled = SETTLED.has(item.status);
+    if (seen.get(item.id) !== settled) void pending.refresh();
+    seen.set(item.id, settled);
+  });
+  await pending.refresh();
   attachDropZone(zone, input, (files) => list.add(files));
   document.body.dataset.ready = 'true';
 }

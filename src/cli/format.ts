@@ -6,6 +6,15 @@ import stringWidth from 'string-width';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 
+/** `just now`, `12 min ago`, `5 h ago`, `3 days ago`. */
+export function ageText(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+}
+
 /** `1536` → `1.5 KB` (binary multiples, as file managers show them). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '?';

@@ -4,7 +4,7 @@
  */
 import { clearPendingUploads, findPendingUploads } from '../core/index.js';
 import { parseFlags } from './flags.js';
-import { formatBytes } from './format.js';
+import { ageText, formatBytes } from './format.js';
 import { createCheckpointStore } from './services.js';
 import { renderTable } from './summary.js';
 import type { UploadIo } from './upload-command.js';
@@ -21,14 +21,7 @@ Options:
   -h, --help             show this help
 `;
 
-/** `just now`, `12 min ago`, `5 h ago`, `3 days ago`. */
-export function ageText(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
-}
+export { ageText } from './format.js';
 
 export async function runPendingCommand(argv: readonly string[], io: UploadIo): Promise<number> {
   const { values } = parseFlags('vod-upload pending', argv, { clear: { type: 'boolean' }, 'checkpoint-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, false);
