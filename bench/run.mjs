@@ -28,6 +28,8 @@ const tables = [
   // Issue 13: browser hashing ÷ File read, per engine. Minutes per engine on this machine (9 at
   // load 13), so not in the default run: `npm run bench -- browser` or BENCH_FIGURES=browser.
   { key: 'browser', script: 'browser-run.mjs', section: 'browserHashing', optIn: true },
+  // Issue 17: concurrency 'auto' vs fixed on emulated links (bench/link.mjs); minutes: opt-in.
+  { key: 'link', script: 'link.mjs', section: 'linkTable', optIn: true },
 ];
 const legacy = { hash: 'hash-legacy.mjs', proxy: 'proxy-memory.mjs', upload: 'upload-memory.mjs' };
 

@@ -1,0 +1,172 @@
+// The link table (issue 17): `concurrency: 'auto'` vs fixed 4 vs the best fixed value of a sweep,
+// on emulated links. Opt-in: `npm run bench -- link` or BENCH_FIGURES=link (needs `npm run build`).
+//
+// Each run uploads one random file through the library (dist/core.js: the Node entry's streamed
+// part bodies, default pacer) to a fresh emulator in its own process behind the link
+// (bench/link-emulator.mjs), with the hashes computed once beforehand, so a run times the
+// protocol alone: InitUpload, every part, FinishUpload. Reps are interleaved: every variant of
+// every row once, then again. Writes the `linkTable` section of bench/results.json.
+//
+//   BENCH_LINK_MIB=64 (file size)  BENCH_LINK_REPS=3  BENCH_LINK_SWEEP=1,2,4,8,16,32
+//   BENCH_LINK_ROWS=loopback,50ms,200ms-20MBps,20ms-jitter10
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { randomFillSync } from 'node:crypto';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEV, MiB, nativeHash, PART } from './lib.mjs';
+
+const dist = (name) => new URL(`../dist/${name}`, import.meta.url).href;
+const { uploadWithClient, createVodClient, createSecretSigner } = await import(dist('core.js'));
+const { openFile } = await import(dist('node.js'));
+
+const ROWS = [
+  { key: 'loopback', label: 'loopback', link: {} },
+  { key: '50ms', label: '50 ms', link: { latency: '50' } },
+  { key: '200ms-20MBps', label: '200 ms, 20 MB/s', link: { latency: '200', bandwidth: '20MB/s' } },
+  { key: '20ms-jitter10', label: '20 ms ± 10 ms', link: { latency: '20:10' } },
+];
+const sizeMiB = Number(process.env.BENCH_LINK_MIB ?? 64);
+const reps = Number(process.env.BENCH_LINK_REPS ?? 3);
+const sweep = (process.env.BENCH_LINK_SWEEP ?? '1,2,4,8,16,32').split(',').map(Number);
+if (!sweep.includes(4)) sweep.push(4);
+const rows = process.env.BENCH_LINK_ROWS ? ROWS.filter((row) => process.env.BENCH_LINK_ROWS.split(',').includes(row.key)) : ROWS;
+const variants = ['auto', ...sweep];
+const load = () => loadavg().map((value) => Number(value.toFixed(2)));
+const began = performance.now();
+const log = (text) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${text}`);
+
+/** A fresh emulator behind `link` in its own process. */
+async function startLinkEmulator(link) {
+  const child = fork(new URL('./link-emulator.mjs', import.meta.url).pathname, [JSON.stringify(link)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = (key) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the link emulator sent no ${key}`)), 30_000);
+      const onMessage = (message) => key in message && (clearTimeout(timer), child.off('message', onMessage), resolve(message[key]));
+      child.on('message', onMessage);
+    });
+  const port = await next('port');
+  return {
+    endpoint: `http://127.0.0.1:${port}/v2/index.php`,
+    stats: () => (child.send({ cmd: 'stats' }), next('stats')),
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ cmd: 'close' });
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** One upload of the file with `concurrency` over `row`'s link: MiB/s and what the emulator saw. */
+async function measure(row, concurrency, file) {
+  const emulator = await startLinkEmulator(row.link);
+  try {
+    const client = createVodClient({ endpoint: emulator.endpoint, signer: createSecretSigner(DEV), streamPartBodies: true, timeoutMs: 120_000 });
+    const hasher = { hash: async () => ({ sha1: file.sha1, partSize: PART, partMd5s: file.md5s, engine: 'precomputed', bytesHashed: file.size, runner: 'inline' }) };
+    const figures = [];
+    const started = performance.now();
+    const handle = uploadWithClient(await openFile(file.path), { client, hasher, partSize: PART, concurrency, checkpoints: false });
+    handle.on('concurrency', (decision) => figures.push(decision.to));
+    const result = await handle.done;
+    const seconds = (performance.now() - started) / 1000;
+    if (result.kind !== 'new') throw new Error(`expected a new upload, got ${result.kind}`);
+    const stats = await emulator.stats();
+    return { mibps: file.size / MiB / seconds, seconds, connections: stats.connections, maxPartsInFlight: stats.maxPartsInFlight, figures };
+  } finally {
+    await emulator.close();
+  }
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const spread = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
+const fmt = (value) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+
+const workdir = mkdtempSync(join(tmpdir(), 'vod-link-'));
+const loadAtStart = load();
+try {
+  const path = join(workdir, 'link.mp4');
+  const size = sizeMiB * MiB;
+  const handle = await open(path, 'w');
+  const chunk = Buffer.allocUnsafe(16 * MiB);
+  for (let written = 0; written < size; written += chunk.length) {
+    randomFillSync(chunk);
+    await handle.write(chunk, 0, Math.min(chunk.length, size - written));
+  }
+  await handle.close();
+  const { sha1, md5s } = await nativeHash(path, size);
+  const file = { path, size, sha1, md5s };
+
+  log(`load average ${loadAtStart.join(', ')} (${cpus().length} cores); ${sizeMiB} MiB in 1 MiB parts; ${reps} interleaved reps of ${variants.join(', ')} on ${rows.map((row) => row.key).join(', ')}`);
+  const runs = new Map(rows.map((row) => [row.key, new Map(variants.map((variant) => [variant, []]))]));
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const row of rows) {
+      for (const variant of variants) {
+        const run = await measure(row, variant, file);
+        runs.get(row.key).get(variant).push(run);
+        const auto = variant === 'auto' ? `, figures ${[4, ...run.figures].join('→')}` : '';
+        log(`rep ${rep}/${reps} ${row.key} ${variant}: ${fmt(run.mibps)} MiB/s in ${run.seconds.toFixed(1)} s, ${run.connections} connections${auto}`);
+      }
+    }
+  }
+
+  const table = rows.map((row) => {
+    const byVariant = runs.get(row.key);
+    const figure = (variant) => {
+      const list = byVariant.get(variant);
+      return { mibps: spread(list.map((run) => run.mibps)), connections: spread(list.map((run) => run.connections)), ...(variant === 'auto' ? { figures: list.map((run) => [4, ...run.figures]) } : {}) };
+    };
+    const fixed = Object.fromEntries(sweep.map((n) => [n, figure(n)]));
+    const best = sweep.reduce((a, b) => (fixed[b].mibps.median > fixed[a].mibps.median ? b : a));
+    const auto = figure('auto');
+    const vsBest = auto.mibps.median / fixed[best].mibps.median;
+    const vsFour = auto.mibps.median / fixed[4].mibps.median;
+    const needsDouble = row.key === '50ms';
+    return {
+      link: row.label,
+      key: row.key,
+      auto,
+      fixed4: fixed[4],
+      best: { concurrency: best, ...fixed[best] },
+      sweep: fixed,
+      ratioToBest: vsBest,
+      ratioToFixed4: vsFour,
+      goal: needsDouble ? 'auto ≥ 0.9× best fixed and ≥ 2× fixed 4' : 'auto ≥ 0.9× best fixed',
+      met: vsBest >= 0.9 && (!needsDouble || vsFour >= 2),
+    };
+  });
+
+  console.log(`\nLink table: ${sizeMiB} MiB, 1 MiB parts, median (min–max) MiB/s of ${reps} interleaved runs. Load average ${loadAtStart.join(', ')} at the start, ${load().join(', ')} at the end; ${cpus().length} cores.\n`);
+  console.log('| link | auto | fixed 4 | best fixed (sweep) | auto ÷ best | auto ÷ fixed 4 | goal | met |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const cell = (f) => `${fmt(f.mibps.median)} (${fmt(f.mibps.min)}–${fmt(f.mibps.max)})`;
+  for (const row of table) {
+    console.log(`| ${row.link} | ${cell(row.auto)} | ${cell(row.fixed4)} | ${row.best.concurrency}: ${cell(row.best)} | ${row.ratioToBest.toFixed(2)}× | ${row.ratioToFixed4.toFixed(2)}× | ${row.goal} | ${row.met ? 'yes' : 'NO'} |`);
+  }
+
+  // Only this table's section is ours: every other key of results.json is kept as it is.
+  const resultsPath = new URL(`./${process.env.BENCH_OUT ?? 'results'}.json`, import.meta.url);
+  let all = {};
+  try {
+    all = JSON.parse(readFileSync(resultsPath, 'utf8'));
+  } catch {
+    // first run
+  }
+  all.linkTable = {
+    measured: new Date().toISOString(),
+    what: `MiB/s of one ${sizeMiB} MiB upload (1 MiB parts, hashes given) to an emulator behind each link; concurrency 'auto' vs fixed 4 vs the best of the sweep ${sweep.join(', ')}`,
+    reps,
+    loadAverage: { start: loadAtStart, end: load() },
+    cores: cpus().length,
+    met: table.every((row) => row.met),
+    rows: table,
+  };
+  writeFileSync(resultsPath, `${JSON.stringify(all, null, 2)}\n`);
+} finally {
+  rmSync(workdir, { recursive: true, force: true });
+}
