@@ -70,4 +70,20 @@ describe("concurrency: 'auto' over an emulated 50 ms link", () => {
     expect([...figures].sort()).toEqual([0, 4]);
     expect(running.emulator.log.summary().connections).toBeLessThanOrEqual(4 + 2);
   });
+
+  it('32 parts in flight add no more than a few listeners to any one signal (Node warns of a leak past 10)', async () => {
+    running = await startEmulator({ port: 0, latency: 50 });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      await upload(randomFile(32 * PART), { client: makeClient(running), hasher: createNodeHasher({ threads: 1 }), partSize: PART, concurrency: 32 }).done;
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((warning) => warning.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+    expect(running.emulator.log.summary().connections).toBeLessThanOrEqual(32 + 2);
+  });
 });

@@ -107,7 +107,14 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
   events.concurrency?.(limit());
   const presigned = presignAhead(client, allParams, bound);
 
-  const sendOne = async (part: PartSpan, params: UploadPartParams): Promise<void> => {
+  // Each part listens to its own signal, and the batch's one listener aborts them all: dozens of
+  // parts in flight on one signal would make Node warn of a listener leak (more than 10).
+  const partControllers = new Set<AbortController>();
+  batch.signal.addEventListener('abort', () => {
+    for (const part of partControllers) part.abort(batch.signal.reason);
+  }, { once: true });
+
+  const sendOne = async (part: PartSpan, params: UploadPartParams, signal: AbortSignal): Promise<void> => {
     let done = { attempt: 1, ms: 0 };
     await withRetry(
       async ({ progressed, attempt }) => {
@@ -116,7 +123,7 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
         try {
           const end = part.offset + part.size;
           const body = 'read' in blob && typeof blob.read === 'function' ? await blob.read(part.offset, end) : await blob.slice(part.offset, end);
-          await client.uploadPart(params, body, { signal: batch.signal, beforeRequest: input.beforeRequest });
+          await client.uploadPart(params, body, { signal, beforeRequest: input.beforeRequest });
           // Acknowledged, so sent whole: the source may read a later part into the same buffer.
           if (body instanceof Uint8Array && 'recycle' in blob) blob.recycle?.(body);
         } catch (error) {
@@ -127,7 +134,7 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
         done = { attempt, ms: Date.now() - started };
       },
       {
-        signal: batch.signal,
+        signal,
         state: input.retryState(),
         onRetry: (event) => {
           const reason = controller?.congestionOf(event.error);
@@ -157,14 +164,20 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
       );
       if (!ready || failure || batch.signal.aborted) break;
       const params = allParams[index]!;
-      const task = (input.limiter ? input.limiter.run(() => sendOne(part, params), batch.signal) : sendOne(part, params))
+      const partController = new AbortController();
+      partControllers.add(partController);
+      const signal = partController.signal;
+      const task = (input.limiter ? input.limiter.run(() => sendOne(part, params, signal), signal) : sendOne(part, params, signal))
         .catch((error: unknown) => {
           if (!failure) {
             failure = { error };
             batch.abort(error);
           }
         })
-        .finally(() => inFlight.delete(task));
+        .finally(() => {
+          inFlight.delete(task);
+          partControllers.delete(partController);
+        });
       inFlight.add(task);
     }
     await Promise.all(inFlight);
