@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { throughputChart } from './chart.mjs';
 import { cleanup, workdir } from './figures.mjs';
 import { issue10Figures, issue10Sizes } from './issue10.mjs';
-import { summarize } from './lib.mjs';
+import { MiB, summarize } from './lib.mjs';
 
 /** Tables: a script run in its own process after the figures, writing its `section` of results.json. */
 const tables = [
@@ -97,7 +97,7 @@ const save = (complete, figureSeconds) => {
     reps,
     complete,
     seconds: Math.round(figureSeconds ?? elapsed()),
-    sizes: Object.fromEntries(Object.entries(sizes).map(([key, value]) => [key === 'ingestParts' ? key : key.replace(/Size$/, 'MiB'), key === 'ingestParts' ? value : value / 1048576])),
+    sizes: { fileMiB: sizes.size / MiB, cpuFileMiB: sizes.cpuSize / MiB, resumeFileMiB: sizes.resumeSize / MiB, sparseMiB: sizes.bigSize / MiB, ingestParts: sizes.ingestParts },
     figures: results,
   };
   const name = process.env.BENCH_OUT ?? 'results';

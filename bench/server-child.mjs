@@ -8,7 +8,12 @@ const mode = process.argv[2];
 let stats = () => ({});
 let close = async () => {};
 /** The server's own memory: RSS now and its peak, in MiB. */
-const memory = () => ({ rssMiB: process.memoryUsage().rss / 1048576, peakRssMiB: process.resourceUsage().maxRSS / 1024 });
+const memory = () => ({ rssMiB: process.memoryUsage().rss / 1048576, peakRssMiB: process.resourceUsage().maxRSS / 1024, cpuMs: cpuMs() });
+/** CPU time of the process (every thread), in ms. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 if (mode === 'emulator') {
   const { startEmulator } = await import(new URL('../dist/emulator.js', import.meta.url).href);
