@@ -1,8 +1,11 @@
 /**
  * The read ceiling: a module worker that only reads a File through `blob.stream()`, touching no
- * byte, and answers with the time it took. What the hasher's worker does, minus the hashing.
+ * byte, and answers with the time it took. What the hasher's worker does, minus the hashing: the
+ * same reader (into one reused buffer where the stream is a byte stream, see chunk-reader.ts).
  * (`slices`: reads by `slice().arrayBuffer()` with one slice read ahead, for comparison.)
  */
+import { chunkReader } from '../../src/hasher/chunk-reader.js';
+
 const scope = globalThis as unknown as { postMessage(message: unknown): void; addEventListener(type: 'message', listener: (event: MessageEvent<{ blob: Blob; slices?: number }>) => void): void };
 
 scope.addEventListener('message', async (event) => {
@@ -18,12 +21,8 @@ scope.addEventListener('message', async (event) => {
       bytes += (await current).byteLength;
     }
   } else {
-    const reader = blob.stream().getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-    }
+    const reader = chunkReader(blob.stream());
+    for (let value = await reader.read(); value; value = await reader.read()) bytes += value.byteLength;
   }
   scope.postMessage({ bytes, ms: performance.now() - started });
 });

@@ -5,6 +5,7 @@
  */
 // errors.js directly, not protocol/index.js: the worker bundle must not pull in zod (~200 kB).
 import { VodArgumentError } from '../protocol/errors.js';
+import { chunkReader } from './chunk-reader.js';
 import type { HashEngine, HashOptions, HashResult, HashScope, HashSource } from './types.js';
 
 /** Progress is reported at most once per this many bytes (and at every part end). */
@@ -95,7 +96,7 @@ export async function hashBlob(blob: HashSource, engine: HashEngine, options: Ha
     }
   };
 
-  const reader = blob.stream().getReader();
+  const reader = chunkReader(blob.stream());
   // Cancelling resolves a pending read at once, so an abort never waits for slow I/O.
   const onAbort = (): void => {
     reader.cancel(signal ? abortReason(signal) : undefined).catch(() => undefined);
@@ -104,9 +105,9 @@ export async function hashBlob(blob: HashSource, engine: HashEngine, options: Ha
   try {
     // Bounded by the Blob's size: a source that yields more than it declared is an error.
     for (;;) {
-      const { done, value } = await reader.read();
+      const value = await reader.read();
       if (signal?.aborted) throw abortReason(signal);
-      if (done) break;
+      if (!value) break;
       for (let at = 0; at < value.byteLength; at += SLICE) {
         feed(value.subarray(at, Math.min(at + SLICE, value.byteLength)));
         if (hashed > blob.size) throw new DOMException('The Blob yielded more bytes than its size', 'NotReadableError');
