@@ -6,6 +6,7 @@
 // errors.js directly, not protocol/index.js: the worker bundle must not pull in zod (~200 kB).
 import { VodArgumentError } from '../protocol/errors.js';
 import { chunkReader } from './chunk-reader.js';
+import { partMd5Sink } from './part-md5s.js';
 import type { HashEngine, HashOptions, HashResult, HashScope, HashSource } from './types.js';
 
 /** Progress is reported at most once per this many bytes (and at every part end). */
@@ -64,8 +65,7 @@ export async function hashBlob(blob: HashSource, engine: HashEngine, options: Ha
   if (signal?.aborted) throw abortReason(signal);
 
   const sha1 = only === 'partMd5s' ? undefined : engine.sha1();
-  const md5 = only === 'sha1' ? undefined : engine.md5();
-  const partMd5s: string[] = [];
+  const md5 = only === 'sha1' ? undefined : partMd5Sink(engine, partSize, blob.size);
   let partFill = 0;
   let hashed = 0;
   let reported = 0;
@@ -83,7 +83,7 @@ export async function hashBlob(blob: HashSource, engine: HashEngine, options: Ha
       pos += take;
       partFill += take;
       if (partFill === partSize) {
-        if (md5) partMd5s.push(md5.digest());
+        md5?.endPart();
         partFill = 0;
         partEnds++;
       }
@@ -128,7 +128,7 @@ export async function hashBlob(blob: HashSource, engine: HashEngine, options: Ha
   if (hashed !== blob.size) {
     throw new DOMException(`The Blob yielded ${hashed} bytes, not its size ${blob.size}`, 'NotReadableError');
   }
-  if (md5 && partFill > 0) partMd5s.push(md5.digest());
+  const partMd5s = md5 ? md5.finish() : [];
   if (onProgress && reported !== hashed) onProgress(hashed);
   return {
     sha1: sha1 ? sha1.digest() : '',

@@ -27,6 +27,25 @@ export interface HashEngine {
   sha1(): IncrementalHash;
   /** A fresh incremental MD5. */
   md5(): IncrementalHash;
+  /**
+   * Optional: MD5s of several whole parts computed side by side (see {@link PartMd5Batch}), or
+   * `undefined` where this engine cannot for this part size. Hashers use it for the part MD5s of
+   * long files and {@link md5} for the rest.
+   */
+  partMd5Batch?(partSize: number): PartMd5Batch | undefined;
+}
+
+/**
+ * Whole parts of one size, hashed together: the caller writes each part's bytes into
+ * `lane(i)` (i from 0 to `lanes - 1`), then `digest()` returns their MD5s in lane order.
+ */
+export interface PartMd5Batch {
+  /** How many parts one digest covers. */
+  readonly lanes: number;
+  /** Where the bytes of lane `index`'s part go: `partSize` bytes, kept until the next digest. */
+  lane(index: number): Uint8Array;
+  /** The MD5 (lower-case hex) of every lane's part; the lanes may then be filled again. */
+  digest(): string[];
 }
 
 /** Loads an engine. Loading can fail (e.g. WebAssembly forbidden by a CSP); hashers then try the next one. */

@@ -1,0 +1,133 @@
+/**
+ * The bytes of a small WebAssembly module that computes four MD5s at once, one per 32-bit lane of
+ * SIMD vectors (WebAssembly's fixed-width SIMD, in every current engine). MD5 is a chain of
+ * dependent steps, so one MD5 leaves most of a core idle; four independent parts hashed side by
+ * side cost little more than one. No library does this; the module is generated here rather than
+ * shipped as a binary, so that it can be read (and it is small).
+ *
+ * Export `f(p0, p1, p2, p3, blocks)` hashes `blocks` 64-byte blocks from each of the addresses
+ * p0..p3 into the state at address 0: four vectors A, B, C, D, lane j belonging to pj. Export `m`
+ * is the memory ({@link MD5_LANES_PAGES} pages of 64 KiB): the state (bytes 0-63), the block's
+ * message words gathered across lanes (64-319), the step constants (320-1343), then the caller's.
+ */
+
+/** Pages of 64 KiB in the module's memory: room for the state and four 1 MiB parts plus padding. */
+export const MD5_LANES_PAGES = 70;
+/** The first byte of memory free for the caller. */
+export const MD5_LANES_FREE_AT = 65536;
+const WORDS_AT = 64;
+const CONSTANTS_AT = WORDS_AT + 256;
+
+// RFC 1321's per-step shift amounts and sine-derived constants.
+const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
+const sineConstant = (i: number): number => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0;
+/** Which message word step i reads. */
+const wordOf = (i: number): number => [i, 5 * i + 1, 3 * i + 5, 7 * i][i >> 4]! % 16;
+
+const uleb = (value: number): number[] => {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value) byte |= 0x80;
+    out.push(byte);
+  } while (value);
+  return out;
+};
+const sleb = (value: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+};
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (text: string): number[] => [text.length, ...[...text].map((char) => char.charCodeAt(0))];
+
+// Opcodes (core and SIMD: 0xfd prefix, then the LEB128 sub-opcode).
+const get = (local: number): number[] => [0x20, ...uleb(local)];
+const set = (local: number): number[] => [0x21, ...uleb(local)];
+const tee = (local: number): number[] => [0x22, ...uleb(local)];
+const i32Const = (value: number): number[] => [0x41, ...sleb(value | 0)];
+const i32Load = (offset: number): number[] => [0x28, 2, ...uleb(offset)];
+const simd = (op: number, ...rest: number[]): number[] => [0xfd, ...uleb(op), ...rest];
+const v128Load = (offset: number): number[] => simd(0, 4, ...uleb(offset));
+const v128Store = (offset: number): number[] => simd(11, 4, ...uleb(offset));
+const splat = simd(17);
+const replaceLane = (lane: number): number[] => simd(28, lane);
+const not = simd(77);
+const and = simd(78);
+const or = simd(80);
+const xor = simd(81);
+const shl = simd(171);
+const shrU = simd(173);
+const add = simd(174);
+const ZERO = i32Const(0);
+
+/** The 64 step constants, each repeated in four lanes, little-endian. */
+function constantBytes(): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 64; i++) {
+    const value = sineConstant(i);
+    for (let lane = 0; lane < 4; lane++) out.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24);
+  }
+  return out;
+}
+
+/** The module's bytes. */
+export function md5LanesModule(): Uint8Array<ArrayBuffer> {
+  // Locals: params p0..p3 (0-3) and blocks (4); v128 A B C D (5-8), their values before the
+  // block (9-12), a temporary (13). The message words wait in memory, not in locals: with few
+  // vector locals they all stay in registers (x64 has 16).
+  const [A, SAVED, TMP] = [5, 9, 13];
+  const code: number[] = [];
+  const emit = (...parts: number[][]): void => {
+    for (const part of parts) code.push(...part);
+  };
+  for (let r = 0; r < 4; r++) emit(ZERO, v128Load(16 * r), set(A + r));
+  // block { loop { if blocks == 0: break; hash one block per lane; p0..p3 += 64; blocks--; continue } }
+  emit([0x02, 0x40, 0x03, 0x40], get(4), [0x45, 0x0d, 1]);
+  for (let word = 0; word < 16; word++) {
+    emit(ZERO, get(0), i32Load(4 * word), splat);
+    for (let lane = 1; lane < 4; lane++) emit(get(lane), i32Load(4 * word), replaceLane(lane));
+    emit(v128Store(WORDS_AT + 16 * word));
+  }
+  for (let r = 0; r < 4; r++) emit(get(A + r), set(SAVED + r));
+  for (let i = 0; i < 64; i++) {
+    // Each step updates one of A..D; the roles a, b, c, d rotate instead of the values.
+    const role = (k: number): number => A + ((k - i) & 3);
+    const [a, b, c, d] = [role(0), role(1), role(2), role(3)];
+    const round = i >> 4;
+    const mix: number[] =
+      round === 0
+        ? [...get(d), ...get(b), ...get(c), ...get(d), ...xor, ...and, ...xor] // d ^ (b & (c ^ d)) = (b & c) | (~b & d)
+        : round === 1
+          ? [...get(c), ...get(d), ...get(b), ...get(c), ...xor, ...and, ...xor] // c ^ (d & (b ^ c)) = (b & d) | (c & ~d)
+          : round === 2
+            ? [...get(b), ...get(c), ...xor, ...get(d), ...xor]
+            : [...get(c), ...get(b), ...get(d), ...not, ...or, ...xor]; // c ^ (b | ~d)
+    const shift = SHIFTS[(round << 2) | (i & 3)]!;
+    // a + word + constant first: only the mix waits for the step before.
+    emit(get(b), ZERO, v128Load(WORDS_AT + 16 * wordOf(i)), ZERO, v128Load(CONSTANTS_AT + 16 * i), add, get(a), add, mix, add, tee(TMP));
+    emit(i32Const(shift), shl, get(TMP), i32Const(32 - shift), shrU, or, add, set(a));
+  }
+  for (let r = 0; r < 4; r++) emit(get(A + r), get(SAVED + r), add, set(A + r));
+  for (let lane = 0; lane < 4; lane++) emit(get(lane), i32Const(64), [0x6a], set(lane));
+  emit(get(4), i32Const(1), [0x6b], set(4), [0x0c, 0, 0x0b, 0x0b]);
+  for (let r = 0; r < 4; r++) emit(ZERO, get(A + r), v128Store(16 * r));
+  code.push(0x0b);
+  const locals = vector([[...uleb(9), 0x7b]]); // nine v128
+  const body = [...locals, ...code];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vector([[0x60, ...vector([[0x7f], [0x7f], [0x7f], [0x7f], [0x7f]]), 0]])),
+    ...section(3, vector([[0]])),
+    ...section(5, vector([[0x00, ...uleb(MD5_LANES_PAGES)]])),
+    ...section(7, vector([[...name('f'), 0x00, 0], [...name('m'), 0x02, 0]])),
+    ...section(10, vector([[...uleb(body.length), ...body]])),
+    ...section(11, vector([[0x00, ...i32Const(CONSTANTS_AT), 0x0b, ...uleb(64 * 16), ...constantBytes()]])),
+  ]);
+}
