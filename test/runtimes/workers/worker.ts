@@ -70,18 +70,23 @@ async function handle(request: Request, env: Env): Promise<unknown> {
       const result = await uploadStream(request, { ...connection(env), name: url.searchParams.get('name') ?? 'body.mp4', size });
       return { result };
     }
-    case '/abort-halfway': {
+    case '/abort-at': {
+      // Aborts once `parts` parts are acknowledged (progress events are throttled, but a trailing
+      // one always follows); bounded: after 30 s it aborts anyway and the counts say so.
       const source = await r2Source(env.BUCKET, key);
+      const parts = Number(url.searchParams.get('parts'));
       const handleUpload = upload(source, { ...connection(env), concurrency: 1 });
       let ackedBytes = 0;
       handleUpload.on('progress', (progress) => {
         ackedBytes = progress.ackedBytes;
-        if (progress.ackedBytes >= source.size / 2) handleUpload.abort();
+        if (progress.ackedBytes >= parts * MiB) handleUpload.abort();
       });
+      const timer = setTimeout(() => handleUpload.abort(), 30_000);
       const error = await handleUpload.done.then(
         () => 'finished',
         (failure: { code?: string }) => failure.code ?? String(failure),
       );
+      clearTimeout(timer);
       return { error, ackedBytes };
     }
     case '/too-large': {
