@@ -24,7 +24,8 @@ const KB = 1024;
 const CEILINGS: Record<BundlerName, { initial: number; worker: number }> = {
   vite: { initial: 15 * KB, worker: 17 * KB },
   webpack: { initial: 15 * KB, worker: 17.5 * KB },
-  esbuild: { initial: 27 * KB, worker: 18 * KB },
+  // esbuild's worker: four-lane SIMD MD5 (+1.5 KB gz) in, the three-worker chain (-1.2 KB) out.
+  esbuild: { initial: 27 * KB, worker: 18.5 * KB },
 };
 
 const UPLOAD_APP = `import { upload, createRemoteSigner } from 'vod-upload';

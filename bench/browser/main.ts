@@ -16,36 +16,39 @@ function picked(): File {
   return file;
 }
 
-const hashers: Partial<Record<1 | 3, ReturnType<typeof createBrowserWorkerHasher>>> = {};
+let hasher: ReturnType<typeof createBrowserWorkerHasher> | undefined;
 
 const api = {
   size: (): number => picked().size,
-  /** Reads the picked File on a fresh worker through blob.stream() (or `slices` by arrayBuffer()). */
-  async read(slices?: number): Promise<Timing> {
+  /**
+   * Reads the picked File on a fresh worker through blob.stream(): `own` into one reused buffer
+   * (as the hasher reads), `plain` chunk by chunk as the stream hands them out, or `slices` bytes
+   * at a time by arrayBuffer().
+   */
+  async read(how: 'own' | 'plain' = 'own', slices?: number): Promise<Timing> {
     const worker = new Worker(new URL('./read-worker.ts', import.meta.url), { type: 'module' });
     try {
       return await new Promise<Timing>((resolve, reject) => {
         worker.onmessage = (event: MessageEvent<Timing>) => resolve(event.data);
         worker.onerror = (event) => reject(new Error(event.message));
-        worker.postMessage({ blob: picked(), slices });
+        worker.postMessage({ blob: picked(), slices, plain: how === 'plain' });
       });
     } finally {
       worker.terminate();
     }
   },
   /**
-   * Hashes the picked File with the adapter's hasher on 1 worker (the default) or 3. The
-   * hasher is kept between calls, as a page keeps it between uploads: its workers are started
-   * and their WebAssembly compiled by the bench's warm-up round.
+   * Hashes the picked File with the adapter's default hasher. The hasher is kept between calls,
+   * as a page keeps it between uploads: its worker is started and its WebAssembly compiled by the
+   * bench's warm-up round.
    */
-  async hash(threads: 1 | 3 = 1): Promise<Timing> {
-    const hasher = (hashers[threads] ??= createBrowserWorkerHasher({ threads, idleTimeoutMs: 600_000 }));
+  async hash(): Promise<Timing> {
+    hasher ??= createBrowserWorkerHasher({ idleTimeoutMs: 600_000 });
     const file = picked();
     const started = performance.now();
     const result = await hasher.hash(file, { partSize: 1048576 });
     if (result.runner !== 'worker') throw new Error(`hashed ${result.runner}: ${result.fallbackReason ?? ''}`);
-    const workers = result.threads ?? 1;
-    return { ms: performance.now() - started, bytes: result.bytesHashed, detail: `${result.engine}, ${workers} worker${workers === 1 ? '' : 's'}` };
+    return { ms: performance.now() - started, bytes: result.bytesHashed, detail: `${result.engine}, 1 worker` };
   },
 };
 

@@ -34,15 +34,8 @@ const uleb = (value: number): number[] => {
   } while (value);
   return out;
 };
-const sleb = (value: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-};
+/** Signed LEB128 of the small non-negative constants used here (below 8192). */
+const sleb = (value: number): number[] => (value < 64 ? [value] : [(value & 0x7f) | 0x80, value >> 7]);
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 const name = (text: string): number[] => [text.length, ...[...text].map((char) => char.charCodeAt(0))];
@@ -51,7 +44,7 @@ const name = (text: string): number[] => [text.length, ...[...text].map((char) =
 const get = (local: number): number[] => [0x20, ...uleb(local)];
 const set = (local: number): number[] => [0x21, ...uleb(local)];
 const tee = (local: number): number[] => [0x22, ...uleb(local)];
-const i32Const = (value: number): number[] => [0x41, ...sleb(value | 0)];
+const i32Const = (value: number): number[] => [0x41, ...sleb(value)];
 const i32Load = (offset: number): number[] => [0x28, 2, ...uleb(offset)];
 const simd = (op: number, ...rest: number[]): number[] => [0xfd, ...uleb(op), ...rest];
 const v128Load = (offset: number): number[] => simd(0, 4, ...uleb(offset));

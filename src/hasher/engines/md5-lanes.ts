@@ -12,7 +12,6 @@ const LANES_AT = MD5_LANES_FREE_AT;
 /** Blocks hashed per call: short calls let the engine switch to optimised code early. */
 const BLOCKS_PER_CALL = 1024;
 const INITIAL_STATE = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 type LanesFunction = (p0: number, p1: number, p2: number, p3: number, blocks: number) => void;
 
@@ -69,10 +68,10 @@ export async function loadMd5Lanes(): Promise<((partSize: number) => PartMd5Batc
         for (let block = 0, total = stride / 64; block < total; block += BLOCKS_PER_CALL) {
           run(at(0, block), at(1, block), at(2, block), at(3, block), Math.min(BLOCKS_PER_CALL, total - block));
         }
-        // Lane j's digest: bytes j*4.. of each of the four state vectors A, B, C, D.
+        // Lane j's digest: bytes 4j to 4j+3 of each of the four state vectors A, B, C, D.
         return lanes.map((_, lane) => {
           let hex = '';
-          for (let word = 0; word < 4; word++) for (let byte = 0; byte < 4; byte++) hex += HEX[bytes[16 * word + 4 * lane + byte]!];
+          for (let word = 0; word < 4; word++) for (let byte = 0; byte < 4; byte++) hex += (bytes[16 * word + 4 * lane + byte]! | 256).toString(16).slice(1);
           return hex;
         });
       },

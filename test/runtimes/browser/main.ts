@@ -152,13 +152,17 @@ const api = {
       hasher.close();
     }
   },
-  /** Hashes `mib` MiB on the three-worker chain; the SHA-1 is checked against WebCrypto's. */
-  async chainHash(mib: number): Promise<{ runner: string; threads: number | undefined; sha1Matches: boolean; parts: number }> {
-    const file = randomFile(mib * MiB + 12345, 'chain.bin');
-    const hasher = createBrowserWorkerHasher({ threads: 3 });
+  /**
+   * Hashes `mib` MiB with the default worker hasher (wasm: part MD5s four at a time on SIMD where
+   * the engine has it); the SHA-1 is checked against WebCrypto's, the part MD5s against spark's.
+   */
+  async workerHash(mib: number): Promise<{ runner: string; engine: string; sha1Matches: boolean; md5sMatch: boolean; parts: number }> {
+    const file = randomFile(mib * MiB + 12345, 'lanes.bin');
+    const hasher = createBrowserWorkerHasher();
     try {
       const result = await hasher.hash(file, { partSize: MiB });
-      return { runner: result.runner, threads: result.threads, sha1Matches: result.sha1 === (await sha1Hex(file)), parts: result.partMd5s.length };
+      const spark = await createInlineHasher({ engines: [sparkEngine] }).hash(file, { partSize: MiB, only: 'partMd5s' });
+      return { runner: result.runner, engine: result.engine, sha1Matches: result.sha1 === (await sha1Hex(file)), md5sMatch: result.partMd5s.join() === spark.partMd5s.join(), parts: result.partMd5s.length };
     } finally {
       hasher.close();
     }
