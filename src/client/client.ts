@@ -4,7 +4,7 @@
  */
 import type { KyInstance } from 'ky';
 import * as z from 'zod/mini';
-import { ClientErrorCode, VodArgumentError, VodError, describe, type VodAction } from '../protocol/errors.js';
+import { VodArgumentError, describe, type VodAction } from '../protocol/errors.js';
 import {
   DEFAULT_ENDPOINT,
   finishUploadAnswer,
@@ -24,9 +24,10 @@ import type { Signer } from '../protocol/signature.js';
 import { toWire } from '../protocol/to-wire.js';
 import { parseArgument } from '../protocol/validate.js';
 import { applyBeforeRequest, type BeforeRequestHook } from './request-hook.js';
-import { AnswerTooLarge, interpretAnswer, readBoundedText } from './answer.js';
+import { interpretAnswer, readBoundedText } from './answer.js';
+import { transportError } from './transport-error.js';
 import { createPresignCache, presignKey } from './presign.js';
-import { settleBy, startDeadline, type Deadline } from '../util/deadline.js';
+import { settleBy, startDeadline } from '../util/deadline.js';
 import { watchedBody, type WatchedBody } from './part-body.js';
 import { createRatePacer } from '../util/pacer.js';
 
@@ -291,29 +292,4 @@ export function createVodClient(options: VodClientOptions): VodClient {
       return { fileId: answer.fileId, url: answer.url };
     },
   };
-}
-
-/** Maps a failed fetch to a typed error: abort, timeout, stall or network, each saying whether to retry. */
-function transportError(
-  action: VodAction,
-  error: unknown,
-  signal: AbortSignal | undefined,
-  deadline: Pick<Deadline, 'expired' | 'stalled'>,
-  limits: { timeoutMs: number; stallTimeoutMs: number },
-): VodError {
-  if (error instanceof VodError) return error;
-  if (error instanceof AnswerTooLarge) {
-    return new VodError({ code: ClientErrorCode.BadAnswer, message: `${action}: the answer broke the protocol (${error.message})`, canRetry: false, action, cause: error });
-  }
-  if (signal?.aborted) {
-    return new VodError({ code: ClientErrorCode.Aborted, message: `${action} was aborted`, canRetry: false, action, cause: signal.reason });
-  }
-  if (deadline.stalled) {
-    return new VodError({ code: ClientErrorCode.Timeout, message: `${action}: stalled (no byte sent or received for ${limits.stallTimeoutMs} ms)`, canRetry: true, action, cause: error });
-  }
-  if (deadline.expired) {
-    return new VodError({ code: ClientErrorCode.Timeout, message: `${action}: no answer within ${limits.timeoutMs} ms`, canRetry: true, action, cause: error });
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new VodError({ code: ClientErrorCode.Network, message: `${action}: network failure (${reason})`, canRetry: true, action, cause: error });
 }
