@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // The `vod-upload` command: runs the built CLI in dist/.
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+
+// Smaller heap growth steps: an upload makes short-lived garbage per part, and with V8's default
+// steps the old generation grew by ~0.1 MiB per part between collections (CLI peak RSS 129 MiB
+// for 512 MiB, 150 MiB for 5 GiB; 104 MiB with this). Set before anything big is loaded.
+setFlagsFromString('--optimize-for-size');
 
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(cli)) {
