@@ -128,7 +128,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const log = new RequestLog();
   const faults = new FaultInjector(options.faults === undefined ? undefined : parseFaultPlan(options.faults));
   const rateLimits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-  const gate = new Gate({ credentials, timestampWindowSeconds: options.timestampWindowSeconds ?? 300, rateLimits, now });
+  const gate = new Gate({ credentials, timestampWindowSeconds: options.timestampWindowSeconds ?? 300, rateLimits, now, hmacBase64: options.hashing?.hmacBase64?.bind(options.hashing) });
   let closing = false;
   let markClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (markClosed = resolve));

@@ -8,6 +8,7 @@ import {
   ErrorCode,
   hmacBase64,
   signatureMethodOf,
+  type SignatureMethod,
   stringToSign,
   timingSafeEqual,
   type CommonParams,
@@ -32,6 +33,8 @@ export interface GateOptions {
   timestampWindowSeconds: number;
   rateLimits: RateLimits;
   now: () => number;
+  /** Makes the HMAC signatures are checked with (default WebCrypto's). */
+  hmacBase64?: ((secretKey: string, method: SignatureMethod) => (plain: string) => Promise<string>) | undefined;
 }
 
 export type GateResult = { ok: true; common: CommonParams } | { ok: false; answer: Answer; common?: CommonParams };
@@ -73,7 +76,7 @@ export class Gate {
     const signatureMethod = signatureMethodOf(query);
     const hmacKey = `${signatureMethod}\n${secretKey}`;
     let hmac = this.#hmacs.get(hmacKey);
-    if (!hmac) this.#hmacs.set(hmacKey, (hmac = hmacBase64(secretKey, signatureMethod)));
+    if (!hmac) this.#hmacs.set(hmacKey, (hmac = (this.#options.hmacBase64 ?? hmacBase64)(secretKey, signatureMethod)));
     for (const host of new Set(hosts)) {
       const expected = await hmac(stringToSign({ method, host, path, params: query }));
       if (timingSafeEqual(expected, common.Signature)) verified = true;

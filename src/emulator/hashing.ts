@@ -6,6 +6,7 @@
 import SparkMD5 from 'spark-md5';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import type { SignatureMethod } from '../protocol/index.js';
 
 /** One message being hashed: fed in pieces, read once. */
 export interface Digest {
@@ -23,6 +24,11 @@ export interface EmulatorHashing {
   md5(): Digest;
   /** A fresh SHA-1. */
   sha1(): Digest;
+  /**
+   * Optional: an HMAC (base64) of request signatures with `secretKey`, for the signature check.
+   * Without it, the check uses WebCrypto (an async job per request; Node's hashing signs inline).
+   */
+  hmacBase64?(secretKey: string, method: SignatureMethod): (plain: string) => Promise<string>;
 }
 
 /** spark-md5 takes ArrayBuffers: a view over part of a larger buffer is copied out first. */
