@@ -6,11 +6,12 @@
  * import them from src/protocol directly.
  */
 export { VodError, VodArgumentError, ErrorCode, ClientErrorCode, isAbortError, type VodAction, type VodErrorInit, type ClientErrorCodeValue } from './protocol/errors.js';
-export { DEFAULT_ENDPOINT, PART_SIZES, type PartSize } from './protocol/schemas.js';
+export { DEFAULT_ENDPOINT, PART_SIZES, type PartSize } from './protocol/constants.js';
 export { createSecretSigner, type Signer, type SignInput, type SecretSignerOptions, type SignatureMethod, type HttpMethod } from './protocol/signature.js';
 export { createRemoteSigner, type RemoteSigner, type RemoteSignerOptions, type RemoteSignerStats } from './signing/remote-signer.js';
 export { createProxySigner } from './signing/proxy-signer.js';
-export { createMemoryCheckpointStore, type CheckpointStore, type CheckpointRecord } from './core/checkpoint.js';
+export { createMemoryCheckpointStore } from './core/memory-checkpoints.js';
+export type { CheckpointStore, CheckpointRecord } from './core/checkpoint.js';
 export { isRetryable, type RetryOptions, type ShouldRetry } from './util/retry.js';
 export type { BeforeRequestHook, OutgoingRequest } from './client/request-hook.js';
 export type { PartDone } from './core/send-parts.js';

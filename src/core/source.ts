@@ -3,7 +3,7 @@
  * names the protocol needs.
  */
 import { VodArgumentError } from '../protocol/errors.js';
-import { fileType as fileTypeSchema, LIMITS, PART_SIZES, type PartSize } from '../protocol/schemas.js';
+import { FILE_TYPE_PATTERN, LIMITS, PART_SIZES, type PartSize } from '../protocol/constants.js';
 
 /**
  * A file read lazily by byte range, for runtimes whose file APIs give no file-backed Blob (Deno)
@@ -133,7 +133,7 @@ export function resolveSource(source: UploadSource, options: NamingOptions = {})
   if (fileType === undefined || fileType.length === 0) {
     throw new VodArgumentError('fileType', `an extension like "mp4" (the source name ${JSON.stringify(name)} has none; pass fileType)`);
   }
-  if (!fileTypeSchema.safeParse(fileType).success) {
+  if (!FILE_TYPE_PATTERN.test(fileType)) {
     throw new VodArgumentError('fileType', 'letters and digits only, at most 16, like "mp4"', fileType);
   }
   if (options.fileName !== undefined && typeof options.fileName !== 'string') {

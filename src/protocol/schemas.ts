@@ -4,31 +4,9 @@
  * the checks it uses: these schemas ship to every page that uploads.
  */
 import * as z from 'zod/mini';
+import { FILE_TYPE_PATTERN, LIMITS, type PartSize } from './constants.js';
 
-/** The two part sizes the protocol allows. */
-export const PART_SIZES = [524288, 1048576] as const;
-/** A part size the protocol takes: 524288 or 1048576. */
-export type PartSize = (typeof PART_SIZES)[number];
-
-/** The client's default endpoint. */
-export const DEFAULT_ENDPOINT = 'https://vod2.qcloud.com/v2/index.php';
-/** Paths the service answers on (the emulator serves both). */
-export const PROTOCOL_PATHS = ['/v2/index.php', '/v3/index.php'] as const;
-
-/** Bounds on what the network may hand us. */
-export const LIMITS = {
-  fileNameBytes: 40,
-  fileTypeLength: 16,
-  tagCount: 10,
-  tagLength: 64,
-  /** Parts listed in one resume answer: a 100 GiB file in 512 KiB parts. */
-  listParts: 204800,
-  fileIdLength: 40,
-  urlLength: 2048,
-  messageLength: 4096,
-  /** Bytes of an answer the client reads at most. */
-  answerBytes: 16 * 1024 * 1024,
-} as const;
+export { PART_SIZES, DEFAULT_ENDPOINT, PROTOCOL_PATHS, LIMITS, FILE_TYPE_PATTERN, type PartSize } from './constants.js';
 
 export const sha1Hex = z.string().check(z.regex(/^[0-9a-f]{40}$/, 'expected 40 lower-case hex digits (SHA-1)'));
 export const md5Hex = z.string().check(z.regex(/^[0-9a-f]{32}$/, 'expected 32 lower-case hex digits (MD5)'));
@@ -44,7 +22,7 @@ export const fileName = z.string().check(
   z.refine((name) => !FORBIDDEN_NAME_CHARS.test(name), 'expected none of \\ / : * ? " < >'),
 );
 
-export const fileType = z.string().check(z.regex(/^[A-Za-z0-9]{1,16}$/, 'expected an extension without the dot, like "mp4"'));
+export const fileType = z.string().check(z.regex(FILE_TYPE_PATTERN, 'expected an extension without the dot, like "mp4"'));
 
 const flag = z.union([z.literal(0), z.literal(1)]);
 
