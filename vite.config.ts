@@ -120,7 +120,12 @@ export default defineConfig({
         codeSplitting: {
           includeDependenciesRecursively: false,
           // Entry modules stay in their entry file (which then exports exactly their names).
-          groups: [{ debugName: 'source-module', name: (id: string) => (entryPaths.has(id) ? null : (/\/src\/(.+)\.ts$/.exec(id)?.[1]?.replaceAll('/', '-') ?? null)) }],
+          // package.json (the CLI's version) gets a chunk of its own: left in cli.js, the chunk of
+          // src/cli/version.ts imported it back from cli.js, a cycle that ran before cli.js did.
+          groups: [
+            { debugName: 'package-json', name: (id: string) => (id === resolve('package.json') ? 'package' : null) },
+            { debugName: 'source-module', name: (id: string) => (entryPaths.has(id) ? null : (/\/src\/(.+)\.ts$/.exec(id)?.[1]?.replaceAll('/', '-') ?? null)) },
+          ],
         },
       },
     },
