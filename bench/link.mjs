@@ -10,11 +10,9 @@
 //   BENCH_LINK_MIB=64 (file size)  BENCH_LINK_REPS=3  BENCH_LINK_SWEEP=1,2,4,8,16,32
 //   BENCH_LINK_ROWS=loopback,50ms,200ms-20MBps,20ms-jitter10
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { randomFillSync } from 'node:crypto';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { cleanup, randomFile } from './figures.mjs';
 import { DEV, MiB, nativeHash, PART } from './lib.mjs';
 
 const dist = (name) => new URL(`../dist/${name}`, import.meta.url).href;
@@ -87,18 +85,10 @@ const median = (values) => {
 const spread = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
 const fmt = (value) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 
-const workdir = mkdtempSync(join(tmpdir(), 'vod-link-'));
 const loadAtStart = load();
 try {
-  const path = join(workdir, 'link.mp4');
   const size = sizeMiB * MiB;
-  const handle = await open(path, 'w');
-  const chunk = Buffer.allocUnsafe(16 * MiB);
-  for (let written = 0; written < size; written += chunk.length) {
-    randomFillSync(chunk);
-    await handle.write(chunk, 0, Math.min(chunk.length, size - written));
-  }
-  await handle.close();
+  const path = await randomFile('link.mp4', size);
   const { sha1, md5s } = await nativeHash(path, size);
   const file = { path, size, sha1, md5s };
 
@@ -172,5 +162,5 @@ try {
   };
   writeFileSync(resultsPath, `${JSON.stringify(all, null, 2)}\n`);
 } finally {
-  rmSync(workdir, { recursive: true, force: true });
+  cleanup();
 }
