@@ -13,7 +13,8 @@
  * With neither, every entry point throws an Error saying how to install it.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -94,10 +95,15 @@ export interface ServeOptions {
 export async function serveVite(options: ServeOptions): Promise<ServedSite> {
   const root = resolve(REPO_ROOT, options.root);
   const extra = options.vite ?? {};
+  // A cache of pre-bundled dependencies per server: the browser suites serve the same root at
+  // once, and with the shared node_modules/.vite one server re-optimizing swapped the files under
+  // another's page (WebKit's page then never ran, failing a loaded run twice).
+  const cacheDir = await mkdtemp(join(tmpdir(), 'vod-vite-'));
   const server = await createServer({
     configFile: false,
     logLevel: 'warn',
     clearScreen: false,
+    cacheDir,
     ...extra,
     root,
     server: {
@@ -110,14 +116,18 @@ export async function serveVite(options: ServeOptions): Promise<ServedSite> {
       fs: { allow: [REPO_ROOT], ...extra.server?.fs },
     },
   });
+  const close = async (): Promise<void> => {
+    await server.close();
+    await rm(cacheDir, { recursive: true, force: true });
+  };
   await server.listen();
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') {
-    await server.close();
+    await close();
     throw new Error('Vite did not report a TCP address');
   }
   const origin = `http://127.0.0.1:${address.port}`;
-  return { origin, url: (path) => new URL(path, origin).href, server, close: () => server.close() };
+  return { origin, url: (path) => new URL(path, origin).href, server, close };
 }
 
 export interface StaticSite {
