@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveVite } from '../test/harness/chromium.js';
 import { launchEngine, type EngineBrowser } from '../test/harness/engine.js';
@@ -34,6 +34,8 @@ export interface EngineFigures {
   hashMbps: number[];
   /** hash ÷ read ceiling per rep. */
   ratios: number[];
+  /** hash ÷ the plain-chunk read per rep (how the issue first measured the ceiling). */
+  plainRatios: number[];
   detail: string;
 }
 
@@ -43,6 +45,8 @@ export interface BrowserBenchResult {
   skipped: { engine: EngineName; reason: string }[];
   /** Chromium's median ratio ≥ goal (undefined when Chromium did not run). */
   met: boolean | undefined;
+  /** 1-minute load average when the run started and ended (the machine is shared). */
+  loadAverage?: { start: number; end: number } | undefined;
 }
 
 const median = (values: number[]): number => {
@@ -70,7 +74,7 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
     // One unmeasured round: worker start, wasm compile, the OS page cache.
     await page.evaluate(() => window.vodBench.read());
     await page.evaluate(() => window.vodBench.hash());
-    const figures: EngineFigures = { engine: browser.engine, label: browser.label, mib, reps, readMbps: [], ownBufferMbps: [], plainMbps: [], hashMbps: [], ratios: [], detail: '' };
+    const figures: EngineFigures = { engine: browser.engine, label: browser.label, mib, reps, readMbps: [], ownBufferMbps: [], plainMbps: [], hashMbps: [], ratios: [], plainRatios: [], detail: '' };
     const mbps = (t: Timing): number => t.bytes / 1e6 / (t.ms / 1000);
     const kinds = ['own', 'hash', 'plain'] as const;
     for (let rep = 0; rep < reps; rep++) {
@@ -88,6 +92,7 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
       figures.plainMbps.push(mbps(plain));
       figures.hashMbps.push(mbps(hash));
       figures.ratios.push(ceilingMs / hash.ms);
+      figures.plainRatios.push(plain.ms / hash.ms);
       figures.detail = hash.detail ?? '';
     }
     return figures;
@@ -119,12 +124,14 @@ async function recordResult(result: BrowserBenchResult): Promise<void> {
     ratio: { median: median(figures.ratios), min: Math.min(...figures.ratios), max: Math.max(...figures.ratios) },
     ownBufferReadMBps: { median: median(figures.ownBufferMbps), min: Math.min(...figures.ownBufferMbps), max: Math.max(...figures.ownBufferMbps) },
     plainReadMBps: { median: median(figures.plainMbps), min: Math.min(...figures.plainMbps), max: Math.max(...figures.plainMbps) },
+    plainRatio: { median: median(figures.plainRatios), min: Math.min(...figures.plainRatios), max: Math.max(...figures.plainRatios) },
   });
   all.browserHashing = {
     measured: new Date().toISOString(),
     what: 'default browser hasher speed ÷ read ceiling of the same disk-backed File (the faster of two blob.stream() reads: into one reused buffer, and chunk by chunk), per rep',
     goal: `Chromium median ≥ ${result.goal}`,
     met: result.met ?? null,
+    loadAverage: result.loadAverage,
     engines: result.engines.map(summary),
     skipped: result.skipped,
   };
@@ -142,6 +149,7 @@ export async function main(): Promise<BrowserBenchResult> {
   const paths = new Map<number, string>();
   const site = await serveVite({ root: 'bench/browser' });
   const result: BrowserBenchResult = { goal: GOAL, engines: [], skipped: [], met: undefined };
+  const loadAtStart = loadavg()[0]!;
   try {
     for (const engine of wanted) {
       const mib = sizeFor(engine);
@@ -168,16 +176,17 @@ export async function main(): Promise<BrowserBenchResult> {
   }
   const chromium = result.engines.find((figures) => figures.engine === 'chromium');
   result.met = chromium ? median(chromium.ratios) >= GOAL : undefined;
+  result.loadAverage = { start: loadAtStart, end: loadavg()[0]! };
 
   console.log(`A random file on disk picked in a file input; ${reps} interleaved reps per engine (shared, noisy machine).`);
   console.log(`Goal: default hasher ≥ ${GOAL}× the blob.stream() read ceiling in Chromium.\n`);
-  console.log('| engine (MiB) | read: own buffer MB/s | read: plain chunks MB/s | default hasher MB/s | default hasher ÷ read ceiling |');
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('| engine (MiB) | read: own buffer MB/s | read: plain chunks MB/s | default hasher MB/s | default hasher ÷ read ceiling | ÷ plain-chunk read |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
   for (const f of result.engines) {
-    console.log(`| ${f.label}, ${f.detail} (${f.mib}) | ${range(f.ownBufferMbps, 0)} | ${range(f.plainMbps, 0)} | ${range(f.hashMbps, 0)} | **${range(f.ratios, 2)}** |`);
+    console.log(`| ${f.label}, ${f.detail} (${f.mib}) | ${range(f.ownBufferMbps, 0)} | ${range(f.plainMbps, 0)} | ${range(f.hashMbps, 0)} | **${range(f.ratios, 2)}** | ${range(f.plainRatios, 2)} |`);
   }
-  for (const s of result.skipped) console.log(`| ${ENGINE_LABELS[s.engine]} | skipped: ${s.reason} | | | |`);
-  console.log('\n(read ceiling of a rep: the faster of its two reads)');
+  for (const s of result.skipped) console.log(`| ${ENGINE_LABELS[s.engine]} | skipped: ${s.reason} | | | | |`);
+  console.log(`\n(read ceiling of a rep: the faster of its two reads; load average ${result.loadAverage.start.toFixed(1)} at the start, ${result.loadAverage.end.toFixed(1)} at the end)`);
   console.log(`\nChromium goal met: ${result.met === undefined ? 'not measured' : result.met ? 'yes' : 'no'}`);
   await recordResult(result);
   return result;
