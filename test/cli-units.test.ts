@@ -224,6 +224,9 @@ describe('usage errors', () => {
     expect(args).toMatchObject({ extras: { classId: 7, tags: ['a', 'b'], isTranscode: 1, isWatermark: 1 }, timeoutMs: 2500, retries: 0, fileType: 'MP4' });
     expect(args.extras).not.toHaveProperty('isScreenshot');
     expect(() => parseUploadArgs(['x', '--timeout', '0'])).toThrow(/--timeout: expected seconds/);
+    expect(parseUploadArgs(['x'])).toMatchObject({ timeoutMs: 60_000, stallTimeoutMs: 30_000 });
+    expect(parseUploadArgs(['x', '--stall', '4'])).toMatchObject({ stallTimeoutMs: 4000 });
+    expect(() => parseUploadArgs(['x', '--stall', 'soon'])).toThrow(/--stall: expected seconds/);
     expect(() => parseUploadArgs(['x', '--retries', '21'])).toThrow(/--retries: expected a whole number from 0 to 20/);
     expect(() => parseUploadArgs(['x', '--tag', 'x'.repeat(65)])).toThrow(/--tag/);
     expect(parseUploadArgs(['--version'])).toMatchObject({ version: true });

@@ -29,7 +29,8 @@ How:
   --concurrency N|auto   parts in flight across all files, 1-32, or auto: more
                          while throughput rises, fewer on congestion (default auto)
   --files N              files uploading at once, 1-16 (default 2)
-  --timeout SECONDS      give up on a request after this long without progress (default 60)
+  --timeout SECONDS      a request's time limit: sending, waiting, reading (default 60)
+  --stall SECONDS        retry a request that sends and receives nothing this long (default 30)
   --retries N            tries again after a failed request, 0-20 (default 5)
   --checkpoint-dir DIR   where resume checkpoints live (default: the user cache directory)
   --all                  in directories, take every file, not only videos
@@ -70,6 +71,8 @@ export interface UploadArgs {
   files: number;
   /** Per-request limit, ms. */
   timeoutMs: number;
+  /** A request with no byte sent or received for this long is cancelled and retried, ms. */
+  stallTimeoutMs: number;
   retries: number;
   checkpointDir: string | undefined;
   all: boolean;
@@ -94,6 +97,7 @@ const options = {
   concurrency: { type: 'string' },
   files: { type: 'string' },
   timeout: { type: 'string' },
+  stall: { type: 'string' },
   retries: { type: 'string' },
   'checkpoint-dir': { type: 'string' },
   all: { type: 'boolean' },
@@ -198,6 +202,7 @@ export function parseUploadArgs(argv: readonly string[], env: UploadEnv = {}): U
     concurrency: values.concurrency?.trim() === 'auto' ? 'auto' : parseCount('concurrency', values.concurrency, 'auto', 1, 32),
     files: parseCount('files', values.files, 2, 1, 16),
     timeoutMs: parseSeconds('timeout', values.timeout, 60_000),
+    stallTimeoutMs: parseSeconds('stall', values.stall, 30_000),
     retries: parseCount('retries', values.retries, 5, 0, 20),
     checkpointDir: nonEmpty('checkpoint-dir', values['checkpoint-dir']),
     all: values.all ?? false,

@@ -139,6 +139,7 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
         endpoint: target.endpoint,
         signer: createSecretSigner({ secretId: target.secretId, secretKey: target.secretKey }),
         timeoutMs: args.timeoutMs,
+        stallTimeoutMs: args.stallTimeoutMs,
         // Node's fetch sends a stream with its Content-Length: parts go out as views of the bytes
         // read (a Uint8Array body is copied twice by undici), and the stall watch sees them leave.
         streamPartBodies: true,
