@@ -3,6 +3,9 @@
  * On a link 50 ms away a fixed 4 parts in flight cap an upload at about 4 parts per round trip;
  * on a slow uplink 32 only queue behind each other. So the figure follows the link:
  *
+ * - **Warm-up**: the first round only measures: its parts also paid for opening connections,
+ *   reading the file's first bytes and warming the code, so it would make any later round look
+ *   faster (on a CPU-bound link the figure then climbed for nothing).
  * - **Start**: one round is as many acknowledged parts as the figure was when it began (about
  *   one round trip). After each round the figure doubles while the round's throughput rose by
  *   at least 10 % over the previous one; when it did not, the figure goes back to the previous
@@ -67,7 +70,7 @@ interface Measured {
 /** The controller's whole state: replaced, never changed, by {@link stepConcurrency}. */
 export interface ConcurrencyState {
   readonly limit: number;
-  readonly phase: 'start' | 'steady' | 'probe';
+  readonly phase: 'warmup' | 'start' | 'steady' | 'probe';
   readonly round: Round;
   /** Start: the previous round. Steady: the level settled on. Probe: the level probed from. */
   readonly reference: Measured | undefined;
@@ -92,7 +95,7 @@ const clamp = (value: number, bounds: ConcurrencyBounds): number => Math.max(1, 
 /** The state before any sample. */
 export function initialConcurrency(bounds: ConcurrencyBounds, at: number): ConcurrencyState {
   const limit = clamp(bounds.initial, bounds);
-  return { limit, phase: 'start', round: newRound(at, limit), reference: undefined, steadyRounds: 0, deafAcks: 0 };
+  return { limit, phase: 'warmup', round: newRound(at, limit), reference: undefined, steadyRounds: 0, deafAcks: 0 };
 }
 
 /** The next state after one sample, and the decision when the figure changed. */
@@ -107,6 +110,8 @@ export function stepConcurrency(state: ConcurrencyState, sample: ConcurrencySamp
   const deafAcks = Math.max(0, state.deafAcks - 1);
   if (round.acks < round.size) return { state: { ...state, round, deafAcks } };
 
+  // The warm-up round is not compared with anything: the next one, at the same figure, is the first measure.
+  if (state.phase === 'warmup') return { state: { ...state, phase: 'start', round: newRound(sample.at, state.limit), deafAcks } };
   const elapsed = Math.max(1, sample.at - round.startedAt);
   const measured: Measured = { limit: state.limit, throughput: (round.bytes / elapsed) * 1000, rttMs: round.msSum / round.acks };
   const change = (to: number, reason: ConcurrencyReason, phase: ConcurrencyState['phase'], reference: Measured | undefined, steadyRounds = 0) => {
