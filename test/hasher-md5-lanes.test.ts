@@ -21,7 +21,9 @@ describe('four-lane MD5', () => {
     const batch = batches!(partSize)!;
     for (let round = 0; round < 2; round++) {
       const parts = [0, 1, 2, 3].map(() => randomBytes(partSize));
-      parts.forEach((part, lane) => batch.lane(lane).set(part));
+      parts.forEach((part, lane) => {
+        batch.lane(lane).set(part);
+      });
       expect(batch.digest()).toEqual(parts.map(md5));
     }
   });

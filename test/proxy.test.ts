@@ -194,7 +194,7 @@ describe('refusals: protocol-shaped, nothing forwarded', () => {
   it.each([
     ['an action that is not an upload action', 'Action=DescribeInstances&Region=gz', 6100, /not an upload action/],
     ['no Action', 'Region=gz&fileSha=x', -10001, /Action: missing/],
-    ['no Region', 'Action=FinishUpload&fileSha=' + 'a'.repeat(40), -10001, /Region/],
+    ['no Region', `Action=FinishUpload&fileSha=${'a'.repeat(40)}`, -10001, /Region/],
     ['a bad protocol parameter', `Action=FinishUpload&Region=gz&fileSha=${'A'.repeat(40)}`, -10003, /FinishUpload fileSha: expected 40 lower-case hex/],
     ['a part whose body length is not dataSize', `Action=UploadPart&Region=gz&fileSha=${'a'.repeat(40)}&offset=0&dataSize=10&dataMd5=${'b'.repeat(32)}`, -10006, /body of 20 bytes, but dataSize is 10/],
     ['a parameter given twice', 'Action=FinishUpload&Action=FinishUpload&Region=gz', -10003, /given more than once/],

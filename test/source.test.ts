@@ -13,7 +13,7 @@ describe('source naming', () => {
     expect(sanitizeFileName('a:b*c?"d<e>f\\g/h')).toBe('a_b_c__d_e_f_g_h');
     const cut = truncateUtf8('视频'.repeat(10), 40); // 3 bytes each
     expect(new TextEncoder().encode(cut).length).toBe(39);
-    expect(cut).toBe('视频'.repeat(6) + '视');
+    expect(cut).toBe(`${'视频'.repeat(6)}视`);
     expect(new TextEncoder().encode(sanitizeFileName('😀'.repeat(11))).length).toBe(40);
   });
 

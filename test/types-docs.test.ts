@@ -23,7 +23,7 @@ interface Block {
 }
 
 /** The ```ts blocks of a Markdown file, with the line each starts on. */
-export function typeScriptBlocks(markdown: string, path: string): Block[] {
+function typeScriptBlocks(markdown: string, path: string): Block[] {
   const blocks: Block[] = [];
   for (const match of markdown.matchAll(/^```ts\n([\s\S]*?)^```/gm)) {
     const line = markdown.slice(0, match.index).split('\n').length;
@@ -127,7 +127,7 @@ describe('the TypeScript blocks of README.md and docs/ type-check in a consumer 
     const errors = result
       .split('\n')
       .filter((line) => line.includes('error TS'))
-      .map((line) => line.replace(/^src\/block(\d+)\.ts/, (_, i: string) => blocks[Number(i)]!.where + ' (block line)'));
+      .map((line) => line.replace(/^src\/block(\d+)\.ts/, (_, i: string) => `${blocks[Number(i)]!.where} (block line)`));
     expect(errors).toEqual([]);
   }, 90_000);
 });

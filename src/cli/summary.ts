@@ -59,6 +59,7 @@ export function renderSummary(outcomes: readonly FileOutcome[], wallMs: number, 
   const rows = outcomes.map(cells);
   const anyResult = outcomes.some((outcome) => outcome.result);
   // Without a single upload, fileId and url would be columns of dashes.
+  // biome-ignore lint/suspicious/noFocusedTests: `fit` here is this module's column fitter, not a focused test.
   const { columns, fileWidth } = fit(rows, limit, anyResult ? ORDER : ORDER.filter((column) => column !== 'fileId' && column !== 'url'));
   const shown = rows.map((row) => ({ ...row, file: fitLeft(row.file, fileWidth).trimEnd() }));
   const blocks = [renderTable(columns, shown.map((row) => columns.map((column) => row[column])), new Set(columns.flatMap((column, i) => (RIGHT.has(column) ? [i] : []))))];

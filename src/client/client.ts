@@ -284,7 +284,9 @@ export function createVodClient(options: VodClientOptions): VodClient {
       const wire = list.map((params) => toWire(parseArgument(uploadPartParams, params, 'params')));
       const signedAt = Date.now();
       const sets = await Promise.all(wire.map((params) => sign('UploadPart', params)));
-      sets.forEach((set, i) => presigned.put(presignKey(wire[i]!), set, signedAt));
+      sets.forEach((set, i) => {
+        presigned.put(presignKey(wire[i]!), set, signedAt);
+      });
     },
     async finishUpload(params, requestOptions) {
       const valid = parseArgument(finishUploadParams, params, 'params');

@@ -75,6 +75,7 @@ export interface NamingOptions {
 
 // The protocol's forbidden characters, plus `&`, `=` and control characters: a signing endpoint
 // or proxy refuses those in any value, since the string to sign joins raw values (PROTOCOL.md).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
 const FORBIDDEN = /[\\/:*?"<>&=\u0000-\u001f\u007f-\u009f]/g;
 const encoder = new TextEncoder();
 

@@ -59,6 +59,7 @@ export function canonicalQuery(params: Readonly<Record<string, string>>): string
 }
 
 /** `&` and `=` (they delimit pairs in the string to sign) and control characters (C0, DEL, C1). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
 const AMBIGUOUS = /[&=\u0000-\u001f\u007f-\u009f]/;
 
 /**

@@ -183,7 +183,9 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
     withRetry(() => attempt(inputs), { ...options.retry, retryable: signingRetryable }).then(
       (signatures) => {
         stats.signed += batch.length;
-        batch.forEach((item, i) => item.resolve(signatures[i]!));
+        batch.forEach((item, i) => {
+          item.resolve(signatures[i]!);
+        });
       },
       (error: unknown) => {
         if (error instanceof BatchTooLarge) {
