@@ -1,6 +1,6 @@
 // An SVG bar chart of the throughput figures: subject and baseline side by side, medians as bars,
 // min–max as whiskers. Hand-written SVG: no charting dependency for one picture.
-const escape = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const escapeXml = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 export function throughputChart(results) {
   const width = 760;
@@ -19,7 +19,7 @@ export function throughputChart(results) {
   ];
   results.forEach((r, index) => {
     const top = 36 + index * rowHeight;
-    parts.push(`<text x="${left}" y="${top + 10}" font-weight="bold">${escape(r.figure.slice(0, 110))}</text>`);
+    parts.push(`<text x="${left}" y="${top + 10}" font-weight="bold">${escapeXml(r.figure.slice(0, 110))}</text>`);
     const bars = [
       { label: 'measured', median: r.value, range: r.valueRange, color: '#2f6fba' },
       { label: 'baseline', median: r.baseline, range: r.baselineRange, color: '#9a9a9a' },

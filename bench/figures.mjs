@@ -1,7 +1,7 @@
 // The six figures of `npm run bench` (see run.mjs). Each measures its subject and its baseline in
 // the same repetition; run.mjs interleaves the repetitions of all figures.
 import { createHash, randomFillSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
