@@ -187,6 +187,16 @@ describe('createVodClient', () => {
     expect(error).toMatchObject({ code: 'TIMEOUT', canRetry: true });
   });
 
+  it('FinishUpload is bounded by the timeout alone: the service may assemble a big file for longer than a stall', async () => {
+    answer = () => 'hang';
+    const finish = await within(failure(client({ timeoutMs: 1200, stallTimeoutMs: 200 }).finishUpload({ fileSha: sha })), 15_000, 'timeoutMs never fired');
+    expect(finish).toMatchObject({ code: 'TIMEOUT', action: 'FinishUpload' });
+    expect(finish.message).toContain('no answer within 1200 ms');
+    // The same silence on InitUpload is a stall.
+    const init = await within(failure(client({ timeoutMs: 1200, stallTimeoutMs: 200 }).initUpload(initParams)), 15_000, 'the stall watch never fired');
+    expect(init.message).toContain('stalled');
+  });
+
   it('an answer whose body stalls after the headers is a TIMEOUT too (the deadline covers the body)', async () => {
     answer = () => 'stall-body';
     const error = await within(failure(client({ timeoutMs: 400 }).finishUpload({ fileSha: sha })), 15_000, 'the stalled body was awaited past timeoutMs');

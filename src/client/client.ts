@@ -56,7 +56,8 @@ export interface VodClientOptions {
    * Stall limit in ms: an attempt that sends no byte and receives nothing for this long is
    * cancelled (a retryable `TIMEOUT`), and the upload engine retries that request alone.
    * Watches bytes going out when part bodies are streamed (`streamPartBodies`), the answer
-   * always; `0` turns the watch off (`timeoutMs` still applies). Default 30 000.
+   * always, except the wait for FinishUpload's answer (the service checks the whole file then, which
+   * may take longer; `timeoutMs` bounds it). `0` turns the watch off (`timeoutMs` still applies). Default 30 000.
    */
   stallTimeoutMs?: number;
   /**
@@ -221,7 +222,9 @@ export function createVodClient(options: VodClientOptions): VodClient {
       let response: Response;
       if (body === undefined) {
         const ky = await kyClient();
-        deadline.watch();
+        // FinishUpload sends nothing and then waits while the service assembles and checks the
+        // whole file, which for a big file may take longer than a stall: only the timeout bounds it.
+        if (action !== 'FinishUpload') deadline.watch();
         response = await ky.post(url, {
           body: null,
           headers,
