@@ -3,22 +3,13 @@
  * resumeAll() (proved at the emulator over a window bounded by events), add() while it runs,
  * cancelAll(), the queue's totals, and the documented order of events.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUploadQueueWithClient as createUploadQueue, uploadWithClient as upload, type QueueProgress, type UploadQueue, type UploadQueueEvents } from '../src/engine.js';
-import { bytesOf, countingHasher, makeClient, randomFile, settle, sha1Of, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { bytesOf, countingHasher, makeClient, randomFile, settle, sha1Of, useSharedEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
-
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  emu.emulator.faults.clear();
-  await settle(emu);
-  emu.emulator.log.clear();
-});
+useSharedEmulator((running) => (emu = running));
 
 async function expectServed(url: string, file: Blob): Promise<void> {
   const served = Buffer.from(await (await fetch(url)).arrayBuffer());

@@ -4,22 +4,13 @@
  * touch signing, and the `part` event reports every part once with its MD5, attempt and time.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, isRetryable, uploadWithClient as upload, VodError, type OutgoingRequest, type PartDone } from '../src/engine.js';
-import { bytesOf, countingHasher, settle, makeClient, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { bytesOf, countingHasher, settle, makeClient, randomFile, useSharedEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
-
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  emu.emulator.faults.clear();
-  await settle(emu);
-  emu.emulator.log.clear();
-});
+useSharedEmulator((running) => (emu = running));
 
 const fast = { baseDelayMs: 1, retries: 5 };
 const attemptsAt = (offset: number): number => emu.emulator.log.entries().filter((entry) => entry.action === 'UploadPart' && entry.offset === offset).length;

@@ -4,21 +4,13 @@
  * upload's slot, bad options are refused before hashing, and a source that cannot be read ends
  * in a VodError.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLimiter, createMemoryCheckpointStore, uploadWithClient as upload, VodArgumentError, VodError } from '../src/engine.js';
-import { bytesOf, countingHasher, makeClient, randomFile, settle, sha1Of, within, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { bytesOf, countingHasher, makeClient, randomFile, settle, sha1Of, within, useSharedEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  emu.emulator.faults.clear();
-  await settle(emu);
-  emu.emulator.log.clear();
-});
+useSharedEmulator((running) => (emu = running));
 
 describe('upload(): abort, checkpoints and failures at the edges', () => {
   it('pause(), resume(), abort() in a row ends aborted: the upload does not finish after the caller aborted', async () => {

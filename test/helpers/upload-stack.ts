@@ -2,6 +2,8 @@
  * An emulator on 127.0.0.1 plus a client and a byte-counting hasher, for upload engine tests.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { settle } from './settle.js';
 import { createVodClient, type VodClient, type VodClientOptions } from '../../src/client/index.js';
 import { startEmulator, DEV_CREDENTIALS } from '../../src/emulator/index.js';
 import { createInlineHasher } from '../../src/hasher/index.js';
@@ -45,3 +47,21 @@ export function sha1Of(bytes: Uint8Array): string {
 export { startEmulator, DEV_CREDENTIALS };
 
 export { settle, within } from './settle.js';
+
+/**
+ * One emulator for the test file: started before its tests (handed to `use`), closed after them,
+ * and before each test its faults and log cleared once the requests still in flight have settled.
+ */
+export function useSharedEmulator(use: (emulator: RunningEmulator) => void): void {
+  let running: RunningEmulator | undefined;
+  beforeAll(async () => {
+    running = await startEmulator({ port: 0 });
+    use(running);
+  });
+  afterAll(() => running?.close());
+  beforeEach(async () => {
+    running!.emulator.faults.clear();
+    await settle(running!);
+    running!.emulator.log.clear();
+  });
+}
