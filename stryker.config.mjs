@@ -2,7 +2,10 @@
 // `MUTATE=protocol npm run mutate` (one or more, comma-separated). Not part of `npm test`.
 // Each folder keeps its own incremental file, so a rerun retests only what changed.
 const FOLDERS = ['protocol', 'core', 'client', 'emulator'];
-const chosen = (process.env.MUTATE ?? FOLDERS.join(',')).split(',').map((name) => name.trim()).filter(Boolean);
+const chosen = (process.env.MUTATE ?? FOLDERS.join(','))
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 for (const name of chosen) if (!FOLDERS.includes(name)) throw new Error(`MUTATE: expected some of ${FOLDERS.join(', ')}, got "${name}"`);
 const tag = chosen.join('+');
 

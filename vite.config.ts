@@ -26,11 +26,7 @@ const entries = {
 
 const entryPaths = new Set(Object.values(entries).map((path) => resolve(path)));
 
-const external = [
-  ...builtinModules,
-  ...builtinModules.map((name) => `node:${name}`),
-  ...Object.keys(pkg.dependencies ?? {}),
-];
+const external = [...builtinModules, ...builtinModules.map((name) => `node:${name}`), ...Object.keys(pkg.dependencies ?? {})];
 
 /**
  * Keeps the browser hasher's `new Worker(new URL(...), import.meta.url)` in dist as a plain relative
@@ -44,7 +40,10 @@ const hasherWorkerUrl: Plugin = {
   enforce: 'pre',
   transform(code, id) {
     if (!id.endsWith('/src/hasher/browser-worker.ts')) return null;
-    const out = code.replace("new URL('./worker.js', import.meta.url)", "new URL(/* @vite-ignore */ './hasher-worker.js', import.meta.url)");
+    const out = code.replace(
+      "new URL('./worker.js', import.meta.url)",
+      "new URL(/* @vite-ignore */ './hasher-worker.js', import.meta.url)",
+    );
     if (out === code) this.error("browser-worker.ts no longer has new URL('./worker.js', import.meta.url)");
     // Same line, same columns before the URL: the existing source map still holds.
     return { code: out, map: null };
@@ -124,7 +123,10 @@ export default defineConfig({
           // src/cli/version.ts imported it back from cli.js, a cycle that ran before cli.js did.
           groups: [
             { debugName: 'package-json', name: (id: string) => (id === resolve('package.json') ? 'package' : null) },
-            { debugName: 'source-module', name: (id: string) => (entryPaths.has(id) ? null : (/\/src\/(.+)\.ts$/.exec(id)?.[1]?.replaceAll('/', '-') ?? null)) },
+            {
+              debugName: 'source-module',
+              name: (id: string) => (entryPaths.has(id) ? null : (/\/src\/(.+)\.ts$/.exec(id)?.[1]?.replaceAll('/', '-') ?? null)),
+            },
           ],
         },
       },

@@ -54,7 +54,8 @@ const median = (values: number[]): number => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-const range = (values: number[], digits: number): string => `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+const range = (values: number[], digits: number): string =>
+  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
 async function writeRandomFile(path: string, mib: number): Promise<void> {
   const file = await open(path, 'w');
@@ -74,7 +75,19 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
     // One unmeasured round: worker start, wasm compile, the OS page cache.
     await page.evaluate(() => window.vodBench.read());
     await page.evaluate(() => window.vodBench.hash());
-    const figures: EngineFigures = { engine: browser.engine, label: browser.label, mib, reps, readMbps: [], ownBufferMbps: [], plainMbps: [], hashMbps: [], ratios: [], plainRatios: [], detail: '' };
+    const figures: EngineFigures = {
+      engine: browser.engine,
+      label: browser.label,
+      mib,
+      reps,
+      readMbps: [],
+      ownBufferMbps: [],
+      plainMbps: [],
+      hashMbps: [],
+      ratios: [],
+      plainRatios: [],
+      detail: '',
+    };
     const mbps = (t: Timing): number => t.bytes / 1e6 / (t.ms / 1000);
     const kinds = ['own', 'hash', 'plain'] as const;
     for (let rep = 0; rep < reps; rep++) {
@@ -85,7 +98,8 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
         times[kind] = await page.evaluate((which) => (which === 'hash' ? window.vodBench.hash() : window.vodBench.read(which)), kind);
       }
       const { own, hash, plain } = times as Record<(typeof kinds)[number], Timing>;
-      if (own.bytes !== mib * 1048576 || plain.bytes !== own.bytes || hash.bytes !== own.bytes) throw new Error(`read ${own.bytes} and ${plain.bytes}, hashed ${hash.bytes} bytes of ${mib} MiB`);
+      if (own.bytes !== mib * 1048576 || plain.bytes !== own.bytes || hash.bytes !== own.bytes)
+        throw new Error(`read ${own.bytes} and ${plain.bytes}, hashed ${hash.bytes} bytes of ${mib} MiB`);
       const ceilingMs = Math.min(own.ms, plain.ms);
       figures.readMbps.push(own.bytes / 1e6 / (ceilingMs / 1000));
       figures.ownBufferMbps.push(mbps(own));
@@ -122,7 +136,11 @@ async function recordResult(result: BrowserBenchResult): Promise<void> {
     readMBps: { median: median(figures.readMbps), min: Math.min(...figures.readMbps), max: Math.max(...figures.readMbps) },
     hashMBps: { median: median(figures.hashMbps), min: Math.min(...figures.hashMbps), max: Math.max(...figures.hashMbps) },
     ratio: { median: median(figures.ratios), min: Math.min(...figures.ratios), max: Math.max(...figures.ratios) },
-    ownBufferReadMBps: { median: median(figures.ownBufferMbps), min: Math.min(...figures.ownBufferMbps), max: Math.max(...figures.ownBufferMbps) },
+    ownBufferReadMBps: {
+      median: median(figures.ownBufferMbps),
+      min: Math.min(...figures.ownBufferMbps),
+      max: Math.max(...figures.ownBufferMbps),
+    },
     plainReadMBps: { median: median(figures.plainMbps), min: Math.min(...figures.plainMbps), max: Math.max(...figures.plainMbps) },
     plainRatio: { median: median(figures.plainRatios), min: Math.min(...figures.plainRatios), max: Math.max(...figures.plainRatios) },
   });
@@ -180,13 +198,19 @@ export async function main(): Promise<BrowserBenchResult> {
 
   console.log(`A random file on disk picked in a file input; ${reps} interleaved reps per engine (shared, noisy machine).`);
   console.log(`Goal: default hasher ≥ ${GOAL}× the blob.stream() read ceiling in Chromium.\n`);
-  console.log('| engine (MiB) | read: own buffer MB/s | read: plain chunks MB/s | default hasher MB/s | default hasher ÷ read ceiling | ÷ plain-chunk read |');
+  console.log(
+    '| engine (MiB) | read: own buffer MB/s | read: plain chunks MB/s | default hasher MB/s | default hasher ÷ read ceiling | ÷ plain-chunk read |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const f of result.engines) {
-    console.log(`| ${f.label}, ${f.detail} (${f.mib}) | ${range(f.ownBufferMbps, 0)} | ${range(f.plainMbps, 0)} | ${range(f.hashMbps, 0)} | **${range(f.ratios, 2)}** | ${range(f.plainRatios, 2)} |`);
+    console.log(
+      `| ${f.label}, ${f.detail} (${f.mib}) | ${range(f.ownBufferMbps, 0)} | ${range(f.plainMbps, 0)} | ${range(f.hashMbps, 0)} | **${range(f.ratios, 2)}** | ${range(f.plainRatios, 2)} |`,
+    );
   }
   for (const s of result.skipped) console.log(`| ${ENGINE_LABELS[s.engine]} | skipped: ${s.reason} | | | | |`);
-  console.log(`\n(read ceiling of a rep: the faster of its two reads; load average ${result.loadAverage.start.toFixed(1)} at the start, ${result.loadAverage.end.toFixed(1)} at the end)`);
+  console.log(
+    `\n(read ceiling of a rep: the faster of its two reads; load average ${result.loadAverage.start.toFixed(1)} at the start, ${result.loadAverage.end.toFixed(1)} at the end)`,
+  );
   console.log(`\nChromium goal met: ${result.met === undefined ? 'not measured' : result.met ? 'yes' : 'no'}`);
   await recordResult(result);
   return result;

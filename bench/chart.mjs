@@ -27,8 +27,12 @@ export function throughputChart(results) {
     bars.forEach((bar, row) => {
       const y = top + 16 + row * (barHeight + 4);
       parts.push(`<text x="${left}" y="${y + 13}">${bar.label}</text>`);
-      parts.push(`<rect x="${plotLeft}" y="${y}" width="${Math.max(1, x(bar.median) - plotLeft).toFixed(1)}" height="${barHeight}" fill="${bar.color}"/>`);
-      parts.push(`<line x1="${x(bar.range[0]).toFixed(1)}" x2="${x(bar.range[1]).toFixed(1)}" y1="${y + barHeight / 2}" y2="${y + barHeight / 2}" stroke="black"/>`);
+      parts.push(
+        `<rect x="${plotLeft}" y="${y}" width="${Math.max(1, x(bar.median) - plotLeft).toFixed(1)}" height="${barHeight}" fill="${bar.color}"/>`,
+      );
+      parts.push(
+        `<line x1="${x(bar.range[0]).toFixed(1)}" x2="${x(bar.range[1]).toFixed(1)}" y1="${y + barHeight / 2}" y2="${y + barHeight / 2}" stroke="black"/>`,
+      );
       parts.push(`<text x="${(x(bar.range[1]) + 6).toFixed(1)}" y="${y + 13}">${bar.median.toFixed(0)}</text>`);
     });
     parts.push(`<text x="${width - 80}" y="${top + 10}">${r.ratio.toFixed(2)}× ${r.met ? '✓' : '✗'}</text>`);

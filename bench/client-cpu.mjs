@@ -29,10 +29,13 @@ if (mode === 'engine') {
     set: async () => undefined,
     delete: async () => undefined,
   };
-  const result = await upload(await openFile(path), { endpoint: `${origin}/v2/index.php`, ...DEV, checkpoints, concurrency: CONCURRENCY }).done;
+  const result = await upload(await openFile(path), { endpoint: `${origin}/v2/index.php`, ...DEV, checkpoints, concurrency: CONCURRENCY })
+    .done;
   if (result.partsSent !== md5s.length) throw new Error(`sent ${result.partsSent} parts`);
 } else {
-  const init = await postJson(await signedPathFor(port, 'InitUpload', { fileName: 'bench', fileType: 'mp4', fileSha: sha1, fileSize: size, dataSize: PART }));
+  const init = await postJson(
+    await signedPathFor(port, 'InitUpload', { fileName: 'bench', fileType: 'mp4', fileSha: sha1, fileSize: size, dataSize: PART }),
+  );
   if (init.code !== 0) throw new Error(`InitUpload: ${JSON.stringify(init)}`);
   let next = 0;
   const worker = async () => {
@@ -40,7 +43,10 @@ if (mode === 'engine') {
       const index = next++;
       const offset = index * PART;
       const dataSize = Math.min(PART, size - offset);
-      const answer = await postJson(await signedPathFor(port, 'UploadPart', { fileSha: sha1, offset, dataSize, dataMd5: md5s[index] }), blob.slice(offset, offset + dataSize));
+      const answer = await postJson(
+        await signedPathFor(port, 'UploadPart', { fileSha: sha1, offset, dataSize, dataMd5: md5s[index] }),
+        blob.slice(offset, offset + dataSize),
+      );
       if (answer.code !== 0) throw new Error(`UploadPart: ${JSON.stringify(answer)}`);
     }
   };

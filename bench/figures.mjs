@@ -31,7 +31,10 @@ export async function randomFile(name, size) {
 export async function sparseFile(name, size) {
   const path = join(workdir, name);
   // Past 2^32 when the file is that big (where Node 20's openAsBlob goes wrong), else mid-file.
-  const marks = [0, size > 2 ** 32 + MiB ? 2 ** 32 + 12345 : Math.floor(size / 2), size - 100].map((offset) => ({ offset, bytes: randomFillSync(Buffer.alloc(100)) }));
+  const marks = [0, size > 2 ** 32 + MiB ? 2 ** 32 + 12345 : Math.floor(size / 2), size - 100].map((offset) => ({
+    offset,
+    bytes: randomFillSync(Buffer.alloc(100)),
+  }));
   const handle = await open(path, 'w');
   await handle.truncate(size);
   for (const { offset, bytes } of marks) await handle.write(bytes, 0, bytes.length, offset);
@@ -73,7 +76,8 @@ export async function emulatorIngest(parts = 1024) {
     withServer(mode, async (server) => {
       // Signed ahead: the fixed client's own work is not what is measured.
       const presigned = [];
-      for (let i = 0; i < parts; i++) presigned.push(await signedPathFor(server.port, 'UploadPart', { fileSha, offset: i * PART, dataSize: PART, dataMd5: md5 }));
+      for (let i = 0; i < parts; i++)
+        presigned.push(await signedPathFor(server.port, 'UploadPart', { fileSha, offset: i * PART, dataSize: PART, dataMd5: md5 }));
       const cpuBefore = (await server.stats()).cpuMs;
       const started = performance.now();
       await rawUpload({ port: server.port, fileSha, size, partBytes: () => body, partMd5: () => md5, presigned });
@@ -104,7 +108,9 @@ export async function emulatorIngest(parts = 1024) {
 export async function clientCpuPerPart(path, hashesPath) {
   const measure = (mode) =>
     withServer('emulator', async (server) => {
-      const out = await run(process.execPath, [here('client-cpu.mjs'), mode, path, String(server.port), hashesPath], { timeoutMs: 180_000 });
+      const out = await run(process.execPath, [here('client-cpu.mjs'), mode, path, String(server.port), hashesPath], {
+        timeoutMs: 180_000,
+      });
       if (out.code !== 0) throw new Error(`client-cpu ${mode} failed: ${out.stderr}`);
       const { cpuMs, parts } = JSON.parse(out.stdout);
       return cpuMs / parts;
@@ -143,7 +149,8 @@ export async function cliUpload(path, size, hashes) {
       env: { ...process.env, VOD_SECRET_ID: DEV.secretId, VOD_SECRET_KEY: DEV.secretKey },
     });
     const record = JSON.parse(out.stdout.trim().split('\n').at(-1) || '{}');
-    if (out.code !== 0 || record.status !== 'done' || record.sha1 !== hashes.sha1) throw new Error(`CLI upload failed: ${out.stdout} ${out.stderr}`);
+    if (out.code !== 0 || record.status !== 'done' || record.sha1 !== hashes.sha1)
+      throw new Error(`CLI upload failed: ${out.stdout} ${out.stderr}`);
     return out.ms;
   });
   const floorMs = hashMs + rawMs;
@@ -166,25 +173,36 @@ export async function nodeHashing(path, size) {
   const nativeMs = performance.now() - started;
   if (result.sha1 !== native.sha1 || result.partMd5s.join() !== native.md5s.join()) throw new Error('hashes differ');
   const mib = size / MiB;
-  return { value: mib / seconds(defaultMs), baseline: mib / seconds(nativeMs), detail: `default (${result.threads ?? 1} threads) ${seconds(defaultMs).toFixed(1)} s, native one thread ${seconds(nativeMs).toFixed(1)} s` };
+  return {
+    value: mib / seconds(defaultMs),
+    baseline: mib / seconds(nativeMs),
+    detail: `default (${result.threads ?? 1} threads) ${seconds(defaultMs).toFixed(1)} s, native one thread ${seconds(nativeMs).toFixed(1)} s`,
+  };
 }
 
 /** 5. Peak RSS of the CLI uploading the 5 GiB sparse file; the SHA-1 Finish accepted is the file's. */
 export async function cliPeakRss(sparse) {
   const rssFile = join(workdir, 'rss.txt');
   const measured = (args, env = {}) =>
-    run(process.execPath, ['--import', here('max-rss.mjs'), ...args], { env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile }, timeoutMs: 900_000 }).then(
-      async (out) => ({ out, rssMiB: Number(await readFile(rssFile, 'utf8')) / 1024 }),
-    );
+    run(process.execPath, ['--import', here('max-rss.mjs'), ...args], {
+      env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
+      timeoutMs: 900_000,
+    }).then(async (out) => ({ out, rssMiB: Number(await readFile(rssFile, 'utf8')) / 1024 }));
   const bare = await measured(['-e', 'setTimeout(() => {}, 50)']);
   // The emulator keeps the parts in memory (its peak RSS is reported: about the file's size). On
   // disk, its FinishUpload copies every part into the finished file: minutes for 5 GiB here.
   const upload = await withServer('emulator', async (server) => {
     const checkpoints = mkdtempSync(join(workdir, 'cp-'));
-    const out = await measured([cli, sparse.path, '--endpoint', server.endpoint, '--json', '--checkpoint-dir', checkpoints], { VOD_SECRET_ID: DEV.secretId, VOD_SECRET_KEY: DEV.secretKey });
+    const out = await measured([cli, sparse.path, '--endpoint', server.endpoint, '--json', '--checkpoint-dir', checkpoints], {
+      VOD_SECRET_ID: DEV.secretId,
+      VOD_SECRET_KEY: DEV.secretKey,
+    });
     return { ...out, emulatorPeakMiB: (await server.stats()).peakRssMiB };
   });
-  if (upload.out.signal) throw new Error(`the ${sparse.path} upload was killed (${upload.out.signal}) after ${(upload.out.ms / 1000).toFixed(0)} s: too slow for the time limit`);
+  if (upload.out.signal)
+    throw new Error(
+      `the ${sparse.path} upload was killed (${upload.out.signal}) after ${(upload.out.ms / 1000).toFixed(0)} s: too slow for the time limit`,
+    );
   const record = JSON.parse(upload.out.stdout.trim().split('\n').at(-1) || '{}');
   // FinishUpload answers code 0 only when the assembled file's SHA-1 equals fileSha: the CLI's
   // sha1 is what Finish checked, and it must be the one computed here from the file's content.

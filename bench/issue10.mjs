@@ -2,7 +2,17 @@
 // takes them: each measures its subject and its baseline in the same repetition, and says how
 // its goal is met. Inputs (files, hashes) are made once, on first use, by `inputs`.
 import { writeFileSync } from 'node:fs';
-import { clientCpuPerPart, cliPeakRss, cliUpload, emulatorIngest, nodeHashing, randomFile, resumeAfterKill, sparseFile, workdir } from './figures.mjs';
+import {
+  clientCpuPerPart,
+  cliPeakRss,
+  cliUpload,
+  emulatorIngest,
+  nodeHashing,
+  randomFile,
+  resumeAfterKill,
+  sparseFile,
+  workdir,
+} from './figures.mjs';
 import { MiB, nativeHash } from './lib.mjs';
 
 /** Sizes, from the environment (see run.mjs); chosen so the six figures × 3 reps take under 10 minutes here. */

@@ -54,7 +54,12 @@ let signerPromise;
 export async function signedPathFor(port, action, params) {
   signerPromise ??= import(dist('index.js')).then(({ createSecretSigner }) => createSecretSigner(DEV));
   const signer = await signerPromise;
-  const raw = { Action: action, Region: 'gz', Timestamp: String(Math.floor(Date.now() / 1000)), Nonce: String(1 + Math.floor(Math.random() * 2 ** 31)) };
+  const raw = {
+    Action: action,
+    Region: 'gz',
+    Timestamp: String(Math.floor(Date.now() / 1000)),
+    Nonce: String(1 + Math.floor(Math.random() * 2 ** 31)),
+  };
   for (const [name, value] of Object.entries(params)) raw[name] = String(value);
   const signed = await signer.sign({ method: 'POST', host: `127.0.0.1:${port}`, path: '/v2/index.php', params: raw });
   return `/v2/index.php?${new URLSearchParams(signed)}`;
@@ -64,7 +69,14 @@ export async function signedPathFor(port, action, params) {
 export function post(agent, port, path, body) {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: '127.0.0.1', port, path, method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': body ? body.length : 0 } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': body ? body.length : 0 },
+      },
       (response) => {
         const chunks = [];
         response.on('data', (chunk) => chunks.push(chunk));
@@ -91,7 +103,11 @@ export async function rawUpload({ port, fileSha, size, partBytes, partMd5, presi
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
     if (init) {
-      const answer = await post(agent, port, await signedPathFor(port, 'InitUpload', { fileName: 'bench', fileType: 'mp4', fileSha, fileSize: size, dataSize: PART }));
+      const answer = await post(
+        agent,
+        port,
+        await signedPathFor(port, 'InitUpload', { fileName: 'bench', fileType: 'mp4', fileSha, fileSize: size, dataSize: PART }),
+      );
       if (answer.code !== 0 && answer.code !== 1) throw new Error(`InitUpload answered ${JSON.stringify(answer)}`);
     }
     const count = Math.ceil(size / PART);
@@ -101,7 +117,9 @@ export async function rawUpload({ port, fileSha, size, partBytes, partMd5, presi
         const index = next++;
         const offset = index * PART;
         const body = await partBytes(index);
-        const path = presigned ? presigned[index] : await signedPathFor(port, 'UploadPart', { fileSha, offset, dataSize: body.length, dataMd5: partMd5(index, body) });
+        const path = presigned
+          ? presigned[index]
+          : await signedPathFor(port, 'UploadPart', { fileSha, offset, dataSize: body.length, dataMd5: partMd5(index, body) });
         const answer = await post(agent, port, path, body);
         if (answer.code !== 0) throw new Error(`UploadPart ${offset} answered ${JSON.stringify(answer)}`);
       }

@@ -37,7 +37,9 @@ const log = (text) => console.log(`[${((performance.now() - began) / 1000).toFix
 
 /** A fresh emulator behind `link` in its own process. */
 async function startLinkEmulator(link) {
-  const child = fork(new URL('./link-emulator.mjs', import.meta.url).pathname, [JSON.stringify(link)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./link-emulator.mjs', import.meta.url).pathname, [JSON.stringify(link)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const next = (key) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the link emulator sent no ${key}`)), 30_000);
@@ -61,8 +63,22 @@ async function startLinkEmulator(link) {
 async function measure(row, concurrency, file) {
   const emulator = await startLinkEmulator(row.link);
   try {
-    const client = createVodClient({ endpoint: emulator.endpoint, signer: createSecretSigner(DEV), streamPartBodies: true, timeoutMs: 120_000 });
-    const hasher = { hash: async () => ({ sha1: file.sha1, partSize: PART, partMd5s: file.md5s, engine: 'precomputed', bytesHashed: file.size, runner: 'inline' }) };
+    const client = createVodClient({
+      endpoint: emulator.endpoint,
+      signer: createSecretSigner(DEV),
+      streamPartBodies: true,
+      timeoutMs: 120_000,
+    });
+    const hasher = {
+      hash: async () => ({
+        sha1: file.sha1,
+        partSize: PART,
+        partMd5s: file.md5s,
+        engine: 'precomputed',
+        bytesHashed: file.size,
+        runner: 'inline',
+      }),
+    };
     const figures = [];
     const started = performance.now();
     const handle = uploadWithClient(await openFile(file.path), { client, hasher, partSize: PART, concurrency, checkpoints: false });
@@ -92,7 +108,9 @@ try {
   const { sha1, md5s } = await nativeHash(path, size);
   const file = { path, size, sha1, md5s };
 
-  log(`load average ${loadAtStart.join(', ')} (${cpus().length} cores); ${sizeMiB} MiB in 1 MiB parts; ${reps} interleaved reps of ${variants.join(', ')} on ${rows.map((row) => row.key).join(', ')}`);
+  log(
+    `load average ${loadAtStart.join(', ')} (${cpus().length} cores); ${sizeMiB} MiB in 1 MiB parts; ${reps} interleaved reps of ${variants.join(', ')} on ${rows.map((row) => row.key).join(', ')}`,
+  );
   // Untimed: the first upload of a process loads and compiles code the others reuse.
   await measure(ROWS[0], 'auto', file);
   await measure(ROWS[0], 4, file);
@@ -104,7 +122,9 @@ try {
         const run = await measure(row, variant, file);
         runs.get(row.key).get(variant).push(run);
         const auto = variant === 'auto' ? `, figures ${[4, ...run.figures].join('→')}` : '';
-        log(`rep ${rep}/${reps} ${row.key} ${variant}: ${fmt(run.mibps)} MiB/s in ${run.seconds.toFixed(1)} s, ${run.connections} connections${auto}`);
+        log(
+          `rep ${rep}/${reps} ${row.key} ${variant}: ${fmt(run.mibps)} MiB/s in ${run.seconds.toFixed(1)} s, ${run.connections} connections${auto}`,
+        );
       }
     }
   }
@@ -113,7 +133,11 @@ try {
     const byVariant = runs.get(row.key);
     const figure = (variant) => {
       const list = byVariant.get(variant);
-      return { mibps: spread(list.map((run) => run.mibps)), connections: spread(list.map((run) => run.connections)), ...(variant === 'auto' ? { figures: list.map((run) => [4, ...run.figures]) } : {}) };
+      return {
+        mibps: spread(list.map((run) => run.mibps)),
+        connections: spread(list.map((run) => run.connections)),
+        ...(variant === 'auto' ? { figures: list.map((run) => [4, ...run.figures]) } : {}),
+      };
     };
     const fixed = Object.fromEntries(sweep.map((n) => [n, figure(n)]));
     const best = sweep.reduce((a, b) => (fixed[b].mibps.median > fixed[a].mibps.median ? b : a));
@@ -135,12 +159,16 @@ try {
     };
   });
 
-  console.log(`\nLink table: ${sizeMiB} MiB, 1 MiB parts, median (min–max) MiB/s of ${reps} interleaved runs. Load average ${loadAtStart.join(', ')} at the start, ${load().join(', ')} at the end; ${cpus().length} cores.\n`);
+  console.log(
+    `\nLink table: ${sizeMiB} MiB, 1 MiB parts, median (min–max) MiB/s of ${reps} interleaved runs. Load average ${loadAtStart.join(', ')} at the start, ${load().join(', ')} at the end; ${cpus().length} cores.\n`,
+  );
   console.log('| link | auto | fixed 4 | best fixed (sweep) | auto ÷ best | auto ÷ fixed 4 | goal | met |');
   console.log('|---|---|---|---|---|---|---|---|');
   const cell = (f) => `${fmt(f.mibps.median)} (${fmt(f.mibps.min)}–${fmt(f.mibps.max)})`;
   for (const row of table) {
-    console.log(`| ${row.link} | ${cell(row.auto)} | ${cell(row.fixed4)} | ${row.best.concurrency}: ${cell(row.best)} | ${row.ratioToBest.toFixed(2)}× | ${row.ratioToFixed4.toFixed(2)}× | ${row.goal} | ${row.met ? 'yes' : 'NO'} |`);
+    console.log(
+      `| ${row.link} | ${cell(row.auto)} | ${cell(row.fixed4)} | ${row.best.concurrency}: ${cell(row.best)} | ${row.ratioToBest.toFixed(2)}× | ${row.ratioToFixed4.toFixed(2)}× | ${row.goal} | ${row.met ? 'yes' : 'NO'} |`,
+    );
   }
 
   // Only this table's section is ours: every other key of results.json is kept as it is.

@@ -26,7 +26,14 @@ await build({
   logLevel: 'warn',
   root,
   ssr: { noExternal: true },
-  build: { ssr: join(root, 'bench/proxy-memory.server.ts'), outDir: out, target: 'node20', minify: false, emptyOutDir: false, rollupOptions: { output: { entryFileNames: 'server.mjs' } } },
+  build: {
+    ssr: join(root, 'bench/proxy-memory.server.ts'),
+    outDir: out,
+    target: 'node20',
+    minify: false,
+    emptyOutDir: false,
+    rollupOptions: { output: { entryFileNames: 'server.mjs' } },
+  },
 });
 
 /** Starts a child and waits (≤ 20 s) for its READY line. */
@@ -94,8 +101,11 @@ try {
   const after = await mark(proxy.child, true);
 
   const fmt = (bytes) => `${(bytes / MiB).toFixed(1)} MiB`;
-  const row = (name, key) => `| ${name.padEnd(13)} | ${fmt(before.now[key]).padStart(10)} | ${fmt(during.peak[key]).padStart(10)} | ${fmt(during.peak[key] - before.now[key]).padStart(10)} | ${fmt(after.now[key]).padStart(10)} |`;
-  console.log(`proxy forwarded ${parts} MiB (${parts} parts, ${concurrency} in flight) in ${seconds.toFixed(1)} s (${(parts / seconds).toFixed(0)} MiB/s); fileId ${finish.fileId}`);
+  const row = (name, key) =>
+    `| ${name.padEnd(13)} | ${fmt(before.now[key]).padStart(10)} | ${fmt(during.peak[key]).padStart(10)} | ${fmt(during.peak[key] - before.now[key]).padStart(10)} | ${fmt(after.now[key]).padStart(10)} |`;
+  console.log(
+    `proxy forwarded ${parts} MiB (${parts} parts, ${concurrency} in flight) in ${seconds.toFixed(1)} s (${(parts / seconds).toFixed(0)} MiB/s); fileId ${finish.fileId}`,
+  );
   console.log('| proxy memory  |     before |       peak | peak delta |   after gc |');
   console.log('|---------------|-----------:|-----------:|-----------:|-----------:|');
   console.log(row('rss', 'rss'));

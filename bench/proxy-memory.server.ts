@@ -15,7 +15,9 @@ if (mode === 'emulator') {
   console.log(`READY ${emu.endpoint}`);
 } else if (mode === 'proxy' && upstream) {
   const handler = createUploadProxy({ ...DEV_CREDENTIALS, upstream, authorize: () => true });
-  const server = serve({ fetch: handler, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => console.log(`READY http://127.0.0.1:${info.port}`));
+  const server = serve({ fetch: handler, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
+    console.log(`READY http://127.0.0.1:${info.port}`),
+  );
   void server;
   const sample = () => {
     const m = process.memoryUsage();

@@ -37,7 +37,11 @@ const only = process.argv[2];
 if (only) {
   const script = legacy[only] ?? tables.find((table) => table.key === only)?.script;
   if (!script) throw new Error(`unknown benchmark ${only}: ${[...Object.keys(legacy), ...tables.map((table) => table.key)].join(', ')}`);
-  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL(script, import.meta.url)), process.env.BENCH_MIB ?? '256'], { stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    ['--expose-gc', fileURLToPath(new URL(script, import.meta.url)), process.env.BENCH_MIB ?? '256'],
+    { stdio: 'inherit' },
+  );
   process.exit(result.status ?? 1);
 }
 if (!existsSync(new URL('../dist/node.js', import.meta.url))) throw new Error('run `npm run build` first: the benchmark measures dist/');
@@ -59,7 +63,9 @@ const load = () => loadavg().map((value) => Number(value.toFixed(2)));
 const loadAtStart = load();
 
 log(`load average ${loadAtStart.join(', ')} (${cpus().length} cores); files in ${workdir}`);
-log(`${reps} interleaved repetitions of ${figures.map((figure) => figure.key).join(', ') || 'no figure'}; sizes ${JSON.stringify(Object.fromEntries(Object.entries(sizes).map(([key, value]) => [key, key === 'ingestParts' ? value : `${value / 1048576} MiB`])))}`);
+log(
+  `${reps} interleaved repetitions of ${figures.map((figure) => figure.key).join(', ') || 'no figure'}; sizes ${JSON.stringify(Object.fromEntries(Object.entries(sizes).map(([key, value]) => [key, key === 'ingestParts' ? value : `${value / 1048576} MiB`])))}`,
+);
 
 const repsOf = new Map(figures.map((figure) => [figure.key, []]));
 const fmt = (value) => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
@@ -97,7 +103,13 @@ const save = (complete, figureSeconds) => {
     reps,
     complete,
     seconds: Math.round(figureSeconds ?? elapsed()),
-    sizes: { fileMiB: sizes.size / MiB, cpuFileMiB: sizes.cpuSize / MiB, resumeFileMiB: sizes.resumeSize / MiB, sparseMiB: sizes.bigSize / MiB, ingestParts: sizes.ingestParts },
+    sizes: {
+      fileMiB: sizes.size / MiB,
+      cpuFileMiB: sizes.cpuSize / MiB,
+      resumeFileMiB: sizes.resumeSize / MiB,
+      sparseMiB: sizes.bigSize / MiB,
+      ingestParts: sizes.ingestParts,
+    },
     figures: results,
   };
   const name = process.env.BENCH_OUT ?? 'results';
@@ -110,7 +122,8 @@ const save = (complete, figureSeconds) => {
   }
   writeFileSync(new URL(`./${name}.json`, import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
   const throughput = results.filter((r) => r.unit === 'MiB/s');
-  if (throughput.length > 0 && !process.env.BENCH_OUT) writeFileSync(new URL('./throughput.svg', import.meta.url), throughputChart(throughput));
+  if (throughput.length > 0 && !process.env.BENCH_OUT)
+    writeFileSync(new URL('./throughput.svg', import.meta.url), throughputChart(throughput));
   return results;
 };
 
@@ -132,12 +145,16 @@ if (figures.length > 0) {
   figureSeconds = elapsed();
   results = save(true, figureSeconds);
 
-  console.log(`\n${reps} interleaved repetitions in ${figureSeconds.toFixed(0)} s; median (min–max). Load average ${loadAtStart.join(', ')} at the start, ${load().join(', ')} at the end; ${cpus().length} cores.\n`);
+  console.log(
+    `\n${reps} interleaved repetitions in ${figureSeconds.toFixed(0)} s; median (min–max). Load average ${loadAtStart.join(', ')} at the start, ${load().join(', ')} at the end; ${cpus().length} cores.\n`,
+  );
   console.log('| figure | value | baseline | ratio | goal | met |');
   console.log('|---|---|---|---|---|---|');
   for (const r of results) {
     const range = (pair) => `(${fmt(pair[0])}–${fmt(pair[1])})`;
-    console.log(`| ${r.figure} | ${fmt(r.value)} ${range(r.valueRange)} ${r.unit} | ${fmt(r.baseline)} ${range(r.baselineRange)} ${r.unit} | ${fmt(r.ratio)}× ${range(r.ratioRange)} | ${r.goal} | ${r.met ? 'yes' : 'NO'} |`);
+    console.log(
+      `| ${r.figure} | ${fmt(r.value)} ${range(r.valueRange)} ${r.unit} | ${fmt(r.baseline)} ${range(r.baselineRange)} ${r.unit} | ${fmt(r.ratio)}× ${range(r.ratioRange)} | ${r.goal} | ${r.met ? 'yes' : 'NO'} |`,
+    );
   }
   const resume = repsOf.get('resume');
   if (resume) console.log(`\nre-hashed after SIGKILL: ${resume.map((rep) => `${rep.rehashedMiB} MiB`).join(', ')}`);

@@ -25,19 +25,29 @@ for (let written = 0; written < size; written += chunk.length) {
 }
 
 // The emulator in its own process, so its memory is not counted here.
-const emulator = fork(new URL('../dist/emulator.js', import.meta.url).pathname, [], { execArgv: ['--input-type=module', '-e', `
+const emulator = fork(new URL('../dist/emulator.js', import.meta.url).pathname, [], {
+  execArgv: [
+    '--input-type=module',
+    '-e',
+    `
   const { startEmulator } = await import(${JSON.stringify(new URL('../dist/emulator.js', import.meta.url).href)});
   const emu = await startEmulator({ port: 0 });
   process.send(emu.endpoint);
   process.on('message', async () => { await emu.close(); process.exit(0); });
-`], stdio: 'inherit' });
+`,
+  ],
+  stdio: 'inherit',
+});
 const endpoint = await new Promise((resolve) => emulator.once('message', resolve));
 
 const baselineStart = performance.now();
 await new Promise((resolve, reject) => {
   const sha1 = createHash('sha1');
   const md5 = createHash('md5');
-  createReadStream(path).on('data', (data) => (sha1.update(data), md5.update(data))).on('end', resolve).on('error', reject);
+  createReadStream(path)
+    .on('data', (data) => (sha1.update(data), md5.update(data)))
+    .on('end', resolve)
+    .on('error', reject);
 });
 const baselineSeconds = (performance.now() - baselineStart) / 1000;
 
@@ -72,14 +82,20 @@ const mb = size / 1e6;
 const fmt = (bytes) => `${(bytes / MiB).toFixed(1)} MiB`;
 const hashSeconds = (marks.uploading - marks.start) / 1000;
 const sendSeconds = (marks.done - marks.uploading) / 1000;
-console.log(`\nuploadFile of ${size / MiB} MiB (${result.partsSent} parts, 4 in flight) → ${result.kind}, fileId ${result.fileId}, engine ${result.hashEngine}\n`);
+console.log(
+  `\nuploadFile of ${size / MiB} MiB (${result.partsSent} parts, 4 in flight) → ${result.kind}, fileId ${result.fileId}, engine ${result.hashEngine}\n`,
+);
 console.log('| phase | seconds | MB/s | vs node:crypto read+hash |');
 console.log('|---|---:|---:|---:|');
 console.log(`| node:crypto, one stream (baseline) | ${baselineSeconds.toFixed(2)} | ${(mb / baselineSeconds).toFixed(0)} | 1.00× |`);
-console.log(`| hashing (worker thread) | ${hashSeconds.toFixed(2)} | ${(mb / hashSeconds).toFixed(0)} | ${(baselineSeconds / hashSeconds).toFixed(2)}× |`);
+console.log(
+  `| hashing (worker thread) | ${hashSeconds.toFixed(2)} | ${(mb / hashSeconds).toFixed(0)} | ${(baselineSeconds / hashSeconds).toFixed(2)}× |`,
+);
 console.log(`| sending parts + Finish | ${sendSeconds.toFixed(2)} | ${(mb / sendSeconds).toFixed(0)} | — |`);
 console.log('\n| uploader memory | before | peak | peak delta | delta / file size |');
 console.log('|---|---:|---:|---:|---:|');
 for (const key of Object.keys(peak)) {
-  console.log(`| ${key} | ${fmt(before[key])} | ${fmt(peak[key])} | ${fmt(peak[key] - before[key])} | ${((peak[key] - before[key]) / size * 100).toFixed(1)} % |`);
+  console.log(
+    `| ${key} | ${fmt(before[key])} | ${fmt(peak[key])} | ${fmt(peak[key] - before[key])} | ${(((peak[key] - before[key]) / size) * 100).toFixed(1)} % |`,
+  );
 }

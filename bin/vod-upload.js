@@ -19,7 +19,9 @@ const { main } = await import(cli.href);
 let settled = false;
 process.once('beforeExit', () => {
   if (settled) return;
-  process.stderr.write('vod-upload: internal error: the command stopped before it finished (nothing left to wait for); please report this\n');
+  process.stderr.write(
+    'vod-upload: internal error: the command stopped before it finished (nothing left to wait for); please report this\n',
+  );
   process.exitCode = 70;
 });
 main(process.argv.slice(2)).then(

@@ -9,9 +9,12 @@ export async function loadConfig(fetchFn: typeof fetch = fetch, url = '/api/conf
   try {
     response = await fetchFn(url, { cache: 'no-store' });
   } catch (error) {
-    throw new Error(`Could not load ${url}: ${error instanceof Error ? error.message : String(error)}. Start the playground with npm start.`);
+    throw new Error(
+      `Could not load ${url}: ${error instanceof Error ? error.message : String(error)}. Start the playground with npm start.`,
+    );
   }
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: start the playground with npm start (it serves the signing route).`);
+  if (!response.ok)
+    throw new Error(`${url} answered ${response.status}: start the playground with npm start (it serves the signing route).`);
   const value: unknown = await response.json().catch(() => undefined);
   if (typeof value !== 'object' || value === null) throw new Error(`${url} did not answer a JSON object`);
   const record = value as Record<string, unknown>;

@@ -47,7 +47,11 @@ async function boot(): Promise<void> {
   const pending = mountPendingList(must<HTMLElement>('#pending'), {
     store: createIdbCheckpointStore(),
     endpoint: config.endpoint,
-    active: () => list.items().filter((item) => !SETTLED.has(item.status)).map(({ name, size }) => ({ name, size })),
+    active: () =>
+      list
+        .items()
+        .filter((item) => !SETTLED.has(item.status))
+        .map(({ name, size }) => ({ name, size })),
   });
   // Redrawn when a file starts or settles (a finished upload drops its checkpoint).
   const seen = new Map<number, boolean>();

@@ -60,7 +60,9 @@ export function mountPendingList(root: HTMLElement, options: PendingListOptions)
   const draw = async (): Promise<void> => {
     const active = options.active();
     const pending = (await findPendingUploads(options.store)).filter(
-      (entry) => (entry.endpoint === undefined || entry.endpoint === options.endpoint) && !active.some((file) => file.name === entry.name && file.size === entry.size),
+      (entry) =>
+        (entry.endpoint === undefined || entry.endpoint === options.endpoint) &&
+        !active.some((file) => file.name === entry.name && file.size === entry.size),
     );
     list.replaceChildren(...pending.map(row));
     root.hidden = pending.length === 0;

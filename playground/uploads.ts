@@ -81,7 +81,16 @@ export function createUploadList(options: UploadListOptions): UploadList {
   const begin = (entry: Entry): void => {
     const { item } = entry;
     entry.cancelled = false;
-    set(entry, { status: 'hashing', hashedBytes: 0, overallPercent: 0, ackedBytes: 0, speed: 0, eta: undefined, error: undefined, result: undefined });
+    set(entry, {
+      status: 'hashing',
+      hashedBytes: 0,
+      overallPercent: 0,
+      ackedBytes: 0,
+      speed: 0,
+      eta: undefined,
+      error: undefined,
+      result: undefined,
+    });
     let handle: UploadHandle;
     try {
       handle = options.start(entry.file);
@@ -96,17 +105,41 @@ export function createUploadList(options: UploadListOptions): UploadList {
       meter.update(state);
       const view = meter.view();
       const status = handle.state === 'paused' ? 'paused' : state.phase === 'done' ? item.status : state.phase;
-      set(entry, { status, hashedBytes: state.hashedBytes, overallPercent: state.overallPercent, ackedBytes: state.phase === 'done' ? item.size : state.ackedBytes, speed: view.speed, eta: view.eta });
+      set(entry, {
+        status,
+        hashedBytes: state.hashedBytes,
+        overallPercent: state.overallPercent,
+        ackedBytes: state.phase === 'done' ? item.size : state.ackedBytes,
+        speed: view.speed,
+        eta: view.eta,
+      });
     });
     handle.on('state', (state) => {
       if (state === 'paused') set(entry, { status: 'paused', speed: 0, eta: undefined });
       else if (state === 'running') set(entry, { status: item.hashedBytes < item.size && item.ackedBytes === 0 ? 'hashing' : 'uploading' });
       pump();
     });
-    handle.done.then(
-      (result) => set(entry, { status: 'done', result, overallPercent: 100, ackedBytes: item.size, hashedBytes: Math.max(item.hashedBytes, result.hashedBytes), speed: 0, eta: 0 }),
-      (error: unknown) => set(entry, entry.cancelled ? { status: 'cancelled', speed: 0, eta: undefined } : { status: 'failed', error: describeError(error), speed: 0, eta: undefined }),
-    ).finally(pump);
+    handle.done
+      .then(
+        (result) =>
+          set(entry, {
+            status: 'done',
+            result,
+            overallPercent: 100,
+            ackedBytes: item.size,
+            hashedBytes: Math.max(item.hashedBytes, result.hashedBytes),
+            speed: 0,
+            eta: 0,
+          }),
+        (error: unknown) =>
+          set(
+            entry,
+            entry.cancelled
+              ? { status: 'cancelled', speed: 0, eta: undefined }
+              : { status: 'failed', error: describeError(error), speed: 0, eta: undefined },
+          ),
+      )
+      .finally(pump);
   };
 
   const pump = (): void => {
@@ -124,7 +157,18 @@ export function createUploadList(options: UploadListOptions): UploadList {
       const added: UploadItem[] = [];
       for (const file of files) {
         const item: Mutable<UploadItem> = {
-          id: nextId++, name: file.name, size: file.size, type: file.type, status: 'queued', hashedBytes: 0, overallPercent: 0, ackedBytes: 0, speed: 0, eta: undefined, result: undefined, error: undefined,
+          id: nextId++,
+          name: file.name,
+          size: file.size,
+          type: file.type,
+          status: 'queued',
+          hashedBytes: 0,
+          overallPercent: 0,
+          ackedBytes: 0,
+          speed: 0,
+          eta: undefined,
+          result: undefined,
+          error: undefined,
         };
         const entry: Entry = { item, file, handle: undefined, cancelled: false };
         entries.push(entry);

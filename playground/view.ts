@@ -120,8 +120,12 @@ export function createItemView(doc: Document, item: UploadItem, actions: ItemAct
   const update = (next: UploadItem): void => {
     element.dataset.status = next.status;
     overallBar.set(next.overallPercent / 100, `${Math.floor(next.overallPercent)}%`);
-    hashBar.set(next.size > 0 ? next.hashedBytes / next.size : 1, next.result?.hashEngine === 'checkpoint' ? 'saved' : `${Math.floor((next.hashedBytes / (next.size || 1)) * 100)}%`);
-    const sendText = next.result?.kind === 'instant' ? 'already on the service' : `${formatBytes(next.ackedBytes)} of ${formatBytes(next.size)}`;
+    hashBar.set(
+      next.size > 0 ? next.hashedBytes / next.size : 1,
+      next.result?.hashEngine === 'checkpoint' ? 'saved' : `${Math.floor((next.hashedBytes / (next.size || 1)) * 100)}%`,
+    );
+    const sendText =
+      next.result?.kind === 'instant' ? 'already on the service' : `${formatBytes(next.ackedBytes)} of ${formatBytes(next.size)}`;
     sendBar.set(next.size > 0 ? next.ackedBytes / next.size : 1, sendText);
     status.textContent = STATUS_TEXT[next.status];
     rate.textContent = rateText(next);

@@ -3,7 +3,10 @@
 // Run by `npm run mutate` after Stryker; the HTML/JSON reports themselves stay uncommitted.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const folders = (process.env.MUTATE ?? 'protocol,core,client,emulator').split(',').map((name) => name.trim()).filter(Boolean);
+const folders = (process.env.MUTATE ?? 'protocol,core,client,emulator')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 const reportPath = `reports/mutation/${folders.join('+')}.json`;
 const summaryPath = 'mutation/summary.json';
 if (!existsSync(reportPath)) throw new Error(`${reportPath} is missing: run Stryker first (npm run mutate)`);
@@ -26,7 +29,8 @@ for (const folder of folders) {
 writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
 
 const rows = Object.entries(summary).map(
-  ([folder, s]) => `| src/${folder} | ${s.score ?? '–'} % | ${s.Killed} | ${s.Timeout} | ${s.Survived} | ${s.NoCoverage} | ${s.Ignored} | ${s.measured.slice(0, 16).replace('T', ' ')} |`,
+  ([folder, s]) =>
+    `| src/${folder} | ${s.score ?? '–'} % | ${s.Killed} | ${s.Timeout} | ${s.Survived} | ${s.NoCoverage} | ${s.Ignored} | ${s.measured.slice(0, 16).replace('T', ' ')} |`,
 );
 writeFileSync(
   'mutation/summary.md',

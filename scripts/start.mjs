@@ -25,7 +25,8 @@ try {
   });
 } catch (error) {
   console.error(`could not start: ${error instanceof Error ? error.message : error}`);
-  if (error?.code === 'EADDRINUSE') console.error('another emulator is using the port: stop it, or set VOD_EMULATOR_PORT=0 to pick a free one');
+  if (error?.code === 'EADDRINUSE')
+    console.error('another emulator is using the port: stop it, or set VOD_EMULATOR_PORT=0 to pick a free one');
   process.exit(1);
 }
 

@@ -5,9 +5,25 @@
  * Server internals (signature primitives, wire schemas) are not here: the emulator and the proxy
  * import them from src/protocol directly.
  */
-export { VodError, VodArgumentError, ErrorCode, ClientErrorCode, isAbortError, type VodAction, type VodErrorInit, type ClientErrorCodeValue } from './protocol/errors.js';
+export {
+  VodError,
+  VodArgumentError,
+  ErrorCode,
+  ClientErrorCode,
+  isAbortError,
+  type VodAction,
+  type VodErrorInit,
+  type ClientErrorCodeValue,
+} from './protocol/errors.js';
 export { DEFAULT_ENDPOINT, PART_SIZES, type PartSize } from './protocol/constants.js';
-export { createSecretSigner, type Signer, type SignInput, type SecretSignerOptions, type SignatureMethod, type HttpMethod } from './protocol/signature.js';
+export {
+  createSecretSigner,
+  type Signer,
+  type SignInput,
+  type SecretSignerOptions,
+  type SignatureMethod,
+  type HttpMethod,
+} from './protocol/signature.js';
 export { createRemoteSigner, type RemoteSigner, type RemoteSignerOptions, type RemoteSignerStats } from './signing/remote-signer.js';
 export { createProxySigner } from './signing/proxy-signer.js';
 export { createMemoryCheckpointStore } from './core/memory-checkpoints.js';

@@ -13,13 +13,29 @@ export {
 export { createUploadQueue as createUploadQueueWithClient } from './core/upload.js';
 export type { UploadQueueOptions as ClientUploadQueueOptions } from './core/queue.js';
 export { bindUpload, type BoundUpload, type RuntimeServices } from './core/bind-upload.js';
-export { createVodClient, type VodClient, type VodClientOptions, type RequestOptions, type RequestPacer, type PartBody } from './client/client.js';
+export {
+  createVodClient,
+  type VodClient,
+  type VodClientOptions,
+  type RequestOptions,
+  type RequestPacer,
+  type PartBody,
+} from './client/client.js';
 export { resolveSource, isFileSource, splitName, sanitizeFileName, planParts, type PartSpan } from './core/source.js';
 export { checkpointKey, type CheckpointIdentity } from './core/checkpoint.js';
 export { createRatePacer, DEFAULT_RATE_LIMITS, type RatePacer, type RatePacerOptions, type RateLimits } from './util/pacer.js';
 export { backoffDelay, withRetry, type WithRetryOptions, type RetryAttempt, type RetryEvent } from './util/retry.js';
 export { createLimiter, AUTO_MAX_CONCURRENCY, type Limiter, type ConcurrencySetting } from './util/concurrency.js';
-export { initialConcurrency, stepConcurrency, type ConcurrencyDecision, type ConcurrencyReason, type ConcurrencySample, type ConcurrencyBounds, type ConcurrencyState, type CongestionReason } from './core/auto-concurrency.js';
+export {
+  initialConcurrency,
+  stepConcurrency,
+  type ConcurrencyDecision,
+  type ConcurrencyReason,
+  type ConcurrencySample,
+  type ConcurrencyBounds,
+  type ConcurrencyState,
+  type CongestionReason,
+} from './core/auto-concurrency.js';
 export { validateRestrictions, findRestrictionFailure, VIDEO_TYPES, VIDEO_MIME_TYPES } from './core/restrictions.js';
 export { createInlineHasher, type InlineHasherOptions } from './hasher/inline-hasher.js';
 export { createWorkerHasher, type WorkerHasher, type WorkerHasherOptions, type WorkerLike } from './hasher/worker-hasher.js';

@@ -62,7 +62,12 @@ describe.each(DOCS)('$path examples run as written', (doc) => {
       await writeFile(video, bytes);
       const script = code.replace("'clip.mp4'", JSON.stringify(video));
       const credential = emu.credentials[0]!;
-      const env = { VOD_ENDPOINT: emu.endpoint, VOD_SECRET_ID: credential.secretId, VOD_SECRET_KEY: credential.secretKey, XDG_CACHE_HOME: join(dir, 'cache') };
+      const env = {
+        VOD_ENDPOINT: emu.endpoint,
+        VOD_SECRET_ID: credential.secretId,
+        VOD_SECRET_KEY: credential.secretKey,
+        XDG_CACHE_HOME: join(dir, 'cache'),
+      };
       const run =
         runtime === 'node'
           ? runChild('node', '--input-type=module', ['-e', script], { timeoutMs: 30_000, env })
@@ -71,7 +76,10 @@ describe.each(DOCS)('$path examples run as written', (doc) => {
             : runChild('deno', '-', [], { timeoutMs: 30_000, env, input: script, denoPermissions: denoPermissions(code) });
       const result = await run;
       const last = result.stdout.trim().split('\n').at(-1) ?? '';
-      expect({ code: result.code, last, stderr: result.stderr.slice(-1500) }).toMatchObject({ code: 0, last: expect.stringMatching(/^new \d+ http:\/\/127\.0\.0\.1:\d+\//) });
+      expect({ code: result.code, last, stderr: result.stderr.slice(-1500) }).toMatchObject({
+        code: 0,
+        last: expect.stringMatching(/^new \d+ http:\/\/127\.0\.0\.1:\d+\//),
+      });
       const fileId = last.split(' ')[1]!;
       const served = new Uint8Array(await (await fetch(last.split(' ')[2]!)).arrayBuffer());
       // Compared as bytes in one call: a deep toEqual of 1.5 MB takes seconds.

@@ -95,7 +95,15 @@ describe('NodeFile in an upload', () => {
       if (query.get('Action') === 'UploadPart' && query.get('offset') === '0') await firstHeld;
       return fetch(input, init);
     };
-    const handle = upload(file, { endpoint: emulator.endpoint, ...DEV_CREDENTIALS, checkpoints: knownHashes, concurrency: 3, fetch: heldFetch, timeoutMs: 60_000, stallTimeoutMs: 0 });
+    const handle = upload(file, {
+      endpoint: emulator.endpoint,
+      ...DEV_CREDENTIALS,
+      checkpoints: knownHashes,
+      concurrency: 3,
+      fetch: heldFetch,
+      timeoutMs: 60_000,
+      stallTimeoutMs: 0,
+    });
     handle.on('part', (part) => {
       acked.push(part);
       if (acked.length === 6) releaseFirst();
@@ -111,7 +119,13 @@ describe('NodeFile in an upload', () => {
     const counting = countingFs();
     const file = await nodeFile(counting);
     const controller = new AbortController();
-    const handle = upload(file, { endpoint: emulator.endpoint, ...DEV_CREDENTIALS, checkpoints: knownHashes, concurrency: 2, signal: controller.signal });
+    const handle = upload(file, {
+      endpoint: emulator.endpoint,
+      ...DEV_CREDENTIALS,
+      checkpoints: knownHashes,
+      concurrency: 2,
+      signal: controller.signal,
+    });
     handle.on('part', () => controller.abort(new Error('stop')));
     await expect(handle.done).rejects.toThrow();
     await emulator.emulator.log.settled();

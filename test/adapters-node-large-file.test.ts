@@ -102,7 +102,9 @@ describe('a file over 4 GiB from the Node entry', () => {
     for (let index = 0; index < PART_COUNT; index++) {
       if (sentByClient.includes(index)) continue;
       const bytes = touched(index) ? expectedPart(index) : zeros;
-      await storage.putPart(DEV_CREDENTIALS.secretId, fileSha, { offset: index * MiB, dataSize: bytes.length, dataMd5: partMd5s[index]! }, [bytes]);
+      await storage.putPart(DEV_CREDENTIALS.secretId, fileSha, { offset: index * MiB, dataSize: bytes.length, dataMd5: partMd5s[index]! }, [
+        bytes,
+      ]);
     }
     let checkpointReads = 0;
     const checkpoints: CheckpointStore = {
@@ -119,7 +121,10 @@ describe('a file over 4 GiB from the Node entry', () => {
       const result = await upload(await openFile(path), { endpoint: emulator.endpoint, ...DEV_CREDENTIALS, checkpoints }).done;
       expect(checkpointReads).toBe(1);
       expect(result).toMatchObject({ kind: 'resumed', sha1: fileSha, partsSent: 2 });
-      const sent = emulator.emulator.log.entries().filter((entry) => entry.action === 'UploadPart').map((entry) => entry.offset);
+      const sent = emulator.emulator.log
+        .entries()
+        .filter((entry) => entry.action === 'UploadPart')
+        .map((entry) => entry.offset);
       expect(sent.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(sentByClient.map((index) => index * MiB));
       // What the emulator serves at those offsets is what the file holds there.
       for (const index of sentByClient) {
@@ -142,6 +147,8 @@ describe('sizes no JavaScript number holds exactly', () => {
     for (const size of [2 ** 53, 2 ** 60, 2n ** 53n, -1, Number.NaN]) {
       expect(() => assertUploadableSize('/v/a.mp4', size)).toThrow(VodArgumentError);
     }
-    expect(() => assertUploadableSize('/v/a.mp4', 2 ** 53)).toThrow('Invalid path: expected a file smaller than 2^53 bytes (/v/a.mp4 has 9007199254740992)');
+    expect(() => assertUploadableSize('/v/a.mp4', 2 ** 53)).toThrow(
+      'Invalid path: expected a file smaller than 2^53 bytes (/v/a.mp4 has 9007199254740992)',
+    );
   });
 });

@@ -109,7 +109,8 @@ function table(section: string, rows: readonly Row[]): void {
 
 const smallFile = (name = 'clip.mp4', size = 1000) => new File([new Uint8Array(size).fill(7)], name, { lastModified: 1_700_000_000_000 });
 const base = { endpoint: emu.endpoint, ...DEV_CREDENTIALS, checkpoints: false as const };
-const start = (options: Record<string, unknown>, source: unknown = smallFile()) => upload(source as File, { ...base, ...options } as never).done;
+const start = (options: Record<string, unknown>, source: unknown = smallFile()) =>
+  upload(source as File, { ...base, ...options } as never).done;
 const client = createVodClient({ endpoint: emu.endpoint, signer: createSecretSigner(DEV_CREDENTIALS), pacer: false });
 const sha = 'a'.repeat(40);
 const missingPath = join(work, 'missing.mp4');
@@ -120,7 +121,11 @@ table('library API: upload options, sources, client and signer arguments', [
   { input: 'concurrency 0', expected: 'VodArgumentError concurrency', run: () => start({ concurrency: 0 }) },
   { input: 'concurrency 1.5', expected: 'VodArgumentError concurrency', run: () => start({ concurrency: 1.5 }) },
   { input: 'concurrency 1e9', expected: 'VodArgumentError concurrency', run: () => start({ concurrency: 1e9 }), bug: 6 },
-  { input: 'endpoint "ftp://host/v2/index.php"', expected: 'VodArgumentError endpoint', run: () => start({ endpoint: 'ftp://host/v2/index.php' }) },
+  {
+    input: 'endpoint "ftp://host/v2/index.php"',
+    expected: 'VodArgumentError endpoint',
+    run: () => start({ endpoint: 'ftp://host/v2/index.php' }),
+  },
   { input: 'endpoint "not a url"', expected: 'VodArgumentError endpoint', run: () => start({ endpoint: 'not a url' }) },
   { input: "region ''", expected: 'VodArgumentError region', run: () => start({ region: '' }), bug: 6 },
   { input: 'timeoutMs 0', expected: 'VodArgumentError timeoutMs', run: () => start({ timeoutMs: 0 }), bug: 6 },
@@ -143,20 +148,58 @@ table('library API: upload options, sources, client and signer arguments', [
   { input: 'uploadFile of a missing file', expected: 'VodError SOURCE final', run: () => uploadFile(missingPath, base), bug: 6 },
   { input: "openFile('')", expected: 'VodArgumentError path', run: () => openFile('') },
   { input: 'openFile(a directory)', expected: 'VodArgumentError path', run: () => openFile(work) },
-  { input: "createSecretSigner secretId ''", expected: 'VodArgumentError secretId', run: () => createSecretSigner({ secretId: '', secretKey: 'k' }) },
-  { input: "createSecretSigner secretKey ''", expected: 'VodArgumentError secretKey', run: () => createSecretSigner({ secretId: 'AKIDx', secretKey: '' }) },
-  { input: 'signatureMethod "MD5"', expected: 'VodArgumentError signatureMethod', run: () => createSecretSigner({ ...DEV_CREDENTIALS, signatureMethod: 'MD5' as never }) },
+  {
+    input: "createSecretSigner secretId ''",
+    expected: 'VodArgumentError secretId',
+    run: () => createSecretSigner({ secretId: '', secretKey: 'k' }),
+  },
+  {
+    input: "createSecretSigner secretKey ''",
+    expected: 'VodArgumentError secretKey',
+    run: () => createSecretSigner({ secretId: 'AKIDx', secretKey: '' }),
+  },
+  {
+    input: 'signatureMethod "MD5"',
+    expected: 'VodArgumentError signatureMethod',
+    run: () => createSecretSigner({ ...DEV_CREDENTIALS, signatureMethod: 'MD5' as never }),
+  },
   {
     input: 'a signer asked to sign a value holding "&Action=DeleteVodFile"',
     expected: 'VodArgumentError params.fileName',
-    run: () => createSecretSigner(DEV_CREDENTIALS).sign({ method: 'POST', host: 'vod2.qcloud.com', path: '/v2/index.php', params: { Action: 'InitUpload', fileName: 'a&Action=DeleteVodFile' } }),
+    run: () =>
+      createSecretSigner(DEV_CREDENTIALS).sign({
+        method: 'POST',
+        host: 'vod2.qcloud.com',
+        path: '/v2/index.php',
+        params: { Action: 'InitUpload', fileName: 'a&Action=DeleteVodFile' },
+      }),
     bug: 2,
   },
-  { input: 'client.initUpload fileSha "xyz"', expected: 'VodArgumentError fileSha', run: () => client.initUpload({ fileName: 'a', fileSha: 'xyz', fileSize: 1, dataSize: 524288, fileType: 'mp4' }) },
-  { input: 'client.initUpload fileName "a/b"', expected: 'VodArgumentError fileName', run: () => client.initUpload({ fileName: 'a/b', fileSha: sha, fileSize: 1, dataSize: 524288, fileType: 'mp4' }) },
-  { input: 'client.initUpload fileSize 0', expected: 'VodArgumentError fileSize', run: () => client.initUpload({ fileName: 'a', fileSha: sha, fileSize: 0, dataSize: 524288, fileType: 'mp4' }) },
-  { input: 'client.uploadPart body shorter than dataSize', expected: 'VodArgumentError body', run: () => client.uploadPart({ fileSha: sha, offset: 0, dataSize: 10, dataMd5: 'b'.repeat(32) }, new Uint8Array(9)) },
-  { input: 'client.uploadPart dataMd5 "B…" (upper case)', expected: 'VodArgumentError dataMd5', run: () => client.uploadPart({ fileSha: sha, offset: 0, dataSize: 1, dataMd5: 'B'.repeat(32) }, new Uint8Array(1)) },
+  {
+    input: 'client.initUpload fileSha "xyz"',
+    expected: 'VodArgumentError fileSha',
+    run: () => client.initUpload({ fileName: 'a', fileSha: 'xyz', fileSize: 1, dataSize: 524288, fileType: 'mp4' }),
+  },
+  {
+    input: 'client.initUpload fileName "a/b"',
+    expected: 'VodArgumentError fileName',
+    run: () => client.initUpload({ fileName: 'a/b', fileSha: sha, fileSize: 1, dataSize: 524288, fileType: 'mp4' }),
+  },
+  {
+    input: 'client.initUpload fileSize 0',
+    expected: 'VodArgumentError fileSize',
+    run: () => client.initUpload({ fileName: 'a', fileSha: sha, fileSize: 0, dataSize: 524288, fileType: 'mp4' }),
+  },
+  {
+    input: 'client.uploadPart body shorter than dataSize',
+    expected: 'VodArgumentError body',
+    run: () => client.uploadPart({ fileSha: sha, offset: 0, dataSize: 10, dataMd5: 'b'.repeat(32) }, new Uint8Array(9)),
+  },
+  {
+    input: 'client.uploadPart dataMd5 "B…" (upper case)',
+    expected: 'VodArgumentError dataMd5',
+    run: () => client.uploadPart({ fileSha: sha, offset: 0, dataSize: 1, dataMd5: 'B'.repeat(32) }, new Uint8Array(1)),
+  },
   { input: 'client.finishUpload {}', expected: 'VodArgumentError fileSha', run: () => client.finishUpload({} as never) },
   { input: 'createDirectoryCheckpointStore(42)', expected: 'VodArgumentError dir', run: () => createDirectoryCheckpointStore(42 as never) },
   { input: 'createNodeHasher runner "gpu"', expected: 'VodArgumentError runner', run: () => createNodeHasher({ runner: 'gpu' as never }) },
@@ -172,12 +215,17 @@ const answering = (body: string, status = 200, contentType = 'application/json')
     pacer: false,
     fetch: async () => new Response(body, { status, headers: { 'Content-Type': contentType } }),
   });
-const init = (body: string, status?: number) => answering(body, status).initUpload({ fileName: 'a', fileSha: sha, fileSize: 10, dataSize: 524288, fileType: 'mp4' });
+const init = (body: string, status?: number) =>
+  answering(body, status).initUpload({ fileName: 'a', fileSha: sha, fileSize: 10, dataSize: 524288, fileType: 'mp4' });
 const finish = (body: string, status?: number) => answering(body, status).finishUpload({ fileSha: sha });
 const ok = (fields: string) => `{"code":0,"message":"","codeDesc":"Success","canRetry":0${fields}}`;
 
 table('hostile answers (to the client)', [
-  { input: 'HTTP 502 with an HTML page', expected: 'VodError NOT_JSON retry', run: () => init('<html><body>Bad Gateway</body></html>', 502) },
+  {
+    input: 'HTTP 502 with an HTML page',
+    expected: 'VodError NOT_JSON retry',
+    run: () => init('<html><body>Bad Gateway</body></html>', 502),
+  },
   { input: 'HTTP 200 "OK" (not JSON)', expected: 'VodError NOT_JSON retry', run: () => init('OK') },
   { input: 'HTTP 200 with an empty body', expected: 'VodError NOT_JSON retry', run: () => init('') },
   { input: 'HTTP 200 with JSON cut in half', expected: 'VodError NOT_JSON retry', run: () => init('{"code":0,"mess') },
@@ -189,18 +237,72 @@ table('hostile answers (to the client)', [
   { input: 'code -10002 canRetry 0', expected: 'VodError -10002 final', run: () => init('{"code":-10002,"message":"sig","canRetry":0}') },
   { input: 'code 4400 canRetry 1', expected: 'VodError 4400 retry', run: () => init('{"code":4400,"message":"slow down","canRetry":1}') },
   { input: 'code 0 with HTTP 500', expected: 'VodError BAD_ANSWER final', run: () => init(ok(''), 500) },
-  { input: 'InitUpload code 1 with dataSize 12345', expected: 'VodError BAD_ANSWER final', run: () => init('{"code":1,"message":"","canRetry":0,"dataSize":12345,"listParts":[]}') },
-  { input: 'InitUpload code 1 listing a part with dataMd5 "zz"', expected: 'VodError BAD_ANSWER final', run: () => init('{"code":1,"message":"","canRetry":0,"dataSize":524288,"listParts":[{"offset":0,"dataSize":10,"dataMd5":"zz"}]}') },
-  { input: 'InitUpload code 2 without url', expected: 'VodError BAD_ANSWER final', run: () => init('{"code":2,"message":"","canRetry":0,"fileId":"1"}') },
+  {
+    input: 'InitUpload code 1 with dataSize 12345',
+    expected: 'VodError BAD_ANSWER final',
+    run: () => init('{"code":1,"message":"","canRetry":0,"dataSize":12345,"listParts":[]}'),
+  },
+  {
+    input: 'InitUpload code 1 listing a part with dataMd5 "zz"',
+    expected: 'VodError BAD_ANSWER final',
+    run: () => init('{"code":1,"message":"","canRetry":0,"dataSize":524288,"listParts":[{"offset":0,"dataSize":10,"dataMd5":"zz"}]}'),
+  },
+  {
+    input: 'InitUpload code 2 without url',
+    expected: 'VodError BAD_ANSWER final',
+    run: () => init('{"code":2,"message":"","canRetry":0,"fileId":"1"}'),
+  },
   { input: 'FinishUpload code 0 without fileId', expected: 'VodError BAD_ANSWER final', run: () => finish(ok(',"url":"http://x/f.mp4"')) },
-  { input: 'FinishUpload fileId "12ab"', expected: 'VodError BAD_ANSWER final', run: () => finish(ok(',"fileId":"12ab","url":"http://x/f.mp4"')) },
-  { input: 'FinishUpload url "javascript:alert(1)"', expected: 'VodError BAD_ANSWER final', run: () => finish(ok(',"fileId":"1","url":"javascript:alert(1)"')) },
-  { input: 'a message of 2 MiB', expected: 'VodError BAD_ANSWER final', run: () => init(`{"code":0,"message":"${'x'.repeat(2 * 1024 * 1024)}"}`) },
-  { input: 'an answer over 16 MiB (not read past the limit)', expected: 'VodError BAD_ANSWER final', run: () => init(`{"code":0,"message":"${'x'.repeat(17 * 1024 * 1024)}"}`) },
-  { input: 'the connection refused', expected: 'VodError NETWORK retry', run: () => createVodClient({ endpoint: 'http://127.0.0.1:9/v2/index.php', signer: createSecretSigner(DEV_CREDENTIALS), pacer: false }).finishUpload({ fileSha: sha }) },
-  { input: 'no answer within timeoutMs 50', expected: 'VodError TIMEOUT retry', run: () => createVodClient({ endpoint: 'http://127.0.0.1:9/v2/index.php', signer: createSecretSigner(DEV_CREDENTIALS), pacer: false, timeoutMs: 50, fetch: (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))) }).finishUpload({ fileSha: sha }) },
+  {
+    input: 'FinishUpload fileId "12ab"',
+    expected: 'VodError BAD_ANSWER final',
+    run: () => finish(ok(',"fileId":"12ab","url":"http://x/f.mp4"')),
+  },
+  {
+    input: 'FinishUpload url "javascript:alert(1)"',
+    expected: 'VodError BAD_ANSWER final',
+    run: () => finish(ok(',"fileId":"1","url":"javascript:alert(1)"')),
+  },
+  {
+    input: 'a message of 2 MiB',
+    expected: 'VodError BAD_ANSWER final',
+    run: () => init(`{"code":0,"message":"${'x'.repeat(2 * 1024 * 1024)}"}`),
+  },
+  {
+    input: 'an answer over 16 MiB (not read past the limit)',
+    expected: 'VodError BAD_ANSWER final',
+    run: () => init(`{"code":0,"message":"${'x'.repeat(17 * 1024 * 1024)}"}`),
+  },
+  {
+    input: 'the connection refused',
+    expected: 'VodError NETWORK retry',
+    run: () =>
+      createVodClient({
+        endpoint: 'http://127.0.0.1:9/v2/index.php',
+        signer: createSecretSigner(DEV_CREDENTIALS),
+        pacer: false,
+      }).finishUpload({ fileSha: sha }),
+  },
+  {
+    input: 'no answer within timeoutMs 50',
+    expected: 'VodError TIMEOUT retry',
+    run: () =>
+      createVodClient({
+        endpoint: 'http://127.0.0.1:9/v2/index.php',
+        signer: createSecretSigner(DEV_CREDENTIALS),
+        pacer: false,
+        timeoutMs: 50,
+        fetch: (_url, init) =>
+          new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
+      }).finishUpload({ fileSha: sha }),
+  },
   { input: 'upload: InitUpload answered null once, then normally', expected: 'completed', run: () => uploadThroughGarble('null'), bug: 7 },
-  { input: 'upload: FinishUpload answered {"code":"zero"} once', expected: 'completed', run: () => uploadThroughGarble('{"code":"zero"}', 'FinishUpload'), bug: 7 },
+  {
+    input: 'upload: FinishUpload answered {"code":"zero"} once',
+    expected: 'completed',
+    run: () => uploadThroughGarble('{"code":"zero"}', 'FinishUpload'),
+    bug: 7,
+  },
 ]);
 
 /** Uploads to the emulator through a fetch that replaces the first answer to `action` with `text`. */
@@ -222,19 +324,43 @@ async function uploadThroughGarble(text: string, action = 'InitUpload'): Promise
 const handler = createEmulator().handler;
 const file = makeFile(1000);
 const sendTo = async (url: string, init: RequestInit = { method: 'POST' }) => handler(new Request(url, init));
-const signed = (action: string, params: Record<string, string | number>, options: Parameters<typeof signedUrl>[3] = {}) => signedUrl(emu.endpoint, action, params, options);
-const part = (fields: Record<string, string | number>, body: Uint8Array) => signed('UploadPart', { fileSha: file.fileSha, offset: 0, dataSize: body.length, dataMd5: md5Hex(body), ...fields }).then((url) => sendTo(url, { method: 'POST', body: body.slice() as Uint8Array<ArrayBuffer> }));
-const withSession = async <T,>(then: () => Promise<T>): Promise<T> => {
+const signed = (action: string, params: Record<string, string | number>, options: Parameters<typeof signedUrl>[3] = {}) =>
+  signedUrl(emu.endpoint, action, params, options);
+const part = (fields: Record<string, string | number>, body: Uint8Array) =>
+  signed('UploadPart', { fileSha: file.fileSha, offset: 0, dataSize: body.length, dataMd5: md5Hex(body), ...fields }).then((url) =>
+    sendTo(url, { method: 'POST', body: body.slice() as Uint8Array<ArrayBuffer> }),
+  );
+const withSession = async <T>(then: () => Promise<T>): Promise<T> => {
   await sendTo(await signed('InitUpload', initParams(file, 524288)));
   return then();
 };
 
 table('emulator: requests', [
-  { input: 'no Signature', expected: 'code -10001', run: async () => sendTo(await signed('InitUpload', initParams(file), { tamper: (p) => delete p.Signature })) },
-  { input: 'a Signature of another request', expected: 'code -10002', run: async () => sendTo(await signed('InitUpload', initParams(file), { tamper: (p) => (p.fileSize = '999') })) },
-  { input: 'signed for another host', expected: 'code -10002', run: async () => sendTo(await signed('InitUpload', initParams(file), { signHost: 'evil.example' })) },
-  { input: 'an unknown SecretId', expected: 'code 4104', run: async () => sendTo(await signed('InitUpload', initParams(file), { credentials: { secretId: 'AKIDnobody', secretKey: 'k' } })) },
-  { input: 'Timestamp 1 hour ago', expected: 'code 4500', run: async () => sendTo(await signed('InitUpload', initParams(file), { timestamp: Math.floor(Date.now() / 1000) - 3600 })) },
+  {
+    input: 'no Signature',
+    expected: 'code -10001',
+    run: async () => sendTo(await signed('InitUpload', initParams(file), { tamper: (p) => delete p.Signature })),
+  },
+  {
+    input: 'a Signature of another request',
+    expected: 'code -10002',
+    run: async () => sendTo(await signed('InitUpload', initParams(file), { tamper: (p) => (p.fileSize = '999') })),
+  },
+  {
+    input: 'signed for another host',
+    expected: 'code -10002',
+    run: async () => sendTo(await signed('InitUpload', initParams(file), { signHost: 'evil.example' })),
+  },
+  {
+    input: 'an unknown SecretId',
+    expected: 'code 4104',
+    run: async () => sendTo(await signed('InitUpload', initParams(file), { credentials: { secretId: 'AKIDnobody', secretKey: 'k' } })),
+  },
+  {
+    input: 'Timestamp 1 hour ago',
+    expected: 'code 4500',
+    run: async () => sendTo(await signed('InitUpload', initParams(file), { timestamp: Math.floor(Date.now() / 1000) - 3600 })),
+  },
   {
     input: 'the same Nonce twice',
     expected: 'code 4500',
@@ -246,33 +372,104 @@ table('emulator: requests', [
   },
   { input: 'Action "DeleteVodFile"', expected: 'code -10001', run: async () => sendTo(await signed('DeleteVodFile', {})) },
   { input: 'Nonce "-5"', expected: 'code -10001', run: async () => sendTo(await signed('InitUpload', initParams(file), { nonce: '-5' })) },
-  { input: 'fileSha "xyz"', expected: 'code -10003', run: async () => sendTo(await signed('InitUpload', { ...initParams(file), fileSha: 'xyz' })) },
-  { input: 'fileSize 0', expected: 'code -10003', run: async () => sendTo(await signed('InitUpload', { ...initParams(file), fileSize: 0 })) },
+  {
+    input: 'fileSha "xyz"',
+    expected: 'code -10003',
+    run: async () => sendTo(await signed('InitUpload', { ...initParams(file), fileSha: 'xyz' })),
+  },
+  {
+    input: 'fileSize 0',
+    expected: 'code -10003',
+    run: async () => sendTo(await signed('InitUpload', { ...initParams(file), fileSize: 0 })),
+  },
   { input: 'dataSize 1234', expected: 'code -10003', run: async () => sendTo(await signed('InitUpload', initParams(file, 1234))) },
-  { input: 'fileType "../exe"', expected: 'code -10003', run: async () => sendTo(await signed('InitUpload', { ...initParams(file), fileType: '../exe' })) },
-  { input: 'fileName with "/"', expected: 'code -10003', run: async () => sendTo(await signed('InitUpload', { ...initParams(file), fileName: 'a/b' })) },
-  { input: 'a parameter given twice', expected: 'code -10003', run: async () => sendTo(`${await signed('InitUpload', initParams(file))}&fileType=exe`) },
-  { input: 'a query string of 9000 characters', expected: 'code -10001', run: async () => sendTo(`${await signed('InitUpload', initParams(file))}&pad=${'x'.repeat(9000)}`) },
-  { input: '65 parameters', expected: 'code -10001', run: async () => sendTo(`${await signed('InitUpload', initParams(file))}${Array.from({ length: 60 }, (_, i) => `&p${i}=1`).join('')}`) },
-  { input: 'UploadPart with GET', expected: 'code -10003', run: async () => sendTo(await signed('UploadPart', { fileSha: file.fileSha, offset: 0, dataSize: 1, dataMd5: 'b'.repeat(32) }, { method: 'GET' }), { method: 'GET' }) },
+  {
+    input: 'fileType "../exe"',
+    expected: 'code -10003',
+    run: async () => sendTo(await signed('InitUpload', { ...initParams(file), fileType: '../exe' })),
+  },
+  {
+    input: 'fileName with "/"',
+    expected: 'code -10003',
+    run: async () => sendTo(await signed('InitUpload', { ...initParams(file), fileName: 'a/b' })),
+  },
+  {
+    input: 'a parameter given twice',
+    expected: 'code -10003',
+    run: async () => sendTo(`${await signed('InitUpload', initParams(file))}&fileType=exe`),
+  },
+  {
+    input: 'a query string of 9000 characters',
+    expected: 'code -10001',
+    run: async () => sendTo(`${await signed('InitUpload', initParams(file))}&pad=${'x'.repeat(9000)}`),
+  },
+  {
+    input: '65 parameters',
+    expected: 'code -10001',
+    run: async () => sendTo(`${await signed('InitUpload', initParams(file))}${Array.from({ length: 60 }, (_, i) => `&p${i}=1`).join('')}`),
+  },
+  {
+    input: 'UploadPart with GET',
+    expected: 'code -10003',
+    run: async () =>
+      sendTo(await signed('UploadPart', { fileSha: file.fileSha, offset: 0, dataSize: 1, dataMd5: 'b'.repeat(32) }, { method: 'GET' }), {
+        method: 'GET',
+      }),
+  },
   { input: 'UploadPart without a session', expected: 'code -10005', run: () => part({ fileSha: 'c'.repeat(40) }, file.bytes) },
   { input: 'UploadPart at offset 7', expected: 'code -10003', run: () => withSession(() => part({ offset: 7 }, file.bytes.subarray(7))) },
-  { input: 'UploadPart body shorter than dataSize', expected: 'code -10006', run: () => withSession(() => part({ dataSize: 1000 }, file.bytes.subarray(0, 999))) },
-  { input: 'UploadPart body longer than dataSize', expected: 'code -10006', run: () => withSession(() => part({ dataSize: 1000, dataMd5: md5Hex(file.bytes) }, new Uint8Array([...file.bytes, 0]))) },
-  { input: 'UploadPart with the wrong dataMd5', expected: 'code -10006', run: () => withSession(() => part({ dataMd5: 'b'.repeat(32) }, file.bytes)) },
-  { input: 'FinishUpload with the part missing', expected: 'code -10003', run: () => withSession(async () => sendTo(await signed('FinishUpload', { fileSha: file.fileSha }))) },
-  { input: 'FinishUpload without a session', expected: 'code -10005', run: async () => sendTo(await signed('FinishUpload', { fileSha: 'd'.repeat(40) })) },
+  {
+    input: 'UploadPart body shorter than dataSize',
+    expected: 'code -10006',
+    run: () => withSession(() => part({ dataSize: 1000 }, file.bytes.subarray(0, 999))),
+  },
+  {
+    input: 'UploadPart body longer than dataSize',
+    expected: 'code -10006',
+    run: () => withSession(() => part({ dataSize: 1000, dataMd5: md5Hex(file.bytes) }, new Uint8Array([...file.bytes, 0]))),
+  },
+  {
+    input: 'UploadPart with the wrong dataMd5',
+    expected: 'code -10006',
+    run: () => withSession(() => part({ dataMd5: 'b'.repeat(32) }, file.bytes)),
+  },
+  {
+    input: 'FinishUpload with the part missing',
+    expected: 'code -10003',
+    run: () => withSession(async () => sendTo(await signed('FinishUpload', { fileSha: file.fileSha }))),
+  },
+  {
+    input: 'FinishUpload without a session',
+    expected: 'code -10005',
+    run: async () => sendTo(await signed('FinishUpload', { fileSha: 'd'.repeat(40) })),
+  },
   { input: 'DELETE on the API', expected: 'HTTP 405', run: () => sendTo(emu.endpoint, { method: 'DELETE' }) },
   { input: 'GET of an unknown path', expected: 'HTTP 404', run: () => sendTo(`${emu.origin}/admin`, { method: 'GET' }) },
-  { input: 'control API from another origin', expected: 'HTTP 403', run: () => sendTo(`${emu.origin}/_emulator/faults`, { method: 'DELETE', headers: { Origin: 'http://evil.example' } }) },
+  {
+    input: 'control API from another origin',
+    expected: 'HTTP 403',
+    run: () => sendTo(`${emu.origin}/_emulator/faults`, { method: 'DELETE', headers: { Origin: 'http://evil.example' } }),
+  },
   {
     input: 'control API by DNS rebinding (Host and Origin rebind.example)',
     expected: 'HTTP 403',
-    run: () => sendTo('http://rebind.example:8787/_emulator/faults', { method: 'DELETE', headers: { Origin: 'http://rebind.example:8787', Host: 'rebind.example:8787' } }),
+    run: () =>
+      sendTo('http://rebind.example:8787/_emulator/faults', {
+        method: 'DELETE',
+        headers: { Origin: 'http://rebind.example:8787', Host: 'rebind.example:8787' },
+      }),
     bug: 5,
   },
-  { input: 'control API: a fault rule of kind "explode"', expected: 'HTTP 400', run: () => sendTo(`${emu.origin}/_emulator/faults`, { method: 'POST', body: '{"kind":"explode"}' }) },
-  { input: 'control API: a body that is not JSON', expected: 'HTTP 400', run: () => sendTo(`${emu.origin}/_emulator/faults`, { method: 'POST', body: '{' }) },
+  {
+    input: 'control API: a fault rule of kind "explode"',
+    expected: 'HTTP 400',
+    run: () => sendTo(`${emu.origin}/_emulator/faults`, { method: 'POST', body: '{"kind":"explode"}' }),
+  },
+  {
+    input: 'control API: a body that is not JSON',
+    expected: 'HTTP 400',
+    run: () => sendTo(`${emu.origin}/_emulator/faults`, { method: 'POST', body: '{' }),
+  },
   { input: 'faults option "early=2"', expected: 'VodArgumentError faults early', run: () => createEmulator({ faults: 'early=2' }) },
   { input: 'credentials option []', expected: 'VodArgumentError credentials', run: () => createEmulator({ credentials: [] }) },
 ]);
@@ -282,19 +479,46 @@ table('emulator: requests', [
 // No `hosts` option: they sign for the service host (vod2.qcloud.com) only.
 const signing = createSigningHandler({ ...DEV_CREDENTIALS, authorize: () => true, limits: { maxFileSize: 10_000, allowedTypes: ['mp4'] } });
 const signingDenies = createSigningHandler({ ...DEV_CREDENTIALS, authorize: () => 'no quota left' });
-const signingThrows = createSigningHandler({ ...DEV_CREDENTIALS, authorize: () => { throw new Error('who are you'); }, onError: () => {} });
+const signingThrows = createSigningHandler({
+  ...DEV_CREDENTIALS,
+  authorize: () => {
+    throw new Error('who are you');
+  },
+  onError: () => {},
+});
 const now = () => String(Math.floor(Date.now() / 1000));
 const signItem = (params: Record<string, string>, extra: Record<string, unknown> = {}) => ({
   method: 'POST',
   host: 'vod2.qcloud.com',
   path: '/v2/index.php',
-  params: { Action: 'InitUpload', Region: 'gz', Timestamp: now(), Nonce: '12345', fileName: 'a', fileSha: sha, fileSize: '1000', dataSize: '524288', fileType: 'mp4', ...params },
+  params: {
+    Action: 'InitUpload',
+    Region: 'gz',
+    Timestamp: now(),
+    Nonce: '12345',
+    fileName: 'a',
+    fileSha: sha,
+    fileSize: '1000',
+    dataSize: '524288',
+    fileType: 'mp4',
+    ...params,
+  },
   ...extra,
 });
 const sign = (body: unknown, handle = signing, method = 'POST') =>
-  handle(new Request('http://127.0.0.1/sign', { method, ...(method === 'POST' ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) }));
+  handle(
+    new Request('http://127.0.0.1/sign', {
+      method,
+      ...(method === 'POST' ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    }),
+  );
 
-const proxy = createUploadProxy({ ...DEV_CREDENTIALS, upstream: emu.endpoint, authorize: () => true, limits: { maxFileSize: 10_000, allowedTypes: ['mp4'] } });
+const proxy = createUploadProxy({
+  ...DEV_CREDENTIALS,
+  upstream: emu.endpoint,
+  authorize: () => true,
+  limits: { maxFileSize: 10_000, allowedTypes: ['mp4'] },
+});
 const proxyDenies = createUploadProxy({ ...DEV_CREDENTIALS, upstream: emu.endpoint, authorize: () => false });
 const viaProxy = (query: Record<string, string>, init: RequestInit = { method: 'POST' }, handle = proxy) =>
   handle(new Request(`http://127.0.0.1/vod?${new URLSearchParams({ Region: 'gz', ...query }).toString()}`, init));
@@ -304,36 +528,125 @@ table('proxy and signing handlers', [
   { input: 'signing: GET', expected: 'HTTP 405 METHOD_NOT_ALLOWED', run: () => sign(undefined, signing, 'GET') },
   { input: 'signing: a body that is not JSON', expected: 'HTTP 400 BAD_REQUEST', run: () => sign('{') },
   { input: 'signing: { requests: [] }', expected: 'HTTP 400 BAD_REQUEST', run: () => sign({ requests: [] }) },
-  { input: 'signing: 65 parameter sets', expected: 'HTTP 413 BATCH_TOO_LARGE', run: () => sign({ requests: Array.from({ length: 65 }, () => signItem({})) }) },
-  { input: 'signing: a body over 256 KiB', expected: 'HTTP 413 BODY_TOO_LARGE', run: () => sign({ requests: [signItem({})], pad: 'x'.repeat(300 * 1024) }) },
-  { input: 'signing: method PUT in a set', expected: 'HTTP 400 BAD_REQUEST', run: () => sign({ requests: [signItem({}, { method: 'PUT' })] }) },
+  {
+    input: 'signing: 65 parameter sets',
+    expected: 'HTTP 413 BATCH_TOO_LARGE',
+    run: () => sign({ requests: Array.from({ length: 65 }, () => signItem({})) }),
+  },
+  {
+    input: 'signing: a body over 256 KiB',
+    expected: 'HTTP 413 BODY_TOO_LARGE',
+    run: () => sign({ requests: [signItem({})], pad: 'x'.repeat(300 * 1024) }),
+  },
+  {
+    input: 'signing: method PUT in a set',
+    expected: 'HTTP 400 BAD_REQUEST',
+    run: () => sign({ requests: [signItem({}, { method: 'PUT' })] }),
+  },
   { input: 'signing: host "a b"', expected: 'HTTP 400 BAD_REQUEST', run: () => sign({ requests: [signItem({}, { host: 'a b' })] }) },
-  { input: 'signing: path "/v2/admin"', expected: 'HTTP 400 NOT_ALLOWED', run: () => sign({ requests: [signItem({}, { path: '/v2/admin' })] }) },
-  { input: 'signing: Action DeleteVodFile', expected: 'HTTP 400 NOT_ALLOWED', run: () => sign({ requests: [signItem({ Action: 'DeleteVodFile' })] }) },
-  { input: 'signing: fileType exe (allowed: mp4)', expected: 'HTTP 403 FORBIDDEN', run: () => sign({ requests: [signItem({ fileType: 'exe' })] }) },
-  { input: 'signing: fileSize over maxFileSize', expected: 'HTTP 403 FORBIDDEN', run: () => sign({ requests: [signItem({ fileSize: '10001' })] }) },
-  { input: 'signing: Timestamp an hour ahead', expected: 'HTTP 400 BAD_REQUEST', run: () => sign({ requests: [signItem({ Timestamp: String(Math.floor(Date.now() / 1000) + 3600) })] }) },
+  {
+    input: 'signing: path "/v2/admin"',
+    expected: 'HTTP 400 NOT_ALLOWED',
+    run: () => sign({ requests: [signItem({}, { path: '/v2/admin' })] }),
+  },
+  {
+    input: 'signing: Action DeleteVodFile',
+    expected: 'HTTP 400 NOT_ALLOWED',
+    run: () => sign({ requests: [signItem({ Action: 'DeleteVodFile' })] }),
+  },
+  {
+    input: 'signing: fileType exe (allowed: mp4)',
+    expected: 'HTTP 403 FORBIDDEN',
+    run: () => sign({ requests: [signItem({ fileType: 'exe' })] }),
+  },
+  {
+    input: 'signing: fileSize over maxFileSize',
+    expected: 'HTTP 403 FORBIDDEN',
+    run: () => sign({ requests: [signItem({ fileSize: '10001' })] }),
+  },
+  {
+    input: 'signing: Timestamp an hour ahead',
+    expected: 'HTTP 400 BAD_REQUEST',
+    run: () => sign({ requests: [signItem({ Timestamp: String(Math.floor(Date.now() / 1000) + 3600) })] }),
+  },
   { input: 'signing: Nonce "abc"', expected: 'HTTP 400 BAD_REQUEST', run: () => sign({ requests: [signItem({ Nonce: 'abc' })] }) },
-  { input: 'signing: fileName holding "&Action=DeleteVodFile&fileType=exe"', expected: 'HTTP 400 NOT_ALLOWED', run: () => sign({ requests: [signItem({ fileName: 'a&Action=DeleteVodFile&fileType=exe' })] }), bug: 2 },
-  { input: 'signing: an extra parameter "Action2"', expected: 'HTTP 400 NOT_ALLOWED', run: () => sign({ requests: [signItem({ Action2: 'x' })] }), bug: 2 },
-  { input: 'signing: host vod.api.qcloud.com by default', expected: 'HTTP 400 NOT_ALLOWED', run: () => sign({ requests: [signItem({}, { host: 'vod.api.qcloud.com' })] }), bug: 2 },
-  { input: 'signing: authorize says "no quota left"', expected: 'HTTP 403 FORBIDDEN', run: () => sign({ requests: [signItem({})] }, signingDenies) },
+  {
+    input: 'signing: fileName holding "&Action=DeleteVodFile&fileType=exe"',
+    expected: 'HTTP 400 NOT_ALLOWED',
+    run: () => sign({ requests: [signItem({ fileName: 'a&Action=DeleteVodFile&fileType=exe' })] }),
+    bug: 2,
+  },
+  {
+    input: 'signing: an extra parameter "Action2"',
+    expected: 'HTTP 400 NOT_ALLOWED',
+    run: () => sign({ requests: [signItem({ Action2: 'x' })] }),
+    bug: 2,
+  },
+  {
+    input: 'signing: host vod.api.qcloud.com by default',
+    expected: 'HTTP 400 NOT_ALLOWED',
+    run: () => sign({ requests: [signItem({}, { host: 'vod.api.qcloud.com' })] }),
+    bug: 2,
+  },
+  {
+    input: 'signing: authorize says "no quota left"',
+    expected: 'HTTP 403 FORBIDDEN',
+    run: () => sign({ requests: [signItem({})] }, signingDenies),
+  },
   { input: 'signing: authorize throws', expected: 'HTTP 401 UNAUTHORIZED', run: () => sign({ requests: [signItem({})] }, signingThrows) },
-  { input: 'signing option maxBatch 0', expected: 'VodArgumentError maxBatch', run: () => createSigningHandler({ ...DEV_CREDENTIALS, authorize: () => true, maxBatch: 0 }) },
-  { input: 'signing option authorize missing', expected: 'VodArgumentError authorize', run: () => createSigningHandler({ ...DEV_CREDENTIALS } as never) },
+  {
+    input: 'signing option maxBatch 0',
+    expected: 'VodArgumentError maxBatch',
+    run: () => createSigningHandler({ ...DEV_CREDENTIALS, authorize: () => true, maxBatch: 0 }),
+  },
+  {
+    input: 'signing option authorize missing',
+    expected: 'VodArgumentError authorize',
+    run: () => createSigningHandler({ ...DEV_CREDENTIALS } as never),
+  },
   { input: 'proxy: DELETE', expected: 'HTTP 405 code 4000', run: () => viaProxy(initQuery, { method: 'DELETE' }) },
   { input: 'proxy: no Action', expected: 'code -10001', run: () => viaProxy({ fileSha: sha }) },
   { input: 'proxy: Action DeleteVodFile', expected: 'code 6100', run: () => viaProxy({ Action: 'DeleteVodFile' }) },
-  { input: 'proxy: UploadPart with GET', expected: 'code 4000', run: () => viaProxy({ Action: 'UploadPart', fileSha: sha, offset: '0', dataSize: '1', dataMd5: 'b'.repeat(32) }, { method: 'GET' }) },
+  {
+    input: 'proxy: UploadPart with GET',
+    expected: 'code 4000',
+    run: () => viaProxy({ Action: 'UploadPart', fileSha: sha, offset: '0', dataSize: '1', dataMd5: 'b'.repeat(32) }, { method: 'GET' }),
+  },
   { input: 'proxy: fileSha "xyz"', expected: 'code -10003', run: () => viaProxy({ ...initQuery, fileSha: 'xyz' }) },
   { input: 'proxy: fileType exe (allowed: mp4)', expected: 'code 4300', run: () => viaProxy({ ...initQuery, fileType: 'exe' }) },
   { input: 'proxy: fileSize over maxFileSize', expected: 'code 4300', run: () => viaProxy({ ...initQuery, fileSize: '10001' }) },
-  { input: 'proxy: a parameter given twice', expected: 'code -10003', run: () => proxy(new Request(`http://127.0.0.1/vod?${new URLSearchParams({ Region: 'gz', ...initQuery })}&fileType=exe`, { method: 'POST' })) },
-  { input: 'proxy: UploadPart body longer than dataSize', expected: 'code -10006', run: () => viaProxy({ Action: 'UploadPart', fileSha: sha, offset: '0', dataSize: '1', dataMd5: 'b'.repeat(32) }, { method: 'POST', body: new Uint8Array(2), headers: { 'Content-Length': '2' } }) },
-  { input: 'proxy: fileName holding "&Action=DeleteVodFile"', expected: 'code -10003', run: () => viaProxy({ ...initQuery, fileName: 'a&Action=DeleteVodFile' }), bug: 2 },
+  {
+    input: 'proxy: a parameter given twice',
+    expected: 'code -10003',
+    run: () =>
+      proxy(new Request(`http://127.0.0.1/vod?${new URLSearchParams({ Region: 'gz', ...initQuery })}&fileType=exe`, { method: 'POST' })),
+  },
+  {
+    input: 'proxy: UploadPart body longer than dataSize',
+    expected: 'code -10006',
+    run: () =>
+      viaProxy(
+        { Action: 'UploadPart', fileSha: sha, offset: '0', dataSize: '1', dataMd5: 'b'.repeat(32) },
+        { method: 'POST', body: new Uint8Array(2), headers: { 'Content-Length': '2' } },
+      ),
+  },
+  {
+    input: 'proxy: fileName holding "&Action=DeleteVodFile"',
+    expected: 'code -10003',
+    run: () => viaProxy({ ...initQuery, fileName: 'a&Action=DeleteVodFile' }),
+    bug: 2,
+  },
   { input: 'proxy: authorize says no', expected: 'code 4300', run: () => viaProxy(initQuery, { method: 'POST' }, proxyDenies) },
-  { input: 'proxy option upstream "ftp://x"', expected: 'VodArgumentError upstream', run: () => createUploadProxy({ ...DEV_CREDENTIALS, upstream: 'ftp://x', authorize: () => true }) },
-  { input: 'proxy option limits.maxFileSize -1', expected: 'VodArgumentError limits.maxFileSize', run: () => createUploadProxy({ ...DEV_CREDENTIALS, authorize: () => true, limits: { maxFileSize: -1 } }) },
+  {
+    input: 'proxy option upstream "ftp://x"',
+    expected: 'VodArgumentError upstream',
+    run: () => createUploadProxy({ ...DEV_CREDENTIALS, upstream: 'ftp://x', authorize: () => true }),
+  },
+  {
+    input: 'proxy option limits.maxFileSize -1',
+    expected: 'VodArgumentError limits.maxFileSize',
+    run: () => createUploadProxy({ ...DEV_CREDENTIALS, authorize: () => true, limits: { maxFileSize: -1 } }),
+  },
 ]);
 
 it('the tables hold at least 60 rows', () => {

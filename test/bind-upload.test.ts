@@ -34,11 +34,17 @@ describe('bindUpload', () => {
     const fetchB: typeof fetch = (input, init) => fetch(input, init);
     expect(bound.clientFor({ ...options, fetch: fetchA })).not.toBe(bound.clientFor({ ...options, fetch: fetchB }));
     expect(bound.clientFor({ ...options, fetch: fetchA })).toBe(bound.clientFor({ ...options, fetch: fetchA }));
-    expect(bound.clientFor({ ...options, headers: { Authorization: 'a' } })).not.toBe(bound.clientFor({ ...options, headers: { Authorization: 'b' } }));
+    expect(bound.clientFor({ ...options, headers: { Authorization: 'a' } })).not.toBe(
+      bound.clientFor({ ...options, headers: { Authorization: 'b' } }),
+    );
   });
 
   it('a caller-given hasher and client win; missing credentials are a typed error', async () => {
-    const bound = bindUpload({ createHasher: () => { throw new Error('must not be called'); } });
+    const bound = bindUpload({
+      createHasher: () => {
+        throw new Error('must not be called');
+      },
+    });
     const hasher = countingHasher();
     const result = await bound.upload(randomFile(1000), { endpoint: emu.endpoint, ...DEV_CREDENTIALS, hasher }).done;
     expect(result.kind).toBe('new');

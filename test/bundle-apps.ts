@@ -110,7 +110,10 @@ export async function buildWithVite(appDir: string): Promise<AppBuild> {
   await writeFile(join(appDir, 'index.html'), PAGE('./main.js', true));
   const outDir = join(appDir, 'dist-vite');
   await build({ configFile: false, root: appDir, logLevel: 'warn', build: { outDir, emptyOutDir: true, manifest: true } });
-  const manifest = JSON.parse(await readFile(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string; isEntry?: boolean }>;
+  const manifest = JSON.parse(await readFile(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Record<
+    string,
+    { file: string; isEntry?: boolean }
+  >;
   const entry = Object.values(manifest).find((chunk) => chunk.isEntry)!.file;
   const initial = await closure(outDir, entry);
   const workerScript = (await listFiles(outDir)).find((file) => /hasher-worker[^/]*\.js$/.test(file));
@@ -131,7 +134,9 @@ export async function buildWithWebpack(appDir: string): Promise<AppBuild> {
     performance: { hints: false },
   });
   const stats = await new Promise<import('webpack').Stats>((resolve, reject) =>
-    compiler.run((error, result) => (error ? reject(error) : result!.hasErrors() ? reject(new Error(result!.toString('errors-only'))) : resolve(result!))),
+    compiler.run((error, result) =>
+      error ? reject(error) : result!.hasErrors() ? reject(new Error(result!.toString('errors-only'))) : resolve(result!),
+    ),
   );
   await new Promise<void>((resolve) => compiler.close(() => resolve()));
   const json = stats.toJson({ all: false, ids: true, entrypoints: true, chunks: true, chunkRelations: true, chunkOrigins: true });
@@ -142,8 +147,15 @@ export async function buildWithWebpack(appDir: string): Promise<AppBuild> {
   // Its split-off parts are its siblings (loaded together with it).
   // Chunks the worker loads later (its engines, shared with the page's fallback) are its children.
   const chunks = json.chunks ?? [];
-  const workerIds = new Set(chunks.filter((chunk) => chunk.entry && !chunk.initial).flatMap((chunk) => [chunk.id, ...(chunk.siblings ?? []), ...(chunk.children ?? [])]));
-  const worker = chunks.filter((chunk) => workerIds.has(chunk.id!)).flatMap((chunk) => chunk.files ?? []).filter((name) => name.endsWith('.js'));
+  const workerIds = new Set(
+    chunks
+      .filter((chunk) => chunk.entry && !chunk.initial)
+      .flatMap((chunk) => [chunk.id, ...(chunk.siblings ?? []), ...(chunk.children ?? [])]),
+  );
+  const worker = chunks
+    .filter((chunk) => workerIds.has(chunk.id!))
+    .flatMap((chunk) => chunk.files ?? [])
+    .filter((name) => name.endsWith('.js'));
   return split('webpack', outDir, initial, worker);
 }
 
@@ -202,7 +214,10 @@ export interface BundleStage {
 
 /** Serves `app.outDir`, starts an emulator and launches Chromium (the Chromium bundle tests). */
 export async function stageApp(app: AppBuild): Promise<BundleStage> {
-  const [{ launchChromium, serveDirectory }, { startEmulator }] = await Promise.all([import('./harness/chromium.js'), import('../src/emulator/index.js')]);
+  const [{ launchChromium, serveDirectory }, { startEmulator }] = await Promise.all([
+    import('./harness/chromium.js'),
+    import('../src/emulator/index.js'),
+  ]);
   const [chromium, site, emu] = await Promise.all([launchChromium(), serveDirectory(app.outDir), startEmulator({ port: 0 })]);
   return {
     chromium,

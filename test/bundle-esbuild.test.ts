@@ -9,7 +9,15 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_CREDENTIALS } from '../src/emulator/index.js';
-import { buildWithEsbuild, stageApp, type BundleStage, ESBUILD_WORKER_DIR, makeConsumerDir, writeApp, type AppBuild } from './bundle-apps.js';
+import {
+  buildWithEsbuild,
+  stageApp,
+  type BundleStage,
+  ESBUILD_WORKER_DIR,
+  makeConsumerDir,
+  writeApp,
+  type AppBuild,
+} from './bundle-apps.js';
 import { openPage } from './harness/chromium.js';
 
 const APP = `import { upload, createSecretSigner } from 'vod-upload';
@@ -81,6 +89,8 @@ describe('bundle: an esbuild (ESM) app in Chromium', () => {
     expect(outcome.runner).toBe('inline');
     expect(outcome.fallbackReason).toMatch(/hash worker did not start/);
     expect(outcome.result).toMatchObject({ kind: 'new', sha1: outcome.sha1, partsSent: 3 });
-    expect(outcome.warnings).toEqual([{ kind: 'hash-inline', message: expect.stringMatching(/calling thread: the hash worker did not start/) }]);
+    expect(outcome.warnings).toEqual([
+      { kind: 'hash-inline', message: expect.stringMatching(/calling thread: the hash worker did not start/) },
+    ]);
   }, 60_000);
 });

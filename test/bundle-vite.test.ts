@@ -25,7 +25,8 @@ async function buildPackage(packageDir: string): Promise<void> {
   if (!loaded) throw new Error('vite.config.ts not found');
   const config = loaded.config as UserConfig;
   const lib = config.build?.lib;
-  if (!lib || typeof lib.entry !== 'object' || Array.isArray(lib.entry)) throw new Error('vite.config.ts: expected lib.entry to be a name → path map');
+  if (!lib || typeof lib.entry !== 'object' || Array.isArray(lib.entry))
+    throw new Error('vite.config.ts: expected lib.entry to be a name → path map');
   const entry = Object.fromEntries(Object.entries(lib.entry).filter(([name]) => BROWSER_ENTRIES.includes(name)));
   expect(Object.keys(entry).sort(), 'vite.config.ts lib entries').toEqual([...BROWSER_ENTRIES].sort());
   await build({
@@ -62,7 +63,10 @@ beforeAll(async () => {
 
   const page = join(tmp, 'page');
   await mkdir(page);
-  await writeFile(join(page, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>');
+  await writeFile(
+    join(page, 'index.html'),
+    '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>',
+  );
   await writeFile(
     join(page, 'main.js'),
     `import { upload, createSecretSigner } from 'vod-upload';
@@ -97,7 +101,10 @@ describe('bundle: Vite production build of a page importing vod-upload', () => {
     const code = main![1];
     const holdsIdbNames = (text: string) => text.includes('vod-upload') && text.includes('checkpoints');
     const lazy = [...files].filter(([name]) => name.endsWith('.js') && name !== main![0] && !/hasher-worker/.test(name));
-    expect(lazy.some(([, text]) => holdsIdbNames(text)), 'IndexedDB names of the browser adapter').toBe(true);
+    expect(
+      lazy.some(([, text]) => holdsIdbNames(text)),
+      'IndexedDB names of the browser adapter',
+    ).toBe(true);
     expect(holdsIdbNames(code), 'the engine is not in the page chunk').toBe(false);
     const worker = /new Worker\(new URL\([`"']([^`"']*hasher-worker-[\w-]+\.js)[`"']/.exec(code);
     expect(worker?.[1], 'new Worker(new URL(…hasher-worker….js)) in the app chunk').toMatch(/^\/assets\/hasher-worker-/);
@@ -139,7 +146,14 @@ describe('bundle: the built page in Chromium', () => {
     await page.page.waitForFunction(() => 'bundleCheck' in window, null, { timeout: 10_000 });
     const connection = { endpoint: emu.endpoint, ...DEV_CREDENTIALS };
     const outcome = await page.evaluate(
-      (c) => (window as unknown as { bundleCheck(c: unknown): Promise<{ runner: string; engine: string; sha1: string; result: { kind: string; sha1: string; partsSent: number } }> }).bundleCheck(c),
+      (c) =>
+        (
+          window as unknown as {
+            bundleCheck(
+              c: unknown,
+            ): Promise<{ runner: string; engine: string; sha1: string; result: { kind: string; sha1: string; partsSent: number } }>;
+          }
+        ).bundleCheck(c),
       connection,
     );
     expect(outcome).toMatchObject({ runner: 'worker', engine: 'wasm' });

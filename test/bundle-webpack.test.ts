@@ -55,7 +55,18 @@ describe('bundle: a webpack 5 app in Chromium', () => {
     await page.page.waitForFunction(() => 'bundleCheck' in window, null, { timeout: 10_000 });
     const connection = { endpoint: stage.emu.endpoint, ...DEV_CREDENTIALS };
     const outcome = await page.evaluate(
-      (c) => (window as unknown as { bundleCheck(c: unknown): Promise<{ runner: string; engine: string; sha1: string; result: { kind: string; sha1: string; partsSent: number }; warnings: string[] }> }).bundleCheck(c),
+      (c) =>
+        (
+          window as unknown as {
+            bundleCheck(c: unknown): Promise<{
+              runner: string;
+              engine: string;
+              sha1: string;
+              result: { kind: string; sha1: string; partsSent: number };
+              warnings: string[];
+            }>;
+          }
+        ).bundleCheck(c),
       connection,
     );
     expect(outcome).toMatchObject({ runner: 'worker', engine: 'wasm', warnings: [] });

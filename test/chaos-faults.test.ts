@@ -90,11 +90,16 @@ describe('fault plan SPEC', () => {
 
   it('`vod-upload emulator --faults` refuses a bad SPEC as a usage error (exit 2)', async () => {
     const io = { out: () => {}, err: () => {}, stopSignal: () => new Promise<string>(() => {}) };
-    await expect(runEmulatorCommand(['--faults', 'early=2'], io)).rejects.toSatisfy((error) => error instanceof UsageError && error.exitCode === 2 && /--faults: Invalid faults early/.test(error.message));
+    await expect(runEmulatorCommand(['--faults', 'early=2'], io)).rejects.toSatisfy(
+      (error) => error instanceof UsageError && error.exitCode === 2 && /--faults: Invalid faults early/.test(error.message),
+    );
   });
 });
 
-async function withPlan(kind: (typeof PLAN_KINDS)[number], extra = ''): Promise<{ endpoint: string; log: () => ReturnType<typeof emu.emulator.log.entries>; close: () => Promise<void> }> {
+async function withPlan(
+  kind: (typeof PLAN_KINDS)[number],
+  extra = '',
+): Promise<{ endpoint: string; log: () => ReturnType<typeof emu.emulator.log.entries>; close: () => Promise<void> }> {
   const running = await startEmulator({ port: 0, faults: `seed=1,${kind}=1,actions=UploadPart${extra}` });
   return { endpoint: running.endpoint, log: () => running.emulator.log.entries(), close: () => running.close() };
 }
@@ -192,12 +197,19 @@ describe('fault kinds over real HTTP (Node server)', () => {
     }
     expect(outcomes).toEqual(['reset', 'OK', '{"code":6000']);
     expect(emu.emulator.faults.pending()).toEqual([]);
-    expect(emu.emulator.log.entries().map((entry) => entry.fault).filter(Boolean)).toEqual(['reset', 'notJson', 'answer']);
+    expect(
+      emu.emulator.log
+        .entries()
+        .map((entry) => entry.fault)
+        .filter(Boolean),
+    ).toEqual(['reset', 'notJson', 'answer']);
   });
 
   it('a bare handler (workerd, Deno, Bun) cannot reset a socket: the answer body errors, so its server aborts the answer', async () => {
     const bare = createEmulator({ faults: 'seed=1,reset-before=1,actions=InitUpload' });
-    const response = await bare.handler(new Request(await signedUrl('http://127.0.0.1:8787/v2/index.php', 'InitUpload', initParams(file, size)), { method: 'POST' }));
+    const response = await bare.handler(
+      new Request(await signedUrl('http://127.0.0.1:8787/v2/index.php', 'InitUpload', initParams(file, size)), { method: 'POST' }),
+    );
     await expect(response.text()).rejects.toThrow();
     expect(bare.log.entries()).toMatchObject([{ action: 'InitUpload', fault: 'reset-before', code: null }]);
   });
@@ -218,7 +230,12 @@ describe('fault kinds over real HTTP (Node server)', () => {
           pulled += 64 * KiB;
         },
       });
-      const url = await signedUrl(planned.endpoint, 'UploadPart', { fileSha: big.fileSha, offset: 0, dataSize: big.fileSize, dataMd5: 'x'.repeat(32) });
+      const url = await signedUrl(planned.endpoint, 'UploadPart', {
+        fileSha: big.fileSha,
+        offset: 0,
+        dataSize: big.fileSize,
+        dataMd5: 'x'.repeat(32),
+      });
       const response = await fetch(url, { method: 'POST', body, duplex: 'half' } as RequestInit);
       answered = true;
       expect(pulled).toBeLessThan(big.fileSize);
@@ -228,4 +245,3 @@ describe('fault kinds over real HTTP (Node server)', () => {
     }
   });
 });
-

@@ -28,7 +28,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vod-identity-'));
   day1 = randomBytes(SIZE);
   day2 = randomBytes(SIZE);
-  for (const [day, bytes] of [['day1', day1], ['day2', day2]] as const) {
+  for (const [day, bytes] of [
+    ['day1', day1],
+    ['day2', day2],
+  ] as const) {
     await mkdir(join(dir, day));
     await writeFile(join(dir, day, 'clip.mp4'), bytes);
     await utimes(join(dir, day, 'clip.mp4'), MTIME, MTIME);

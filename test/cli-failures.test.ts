@@ -53,9 +53,16 @@ interface Run {
 }
 
 /** Runs the CLI in `cwd` (at most `limitMs`), each output line stamped with ms since the start. */
-async function runCli(args: string[], options: { cwd?: string; limitMs?: number; whileRunning?: (child: ChildProcess, lines: Line[]) => Promise<void> } = {}): Promise<Run> {
+async function runCli(
+  args: string[],
+  options: { cwd?: string; limitMs?: number; whileRunning?: (child: ChildProcess, lines: Line[]) => Promise<void> } = {},
+): Promise<Run> {
   const started = performance.now();
-  const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? work, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: work } });
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? work,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', HOME: work },
+  });
   children.add(child);
   const lines: Line[] = [];
   for (const stream of ['out', 'err'] as const) {
@@ -73,8 +80,19 @@ async function runCli(args: string[], options: { cwd?: string; limitMs?: number;
   const ms = performance.now() - started;
   clearTimeout(timer);
   children.delete(child);
-  const records = lines.filter((line) => line.stream === 'out' && line.text.startsWith('{')).map((line) => JSON.parse(line.text) as Record<string, unknown>);
-  return { code, lines, stderr: lines.filter((line) => line.stream === 'err').map((line) => line.text).join('\n'), records, ms };
+  const records = lines
+    .filter((line) => line.stream === 'out' && line.text.startsWith('{'))
+    .map((line) => JSON.parse(line.text) as Record<string, unknown>);
+  return {
+    code,
+    lines,
+    stderr: lines
+      .filter((line) => line.stream === 'err')
+      .map((line) => line.text)
+      .join('\n'),
+    records,
+    ms,
+  };
 }
 
 /** Waits (polling, at most `ms`) until `check` holds. */
@@ -109,7 +127,18 @@ describe('a server that never answers', () => {
     const port = await listen(hung);
     const timeoutS = 1;
     const retries = 2;
-    const run = await runCli(['a.mp4', 'b.mp4', '--endpoint', `http://127.0.0.1:${port}/v2/index.php`, '--timeout', String(timeoutS), '--retries', String(retries), '--checkpoint-dir', join(work, 'ck-hung')]);
+    const run = await runCli([
+      'a.mp4',
+      'b.mp4',
+      '--endpoint',
+      `http://127.0.0.1:${port}/v2/index.php`,
+      '--timeout',
+      String(timeoutS),
+      '--retries',
+      String(retries),
+      '--checkpoint-dir',
+      join(work, 'ck-hung'),
+    ]);
     console.info(`hung InitUpload:\n${run.lines.map((line) => `${(line.at / 1000).toFixed(2)}s ${line.text}`).join('\n')}`);
     expect(run.code).toBe(1);
     const uploading = lineOf(run, /^uploading 2 files/)!;
@@ -128,12 +157,32 @@ describe('a server that never answers', () => {
   it('UploadPart: the stalled part is retried (shown), and the upload completes once the server answers again', async () => {
     const emulator = await startEmulator({ port: 0 });
     try {
-      const hang = await fetch(`${emulator.origin}/_emulator/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'hang', action: 'UploadPart', times: 1 }) });
+      const hang = await fetch(`${emulator.origin}/_emulator/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ kind: 'hang', action: 'UploadPart', times: 1 }),
+      });
       expect(hang.status).toBe(200);
-      const run = await runCli(['c.mp4', '--endpoint', emulator.endpoint, '--timeout', '1', '--json', '--checkpoint-dir', join(work, 'ck-part')]);
+      const run = await runCli([
+        'c.mp4',
+        '--endpoint',
+        emulator.endpoint,
+        '--timeout',
+        '1',
+        '--json',
+        '--checkpoint-dir',
+        join(work, 'ck-part'),
+      ]);
       expect(run.code, run.stderr).toBe(0);
       const retry = run.records.find((record) => record.type === 'retry');
-      expect(retry).toMatchObject({ file: 'c.mp4', what: 'UploadPart at offset 0', attempt: 1, attempts: 6, code: 'TIMEOUT', message: 'no answer within 1000 ms' });
+      expect(retry).toMatchObject({
+        file: 'c.mp4',
+        what: 'UploadPart at offset 0',
+        attempt: 1,
+        attempts: 6,
+        code: 'TIMEOUT',
+        message: 'no answer within 1000 ms',
+      });
       expect(Date.parse(retry!.nextAttemptAt as string)).toBeGreaterThan(Date.now() - 60_000);
       expect(run.records.at(-1)).toMatchObject({ type: 'file', file: 'c.mp4', status: 'done', kind: 'new' });
     } finally {
@@ -145,21 +194,49 @@ describe('a server that never answers', () => {
 describe('an endpoint that cannot work', () => {
   it('a refused connection: exit 1 within 5 s naming host and ECONNREFUSED; no file beyond the first is hashed', async () => {
     const port = await closedPort();
-    const run = await runCli(['a.mp4', 'b.mp4', 'c.mp4', '--endpoint', `http://127.0.0.1:${port}/v2/index.php`, '--json', '--checkpoint-dir', join(work, 'ck-refused')]);
+    const run = await runCli([
+      'a.mp4',
+      'b.mp4',
+      'c.mp4',
+      '--endpoint',
+      `http://127.0.0.1:${port}/v2/index.php`,
+      '--json',
+      '--checkpoint-dir',
+      join(work, 'ck-refused'),
+    ]);
     const uploading = lineOf(run, /^uploading 3 files/)!;
-    console.info(`refused: exit after ${run.ms.toFixed(0)} ms, ${(run.ms - uploading.at).toFixed(0)} ms after the run began\n${run.stderr}`);
+    console.info(
+      `refused: exit after ${run.ms.toFixed(0)} ms, ${(run.ms - uploading.at).toFixed(0)} ms after the run began\n${run.stderr}`,
+    );
     expect(run.code).toBe(1);
     // From the start of the run to the exit; the process start (over 2 s on a loaded machine) comes before.
     expect(run.ms - uploading.at).toBeLessThan(3000);
-    expect(run.stderr).toMatch(new RegExp(`^✗ a\\.mp4: InitUpload: cannot connect to 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED: connection refused\\); run again`, 'm'));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^✗ a\\.mp4: InitUpload: cannot connect to 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED: connection refused\\); run again`,
+        'm',
+      ),
+    );
     const files = run.records.filter((record) => record.type === 'file');
-    expect(files.map((record) => [record.file, record.status])).toEqual([['a.mp4', 'failed'], ['b.mp4', 'skipped'], ['c.mp4', 'skipped']]);
+    expect(files.map((record) => [record.file, record.status])).toEqual([
+      ['a.mp4', 'failed'],
+      ['b.mp4', 'skipped'],
+      ['c.mp4', 'skipped'],
+    ]);
   }, 20_000);
 
   it('a wrong path (an HTML 404 page): stops at once, naming the HTTP status', async () => {
     const emulator = await startEmulator({ port: 0 });
     try {
-      const run = await runCli(['a.mp4', 'b.mp4', '--endpoint', `${emulator.origin}/wrong/path`, '--json', '--checkpoint-dir', join(work, 'ck-404')]);
+      const run = await runCli([
+        'a.mp4',
+        'b.mp4',
+        '--endpoint',
+        `${emulator.origin}/wrong/path`,
+        '--json',
+        '--checkpoint-dir',
+        join(work, 'ck-404'),
+      ]);
       expect(run.code).toBe(1);
       // From the start of the run to the exit, as for a refused connection: the process start
       // (over 2 s on a loaded machine) is not the run's to answer for.
@@ -187,17 +264,37 @@ describe('--emulator', () => {
     await mkdir(join(cwd, 'data'));
     await writeFile(join(cwd, 'data', 'port'), `${port}\n`);
     const checkpoints = join(cwd, 'checkpoints');
-    const args = ['videos', '--emulator', '--emulator-data', 'data', '--checkpoint-dir', checkpoints, '--json', '--part-size', '512k', '--concurrency', '1', '--files', '1'];
+    const args = [
+      'videos',
+      '--emulator',
+      '--emulator-data',
+      'data',
+      '--checkpoint-dir',
+      checkpoints,
+      '--json',
+      '--part-size',
+      '512k',
+      '--concurrency',
+      '1',
+      '--files',
+      '1',
+    ];
 
     const first = await runCli(args, {
       cwd,
       async whileRunning(child, lines) {
         await until(() => lines.some((line) => line.text.startsWith('embedded emulator at')), 15_000, 'the emulator');
         // Slow the big file's parts, so Ctrl-C comes in the middle of its upload.
-        const slow = await fetch(`http://127.0.0.1:${port}/_emulator/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'delay', action: 'UploadPart', ms: 300, times: 1000 }) });
+        const slow = await fetch(`http://127.0.0.1:${port}/_emulator/faults`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ kind: 'delay', action: 'UploadPart', ms: 300, times: 1000 }),
+        });
         expect(slow.status).toBe(200);
         await until(() => lines.some((line) => line.text.includes('"file":"videos/a-small.mp4"')), 15_000, 'the small file');
-        const log = async (): Promise<number> => ((await (await fetch(`http://127.0.0.1:${port}/_emulator/log?entries=0`)).json()) as { counts: Record<string, number> }).counts.UploadPart ?? 0;
+        const log = async (): Promise<number> =>
+          ((await (await fetch(`http://127.0.0.1:${port}/_emulator/log?entries=0`)).json()) as { counts: Record<string, number> }).counts
+            .UploadPart ?? 0;
         const before = await log();
         const deadline = Date.now() + 15_000;
         while ((await log()) < before + 2 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
@@ -214,12 +311,30 @@ describe('--emulator', () => {
     // The interrupted upload is listed as pending, with its file and endpoint.
     const pending = await runCli(['pending', '--checkpoint-dir', checkpoints], { cwd });
     expect(pending.code, pending.stderr).toBe(0);
-    expect(pending.lines.map((line) => line.text)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/videos/b-big\\.mp4\\s+4\\.0 MB\\s+just now\\s+http://127\\.0\\.0\\.1:${port}/v2/index\\.php$`)), expect.stringMatching(/^1 pending/)]));
+    expect(pending.lines.map((line) => line.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(
+            `^${cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/videos/b-big\\.mp4\\s+4\\.0 MB\\s+just now\\s+http://127\\.0\\.0\\.1:${port}/v2/index\\.php$`,
+          ),
+        ),
+        expect.stringMatching(/^1 pending/),
+      ]),
+    );
 
     const rerun = await runCli(args, { cwd });
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.records.find((record) => record.file === 'videos/b-big.mp4')).toMatchObject({ status: 'done', kind: 'resumed', hashedBytes: 0, hashEngine: 'checkpoint' });
-    expect(rerun.records.find((record) => record.file === 'videos/a-small.mp4')).toMatchObject({ status: 'done', kind: 'instant', fileId: smallRecord.fileId });
+    expect(rerun.records.find((record) => record.file === 'videos/b-big.mp4')).toMatchObject({
+      status: 'done',
+      kind: 'resumed',
+      hashedBytes: 0,
+      hashEngine: 'checkpoint',
+    });
+    expect(rerun.records.find((record) => record.file === 'videos/a-small.mp4')).toMatchObject({
+      status: 'done',
+      kind: 'instant',
+      fileId: smallRecord.fileId,
+    });
     // Every checkpoint was used and removed: none left behind for a port that will never come back.
     expect(await readdir(checkpoints).catch(() => [])).toEqual([]);
     expect((await runCli(['pending', '--checkpoint-dir', checkpoints], { cwd })).stderr).toBe('no pending uploads');

@@ -11,7 +11,14 @@ import { createDirectoryCheckpointStore, createNodeHasher, openFile } from '../s
 import { createIdbCheckpointStore } from '../src/adapters/browser/index.js';
 import { createKvCheckpointStore, type KvLike } from '../src/adapters/workers/index.js';
 import { ageText } from '../src/cli/pending-command.js';
-import { clearPendingUploads, createUploadQueue, findPendingUploads, removePendingUpload, type CheckpointStore, type UploadSource } from '../src/core/index.js';
+import {
+  clearPendingUploads,
+  createUploadQueue,
+  findPendingUploads,
+  removePendingUpload,
+  type CheckpointStore,
+  type UploadSource,
+} from '../src/core/index.js';
 import { createVodClient } from '../src/client/index.js';
 import { createSecretSigner } from '../src/protocol/index.js';
 import { DEV_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emulator/index.js';
@@ -109,6 +116,11 @@ describe('findPendingUploads', () => {
     const plain: CheckpointStore = { get: async () => undefined, set: async () => {}, delete: async () => {} };
     await expect(findPendingUploads(plain)).rejects.toThrow(/store: expected a checkpoint store with keys\(\)/);
     await expect(createKvCheckpointStore({ ...memoryKv(), list: undefined }).keys()).rejects.toThrow(/list\(\)/);
-    expect([ageText(5_000), ageText(12 * 60_000), ageText(5 * 3600_000), ageText(3 * 86400_000)]).toEqual(['just now', '12 min ago', '5 h ago', '3 days ago']);
+    expect([ageText(5_000), ageText(12 * 60_000), ageText(5 * 3600_000), ageText(3 * 86400_000)]).toEqual([
+      'just now',
+      '12 min ago',
+      '5 h ago',
+      '3 days ago',
+    ]);
   });
 });

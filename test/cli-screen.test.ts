@@ -19,13 +19,17 @@ const { sandbox, bin } = cliSandbox(NAME);
 // A server of our own: never the user's tmux, never another test's.
 const SOCKET = `vod-cli-screen-${process.pid}`;
 const run = promisify(execFile);
-const tmux = (...args: string[]): Promise<{ stdout: string }> => run('tmux', ['-L', SOCKET, ...args], { env: { ...process.env, TMUX: '' } });
+const tmux = (...args: string[]): Promise<{ stdout: string }> =>
+  run('tmux', ['-L', SOCKET, ...args], { env: { ...process.env, TMUX: '' } });
 let emulator: RunningEmulator;
 let work: string;
 let haveTmux = true;
 
 beforeAll(async () => {
-  haveTmux = await run('tmux', ['-V']).then(() => true, () => false);
+  haveTmux = await run('tmux', ['-V']).then(
+    () => true,
+    () => false,
+  );
   await buildCliSandbox(NAME);
   work = await mkdtemp(join(tmpdir(), 'vod-cli-screen-'));
   emulator = await startEmulator({ port: 0 });
@@ -47,12 +51,40 @@ describe('vod-upload on an 80-column terminal (tmux)', () => {
   it('draws bars that fit, then a summary without wrapped rows, a CJK name aligned', async (context) => {
     if (!haveTmux) context.skip('tmux is not installed (apt-get install tmux)');
     // Parts wait at the emulator, so the bars are on screen long enough to be read.
-    const slow = await fetch(`${emulator.origin}/_emulator/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'delay', action: 'UploadPart', ms: 400, times: 1000 }) });
+    const slow = await fetch(`${emulator.origin}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'delay', action: 'UploadPart', ms: 400, times: 1000 }),
+    });
     expect(slow.status).toBe(200);
-    const command = [process.execPath, bin, '.', '--endpoint', emulator.endpoint, '--checkpoint-dir', join(work, 'checkpoints'), '--part-size', '512k', '--concurrency', '1']
+    const command = [
+      process.execPath,
+      bin,
+      '.',
+      '--endpoint',
+      emulator.endpoint,
+      '--checkpoint-dir',
+      join(work, 'checkpoints'),
+      '--part-size',
+      '512k',
+      '--concurrency',
+      '1',
+    ]
       .map((arg) => `'${arg}'`)
       .join(' ');
-    await tmux('new-session', '-d', '-s', 'cli', '-x', '80', '-y', '40', '-c', work, `env -i PATH='${process.env.PATH ?? ''}' HOME='${work}' TERM=xterm-256color ${command}; echo "EXIT=$?"; sleep 600`);
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'cli',
+      '-x',
+      '80',
+      '-y',
+      '40',
+      '-c',
+      work,
+      `env -i PATH='${process.env.PATH ?? ''}' HOME='${work}' TERM=xterm-256color ${command}; echo "EXIT=$?"; sleep 600`,
+    );
 
     // While it runs: bar lines, none wider than the terminal, the ETA still on them.
     let during: string[] = [];

@@ -22,9 +22,25 @@ const file = (display: string, size: number) => ({ display, absolute: `/x/${disp
 
 describe('parseUploadArgs', () => {
   it('reads flags, env keys and defaults', () => {
-    const args = parseUploadArgs(['a.mp4', 'dir', '--part-size', '512K', '--files', '3', '--concurrency', '8', '--json'], { VOD_SECRET_ID: 'AKID', VOD_SECRET_KEY: 'k' });
-    expect(args).toMatchObject({ paths: ['a.mp4', 'dir'], partSize: 524288, files: 3, concurrency: 8, json: true, secretId: 'AKID', secretKey: 'k', emulator: false, emulatorData: '.vod-data' });
-    expect(parseUploadArgs(['x', '--secret-id', 'A', '--secret-key', 'B'], { VOD_SECRET_ID: 'E', VOD_SECRET_KEY: 'F' })).toMatchObject({ secretId: 'A', secretKey: 'B' });
+    const args = parseUploadArgs(['a.mp4', 'dir', '--part-size', '512K', '--files', '3', '--concurrency', '8', '--json'], {
+      VOD_SECRET_ID: 'AKID',
+      VOD_SECRET_KEY: 'k',
+    });
+    expect(args).toMatchObject({
+      paths: ['a.mp4', 'dir'],
+      partSize: 524288,
+      files: 3,
+      concurrency: 8,
+      json: true,
+      secretId: 'AKID',
+      secretKey: 'k',
+      emulator: false,
+      emulatorData: '.vod-data',
+    });
+    expect(parseUploadArgs(['x', '--secret-id', 'A', '--secret-key', 'B'], { VOD_SECRET_ID: 'E', VOD_SECRET_KEY: 'F' })).toMatchObject({
+      secretId: 'A',
+      secretKey: 'B',
+    });
     expect(parseUploadArgs(['x'])).toMatchObject({ partSize: 1048576, files: 2, concurrency: 'auto', all: false, quiet: false });
   });
 
@@ -48,7 +64,8 @@ describe('collectFiles', () => {
     root = await mkdtemp(join(tmpdir(), 'vod-walk-'));
     await mkdir(join(root, 'd', 'sub'), { recursive: true });
     await mkdir(join(root, 'd', '.hidden'), { recursive: true });
-    for (const name of ['d/b.MP4', 'd/a.mov', 'd/sub/c.webm', 'd/readme.txt', 'd/.hidden/x.mp4', 'e.txt']) await writeFile(join(root, name), 'x');
+    for (const name of ['d/b.MP4', 'd/a.mov', 'd/sub/c.webm', 'd/readme.txt', 'd/.hidden/x.mp4', 'e.txt'])
+      await writeFile(join(root, name), 'x');
     await symlink(join(root, 'd'), join(root, 'd', 'sub', 'loop'));
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
@@ -60,7 +77,12 @@ describe('collectFiles', () => {
   });
 
   it('--all takes every file; a missing path is a usage error', async () => {
-    expect((await collectFiles(['d'], { all: true, cwd: root })).map((entry) => entry.name)).toEqual(['a.mov', 'b.MP4', 'readme.txt', 'c.webm']);
+    expect((await collectFiles(['d'], { all: true, cwd: root })).map((entry) => entry.name)).toEqual([
+      'a.mov',
+      'b.MP4',
+      'readme.txt',
+      'c.webm',
+    ]);
     await expect(collectFiles(['d', 'gone.mp4'], { all: false, cwd: root })).rejects.toThrow(/no such file or directory: gone\.mp4/);
   });
 });
@@ -70,7 +92,16 @@ describe('meters and lines', () => {
     let now = 1000;
     const meter = createFileMeter(4_000_000, () => now);
     expect(meter.view()).toMatchObject({ phase: 'waiting', fraction: 0 });
-    const base = { sentBytes: 0, ackedBytes: 0, totalBytes: 4_000_000, speed: 0, eta: undefined, percent: 0, overallPercent: 0, concurrency: 4 };
+    const base = {
+      sentBytes: 0,
+      ackedBytes: 0,
+      totalBytes: 4_000_000,
+      speed: 0,
+      eta: undefined,
+      percent: 0,
+      overallPercent: 0,
+      concurrency: 4,
+    };
     meter.update({ ...base, phase: 'hashing', hashedBytes: 0 });
     now += 1000;
     meter.update({ ...base, phase: 'hashing', hashedBytes: 1_000_000 });
@@ -87,7 +118,9 @@ describe('meters and lines', () => {
     const view = { phase: 'uploading', value: 1572864, total: 3145728, fraction: 0.5, speed: 2097152, eta: 0.75 } as const;
     const line = renderBarLine('clip.mp4', view, { labelWidth: 12, barWidth: 10, showBytes: true });
     expect(line).toBe('clip.mp4     █████░░░░░ uploading  50%  1.5 MB/3.0 MB     2.0 MB/s  ETA 0.8s');
-    expect(renderBarLine('clip.mp4', view, { labelWidth: 12, barWidth: 10, showBytes: false })).toBe('clip.mp4     █████░░░░░ uploading  50%   2.0 MB/s  ETA 0.8s');
+    expect(renderBarLine('clip.mp4', view, { labelWidth: 12, barWidth: 10, showBytes: false })).toBe(
+      'clip.mp4     █████░░░░░ uploading  50%   2.0 MB/s  ETA 0.8s',
+    );
   });
 
   it.each([80, 100, 120, 60])('every bar line fits %i columns, a CJK name included, with the ETA', (columns) => {
@@ -108,14 +141,28 @@ describe('meters and lines', () => {
 
   it('the overall line shows how many parts may be in flight (what --concurrency auto reached) in the percent column', () => {
     const layout = { labelWidth: 16, barWidth: 10, showBytes: false };
-    expect(renderOverallLine('all 0/1 files', 1e6, 4e6, 2e6, 1.5, layout, 0.25, 12)).toBe('all 0/1 files    ███░░░░░░░  12 parts  25%   1.9 MB/s  ETA 1.5s');
-    expect(renderOverallLine('all 0/1 files', 1e6, 4e6, 2e6, 1.5, layout, 0.25)).toBe('all 0/1 files    ███░░░░░░░            25%   1.9 MB/s  ETA 1.5s');
+    expect(renderOverallLine('all 0/1 files', 1e6, 4e6, 2e6, 1.5, layout, 0.25, 12)).toBe(
+      'all 0/1 files    ███░░░░░░░  12 parts  25%   1.9 MB/s  ETA 1.5s',
+    );
+    expect(renderOverallLine('all 0/1 files', 1e6, 4e6, 2e6, 1.5, layout, 0.25)).toBe(
+      'all 0/1 files    ███░░░░░░░            25%   1.9 MB/s  ETA 1.5s',
+    );
   });
 
   it('formats sizes, rates, durations and long names', () => {
-    expect([formatBytes(0), formatBytes(1536), formatBytes(5 * 1048576), formatBytes(300 * 1073741824)]).toEqual(['0 B', '1.5 KB', '5.0 MB', '300 GB']);
+    expect([formatBytes(0), formatBytes(1536), formatBytes(5 * 1048576), formatBytes(300 * 1073741824)]).toEqual([
+      '0 B',
+      '1.5 KB',
+      '5.0 MB',
+      '300 GB',
+    ]);
     expect([formatRate(0), formatRate(1048576)]).toEqual(['–', '1.0 MB/s']);
-    expect([formatDuration(undefined), formatDuration(3.25), formatDuration(75), formatDuration(3720)]).toEqual(['–', '3.3s', '1m15s', '1h02m']);
+    expect([formatDuration(undefined), formatDuration(3.25), formatDuration(75), formatDuration(3720)]).toEqual([
+      '–',
+      '3.3s',
+      '1m15s',
+      '1h02m',
+    ]);
     expect(fitLeft('a/very/long/name.mp4', 10)).toBe('…/name.mp4');
     // Cut by cells, whole characters only: 会 takes two cells.
     expect(fitLeft('会议录像.mp4', 7)).toBe('…像.mp4');
@@ -137,18 +184,58 @@ describe('meters and lines', () => {
 
 describe('outcomes and the summary', () => {
   const result: UploadResult = {
-    fileId: '16092504232103571364', url: 'http://e/vod/16092504232103571364/f0.mp4', instant: false, kind: 'resumed', sha1: 'a'.repeat(40),
-    size: 2097152, partSize: 1048576, partsSent: 1, partsSkipped: 1, hashedBytes: 0, hashEngine: 'checkpoint',
+    fileId: '16092504232103571364',
+    url: 'http://e/vod/16092504232103571364/f0.mp4',
+    instant: false,
+    kind: 'resumed',
+    sha1: 'a'.repeat(40),
+    size: 2097152,
+    partSize: 1048576,
+    partsSent: 1,
+    partsSkipped: 1,
+    hashedBytes: 0,
+    hashEngine: 'checkpoint',
   };
   const done: FileOutcome = { file: file('a.mp4', 2097152), status: 'done', result, ms: 1000 };
   const context = { stopping: false, kept: true, endpoint: 'http://127.0.0.1:8787/v2/index.php' };
   const failed = failureOutcome(file('b.mov', 10), new VodError({ code: -10006, message: 'Body invalid', canRetry: true }), 500, context);
-  const interrupted = failureOutcome(file('c.mkv', 10), new VodError({ code: 'ABORTED', message: 'aborted', canRetry: false }), 200, { ...context, stopping: true });
-  const instant: FileOutcome = { file: file('会议录像 demo.mp4', 2097152), status: 'done', result: { ...result, kind: 'instant', instant: true, fileId: '16092504232103571365', url: 'http://127.0.0.1:8787/vod/16092504232103571365/f0.mp4' }, ms: 3 };
+  const interrupted = failureOutcome(file('c.mkv', 10), new VodError({ code: 'ABORTED', message: 'aborted', canRetry: false }), 200, {
+    ...context,
+    stopping: true,
+  });
+  const instant: FileOutcome = {
+    file: file('会议录像 demo.mp4', 2097152),
+    status: 'done',
+    result: {
+      ...result,
+      kind: 'instant',
+      instant: true,
+      fileId: '16092504232103571365',
+      url: 'http://127.0.0.1:8787/vod/16092504232103571365/f0.mp4',
+    },
+    ms: 3,
+  };
 
   it('JSON records keep the fileId as a string, carry the failure code and say whether a checkpoint is kept', () => {
-    expect(toJsonRecord(done)).toMatchObject({ type: 'file', file: 'a.mp4', status: 'done', fileId: '16092504232103571364', kind: 'resumed', hashedBytes: 0, mbps: 2, seconds: 1 });
-    expect(toJsonRecord(failed)).toEqual({ type: 'file', file: 'b.mov', size: 10, status: 'failed', seconds: 0.5, error: { code: -10006, canRetry: true, message: 'Body invalid' }, resumable: true });
+    expect(toJsonRecord(done)).toMatchObject({
+      type: 'file',
+      file: 'a.mp4',
+      status: 'done',
+      fileId: '16092504232103571364',
+      kind: 'resumed',
+      hashedBytes: 0,
+      mbps: 2,
+      seconds: 1,
+    });
+    expect(toJsonRecord(failed)).toEqual({
+      type: 'file',
+      file: 'b.mov',
+      size: 10,
+      status: 'failed',
+      seconds: 0.5,
+      error: { code: -10006, canRetry: true, message: 'Body invalid' },
+      resumable: true,
+    });
     expect(toJsonRecord(instant)).not.toHaveProperty('mbps');
     expect(interrupted.status).toBe('interrupted');
   });
@@ -156,7 +243,12 @@ describe('outcomes and the summary', () => {
   it('a failure line says what the user can do, matching what was kept', () => {
     expect(failureLine(failed)).toBe('✗ b.mov: Body invalid (-10006); run again: resumes from the checkpoint');
     expect(failureLine({ ...failed, kept: false })).toBe('✗ b.mov: Body invalid (-10006); run again to retry');
-    const wrongKey = failureOutcome(file('b.mov', 10), new VodError({ code: -10002, message: 'signature wrong', canRetry: false }), 5, context);
+    const wrongKey = failureOutcome(
+      file('b.mov', 10),
+      new VodError({ code: -10002, message: 'signature wrong', canRetry: false }),
+      5,
+      context,
+    );
     expect(failureLine(wrongKey)).toBe('✗ b.mov: signature wrong (-10002)');
     expect(failureLine(interrupted)).toBe('■ c.mkv: interrupted; run again: resumes from the checkpoint');
     expect(failureLine({ ...interrupted, kept: false })).toBe('■ c.mkv: interrupted while hashing; nothing kept, run again');
@@ -166,21 +258,60 @@ describe('outcomes and the summary', () => {
     const long = failureLine({ ...failed, kept: false, file: deep }, 80);
     expect(cellWidth(long)).toBe(79);
     expect(long).toMatch(/^✗ …[a-z/]*\/x\.mp4: Body invalid \(-10006\); run again to retry$/);
-    expect(failureLine({ ...failed, file: deep, error: { ...failed.error!, message: 'm'.repeat(100) } }, 80)).toMatch(/^✗ …[a-z/]{17}\/x\.mp4: m{100}/);
+    expect(failureLine({ ...failed, file: deep, error: { ...failed.error!, message: 'm'.repeat(100) } }, 80)).toMatch(
+      /^✗ …[a-z/]{17}\/x\.mp4: m{100}/,
+    );
   });
 
   it('a refused connection and an unknown host name the host and the system error', () => {
-    const refused = new VodError({ code: 'NETWORK', action: 'InitUpload', message: 'InitUpload: network failure (fetch failed)', canRetry: true, cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:41000'), { code: 'ECONNREFUSED', syscall: 'connect', address: '127.0.0.1', port: 41000 }) }) });
-    expect(explainError(refused, 'http://127.0.0.1:41000/v2/index.php')).toBe('InitUpload: cannot connect to 127.0.0.1:41000 (ECONNREFUSED: connection refused)');
+    const refused = new VodError({
+      code: 'NETWORK',
+      action: 'InitUpload',
+      message: 'InitUpload: network failure (fetch failed)',
+      canRetry: true,
+      cause: Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:41000'), {
+          code: 'ECONNREFUSED',
+          syscall: 'connect',
+          address: '127.0.0.1',
+          port: 41000,
+        }),
+      }),
+    });
+    expect(explainError(refused, 'http://127.0.0.1:41000/v2/index.php')).toBe(
+      'InitUpload: cannot connect to 127.0.0.1:41000 (ECONNREFUSED: connection refused)',
+    );
     expect(isUnreachable(refused)).toBe(true);
-    const dns = new VodError({ code: 'NETWORK', action: 'InitUpload', message: 'x', canRetry: true, cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND vod.invalid'), { code: 'ENOTFOUND', hostname: 'vod.invalid' }) }) });
-    expect(explainError(dns, 'https://vod.invalid/v2/index.php')).toBe('InitUpload: cannot connect to vod.invalid (ENOTFOUND: host not found)');
-    const notJson = new VodError({ code: 'NOT_JSON', action: 'InitUpload', message: 'InitUpload: the answer is not JSON', canRetry: true, status: 404 });
+    const dns = new VodError({
+      code: 'NETWORK',
+      action: 'InitUpload',
+      message: 'x',
+      canRetry: true,
+      cause: Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('getaddrinfo ENOTFOUND vod.invalid'), { code: 'ENOTFOUND', hostname: 'vod.invalid' }),
+      }),
+    });
+    expect(explainError(dns, 'https://vod.invalid/v2/index.php')).toBe(
+      'InitUpload: cannot connect to vod.invalid (ENOTFOUND: host not found)',
+    );
+    const notJson = new VodError({
+      code: 'NOT_JSON',
+      action: 'InitUpload',
+      message: 'InitUpload: the answer is not JSON',
+      canRetry: true,
+      status: 404,
+    });
     expect(isWrongEndpoint(notJson)).toBe(true);
     expect(isWrongEndpoint(new VodError({ code: 'NOT_JSON', message: 'x', canRetry: true, status: 502 }))).toBe(false);
     // A JSON answer cut short (chaos seed 98) is retried; an HTML page with 200 is a wrong endpoint.
-    expect(isWrongEndpoint(new VodError({ code: 'NOT_JSON', message: 'x', canRetry: true, status: 200, body: '{"code":0,"mess' }))).toBe(false);
-    expect(isWrongEndpoint(new VodError({ code: 'NOT_JSON', message: 'x', canRetry: true, status: 200, body: '<!doctype html><title>app</title>' }))).toBe(true);
+    expect(isWrongEndpoint(new VodError({ code: 'NOT_JSON', message: 'x', canRetry: true, status: 200, body: '{"code":0,"mess' }))).toBe(
+      false,
+    );
+    expect(
+      isWrongEndpoint(
+        new VodError({ code: 'NOT_JSON', message: 'x', canRetry: true, status: 200, body: '<!doctype html><title>app</title>' }),
+      ),
+    ).toBe(true);
     expect(failsEveryFile('NETWORK')).toBe(true);
     expect(failsEveryFile(-10002)).toBe(true);
     expect(failsEveryFile('SOURCE')).toBe(false);
@@ -188,9 +319,26 @@ describe('outcomes and the summary', () => {
 
   it('a retry is one line (what failed, when the next try comes) and one JSON record', () => {
     const error = new VodError({ code: 'TIMEOUT', action: 'UploadPart', message: 'UploadPart: no answer within 2000 ms', canRetry: true });
-    const notice = retryNotice({ what: 'UploadPart at offset 1048576', attempt: 1, delayMs: 420, error }, 3, 'http://127.0.0.1:1/v2/index.php', Date.UTC(2026, 0, 1));
-    expect(retryLine(file('a.mp4', 1), notice)).toBe('↻ a.mp4: UploadPart at offset 1048576: no answer within 2000 ms (TIMEOUT); try 2 of 3 in 0.4s');
-    expect(retryRecord(file('a.mp4', 1), notice)).toEqual({ type: 'retry', file: 'a.mp4', what: 'UploadPart at offset 1048576', attempt: 1, attempts: 3, code: 'TIMEOUT', message: 'no answer within 2000 ms', delayMs: 420, nextAttemptAt: '2026-01-01T00:00:00.420Z' });
+    const notice = retryNotice(
+      { what: 'UploadPart at offset 1048576', attempt: 1, delayMs: 420, error },
+      3,
+      'http://127.0.0.1:1/v2/index.php',
+      Date.UTC(2026, 0, 1),
+    );
+    expect(retryLine(file('a.mp4', 1), notice)).toBe(
+      '↻ a.mp4: UploadPart at offset 1048576: no answer within 2000 ms (TIMEOUT); try 2 of 3 in 0.4s',
+    );
+    expect(retryRecord(file('a.mp4', 1), notice)).toEqual({
+      type: 'retry',
+      file: 'a.mp4',
+      what: 'UploadPart at offset 1048576',
+      attempt: 1,
+      attempts: 3,
+      code: 'TIMEOUT',
+      message: 'no answer within 2000 ms',
+      delayMs: 420,
+      nextAttemptAt: '2026-01-01T00:00:00.420Z',
+    });
   });
 
   it('the summary fits 80 columns: URLs get their own table, a CJK name stays aligned, no speed for instant rows', () => {
@@ -213,15 +361,38 @@ describe('outcomes and the summary', () => {
 
 describe('usage errors', () => {
   it('are short, name the flag and suggest the one meant', () => {
-    expect(() => parseUploadArgs(['x', '--concurency', '3'])).toThrow(/^unknown option --concurency \(did you mean --concurrency\?\)\n\(see: vod-upload --help\)$/);
+    expect(() => parseUploadArgs(['x', '--concurency', '3'])).toThrow(
+      /^unknown option --concurency \(did you mean --concurrency\?\)\n\(see: vod-upload --help\)$/,
+    );
     expect(() => parseUploadArgs(['x', '--files'])).toThrow(/--files <value>: a value is missing/);
     expect(closestFlag('--jsno', ['json', 'quiet'])).toBe('--json');
     expect(closestFlag('--frobnicate', ['json', 'quiet'])).toBeUndefined();
   });
 
   it('reads the InitUpload flags, --timeout, --retries and --type', () => {
-    const args = parseUploadArgs(['x', '--class-id', '7', '--tag', 'a', '--tag', 'b', '--transcode', '--watermark', '--timeout', '2.5', '--retries', '0', '--type', '.MP4']);
-    expect(args).toMatchObject({ extras: { classId: 7, tags: ['a', 'b'], isTranscode: 1, isWatermark: 1 }, timeoutMs: 2500, retries: 0, fileType: 'MP4' });
+    const args = parseUploadArgs([
+      'x',
+      '--class-id',
+      '7',
+      '--tag',
+      'a',
+      '--tag',
+      'b',
+      '--transcode',
+      '--watermark',
+      '--timeout',
+      '2.5',
+      '--retries',
+      '0',
+      '--type',
+      '.MP4',
+    ]);
+    expect(args).toMatchObject({
+      extras: { classId: 7, tags: ['a', 'b'], isTranscode: 1, isWatermark: 1 },
+      timeoutMs: 2500,
+      retries: 0,
+      fileType: 'MP4',
+    });
     expect(args.extras).not.toHaveProperty('isScreenshot');
     expect(() => parseUploadArgs(['x', '--timeout', '0'])).toThrow(/--timeout: expected seconds/);
     expect(parseUploadArgs(['x'])).toMatchObject({ timeoutMs: 60_000, stallTimeoutMs: 30_000 });

@@ -25,7 +25,11 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, credentials: [credentials] });
   // A directory of 3 videos (one in a subfolder) and a text file the walk must skip.
   await mkdir(join(work, 'videos', 'more'), { recursive: true });
-  const files: [string, number][] = [['videos/a.mp4', 1_500_000], ['videos/b.mov', 700_000], ['videos/more/c.mkv', 2_100_000]];
+  const files: [string, number][] = [
+    ['videos/a.mp4', 1_500_000],
+    ['videos/b.mov', 700_000],
+    ['videos/more/c.mkv', 2_100_000],
+  ];
   for (const [path, size] of files) {
     const bytes = randomBytes(size);
     contents.set(path, bytes);
@@ -50,7 +54,10 @@ interface Run {
 }
 
 /** Runs the CLI in `work` (at most 20 s); `whileRunning` may act on the child (e.g. SIGINT). */
-async function runCli(args: string[], options: { env?: Record<string, string>; whileRunning?: (child: ChildProcess) => Promise<void> } = {}): Promise<Run> {
+async function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; whileRunning?: (child: ChildProcess) => Promise<void> } = {},
+): Promise<Run> {
   const started = performance.now();
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: work,
@@ -71,14 +78,22 @@ async function runCli(args: string[], options: { env?: Record<string, string>; w
   const records = !args.includes('--json')
     ? []
     : stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { code, stdout, stderr, records, ms: performance.now() - started };
 }
 
 const keys = { VOD_SECRET_ID: credentials.secretId, VOD_SECRET_KEY: credentials.secretKey };
-const upload = (paths: string[], extra: string[] = []): string[] => [...paths, '--endpoint', emulator.endpoint, '--checkpoint-dir', join(work, 'checkpoints'), '--json', ...extra];
+const upload = (paths: string[], extra: string[] = []): string[] => [
+  ...paths,
+  '--endpoint',
+  emulator.endpoint,
+  '--checkpoint-dir',
+  join(work, 'checkpoints'),
+  '--json',
+  ...extra,
+];
 
 async function fetchBytes(url: string): Promise<Buffer> {
   const response = await fetch(url);
@@ -162,10 +177,24 @@ describe('vod-upload <dir> --json', () => {
   it('draws live bars on a terminal (a pseudo-terminal from script(1)), then the summary', async () => {
     const bytes = randomBytes(2_500_000);
     await writeFile(join(work, 'tty.mp4'), bytes);
-    const command = [process.execPath, bin, 'tty.mp4', '--endpoint', emulator.endpoint, '--checkpoint-dir', join(work, 'checkpoints'), '--part-size', '512k']
+    const command = [
+      process.execPath,
+      bin,
+      'tty.mp4',
+      '--endpoint',
+      emulator.endpoint,
+      '--checkpoint-dir',
+      join(work, 'checkpoints'),
+      '--part-size',
+      '512k',
+    ]
       .map((arg) => `'${arg}'`)
       .join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: work, TERM: 'xterm', COLUMNS: '120', ...keys } });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: work, TERM: 'xterm', COLUMNS: '120', ...keys },
+    });
     children.add(child);
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
@@ -185,7 +214,9 @@ describe('vod-upload <dir> --json', () => {
     // A wrong key: the emulator answers code -10002 (signature wrong).
     const run = await runCli(upload(['videos/b.mov']), { env: { VOD_SECRET_ID: credentials.secretId, VOD_SECRET_KEY: 'wrong-key' } });
     expect(run.code).toBe(1);
-    expect(run.records).toEqual([expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: -10002, canRetry: false }) })]);
+    expect(run.records).toEqual([
+      expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: -10002, canRetry: false }) }),
+    ]);
     expect(run.stderr).toMatch(/^✗ videos\/b\.mov: InitUpload failed with code -10002 .*[^)]$/m);
     expect(run.stderr.match(/✗/g)).toHaveLength(1);
   });
@@ -198,7 +229,10 @@ describe('usage errors exit 2 and name the flag', () => {
     [['videos', '--files', '0'], /--files: expected a whole number from 1 to 16/],
     [['videos', '--concurrency', 'many'], /--concurrency/],
     [['videos', '--emulator', '--endpoint', 'http://127.0.0.1:1/v2/index.php'], /--emulator and --endpoint/],
-    [['videos', '--secret-id', 'AKIDalone', '--endpoint', 'https://vod2.qcloud.com/v2/index.php'], /--secret-key \(or VOD_SECRET_KEY\): missing/],
+    [
+      ['videos', '--secret-id', 'AKIDalone', '--endpoint', 'https://vod2.qcloud.com/v2/index.php'],
+      /--secret-key \(or VOD_SECRET_KEY\): missing/,
+    ],
     [['videos', '--endpoint', 'https://vod2.qcloud.com/v2/index.php'], /--secret-id\/--secret-key: missing.*--emulator/],
     [['no-such-dir'], /no such file or directory: no-such-dir/],
     [['videos', '--endpoint', 'ftp://x'], /--endpoint: expected an http\(s\) URL/],
@@ -222,28 +256,36 @@ describe('the same bin under Deno and Bun', () => {
     ['bun', [join(project, 'node_modules', '.bin', 'bun'), bin]],
     ['deno', [join(project, 'node_modules', '.bin', 'deno'), 'run', '--allow-all', bin]],
   ];
-  it.each(runtimes)('%s uploads a file and reports it as JSON', async (name, [command, ...prefix]) => {
-    const bytes = randomBytes(900_000 + name.length);
-    await writeFile(join(work, `${name}.mp4`), bytes);
-    const child = spawn(command!, [...prefix, ...upload([`${name}.mp4`])], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...keys, HOME: work } });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    const code = await new Promise<number | null>((done) => {
-      child.on('exit', done);
-      child.on('error', (error) => {
-        stderr += `${error.message} (is ${name} installed? npm install puts it in node_modules/.bin)`;
-        done(-1);
+  it.each(runtimes)(
+    '%s uploads a file and reports it as JSON',
+    async (name, [command, ...prefix]) => {
+      const bytes = randomBytes(900_000 + name.length);
+      await writeFile(join(work, `${name}.mp4`), bytes);
+      const child = spawn(command!, [...prefix, ...upload([`${name}.mp4`])], {
+        cwd: work,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...keys, HOME: work },
       });
-    });
-    clearTimeout(timer);
-    children.delete(child);
-    expect(code, stderr).toBe(0);
-    const record = JSON.parse(stdout.trim()) as Record<string, unknown>;
-    expect(record).toMatchObject({ file: `${name}.mp4`, status: 'done', kind: 'new', size: bytes.length });
-    expect((await fetchBytes(record.url as string)).equals(bytes)).toBe(true);
-  }, 30_000);
+      children.add(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+      const code = await new Promise<number | null>((done) => {
+        child.on('exit', done);
+        child.on('error', (error) => {
+          stderr += `${error.message} (is ${name} installed? npm install puts it in node_modules/.bin)`;
+          done(-1);
+        });
+      });
+      clearTimeout(timer);
+      children.delete(child);
+      expect(code, stderr).toBe(0);
+      const record = JSON.parse(stdout.trim()) as Record<string, unknown>;
+      expect(record).toMatchObject({ file: `${name}.mp4`, status: 'done', kind: 'new', size: bytes.length });
+      expect((await fetchBytes(record.url as string)).equals(bytes)).toBe(true);
+    },
+    30_000,
+  );
 });

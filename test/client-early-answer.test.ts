@@ -80,7 +80,13 @@ describe('a part answered before its body is read', () => {
       await writeFile(big, '');
       await truncate(big, 8 * 1048576);
       const part = (await openAsBlob(big)).slice(0, 1048576);
-      const client = createVodClient({ endpoint: earlyEndpoint, signer: createSecretSigner(DEV_CREDENTIALS), pacer: false, streamPartBodies, timeoutMs: 20_000 });
+      const client = createVodClient({
+        endpoint: earlyEndpoint,
+        signer: createSecretSigner(DEV_CREDENTIALS),
+        pacer: false,
+        streamPartBodies,
+        timeoutMs: 20_000,
+      });
       const { ms, error } = await settleTime(client.uploadPart(partParams, part));
       expect(error).toBeInstanceOf(VodError);
       expect((error as VodError).code).toBe(4500);
@@ -92,8 +98,21 @@ describe('a part answered before its body is read', () => {
   it('uploadFile completes through refusals of parts before their bodies (the issue recipe)', async () => {
     const { path, bytes } = await diskFile('recipe.mp4', 8 * 1048576 + 123);
     await emulator.emulator.faults.add({ action: 'UploadPart', kind: 'answer', code: 4500, canRetry: 1, times: 2 });
-    await emulator.emulator.faults.add({ action: 'UploadPart', kind: 'http', status: 413, body: '<html>too large</html>', contentType: 'text/html', times: 1 });
-    const result = await uploadFile(path, { endpoint: emulator.endpoint, ...DEV_CREDENTIALS, checkpoints: false, retry: { baseDelayMs: 5 }, timeoutMs: 20_000 });
+    await emulator.emulator.faults.add({
+      action: 'UploadPart',
+      kind: 'http',
+      status: 413,
+      body: '<html>too large</html>',
+      contentType: 'text/html',
+      times: 1,
+    });
+    const result = await uploadFile(path, {
+      endpoint: emulator.endpoint,
+      ...DEV_CREDENTIALS,
+      checkpoints: false,
+      retry: { baseDelayMs: 5 },
+      timeoutMs: 20_000,
+    });
     expect(result.sha1).toBe(sha1Of(bytes));
     const served = Buffer.from(await (await fetch(result.url)).arrayBuffer());
     expect(served.equals(bytes)).toBe(true);
@@ -104,7 +123,14 @@ describe('a part whose server neither reads nor answers', () => {
   it('is cancelled by the stall watch and retried, and the upload completes', async () => {
     const { path, bytes } = await diskFile('stall.mp4', 3 * 1048576);
     await emulator.emulator.faults.add({ action: 'UploadPart', kind: 'hang', times: 1 });
-    const handle = upload(await openFile(path), { endpoint: emulator.endpoint, ...DEV_CREDENTIALS, checkpoints: false, retry: { baseDelayMs: 5 }, timeoutMs: 60_000, stallTimeoutMs: 300 });
+    const handle = upload(await openFile(path), {
+      endpoint: emulator.endpoint,
+      ...DEV_CREDENTIALS,
+      checkpoints: false,
+      retry: { baseDelayMs: 5 },
+      timeoutMs: 60_000,
+      stallTimeoutMs: 300,
+    });
     const retries: string[] = [];
     handle.on('retry', (event) => retries.push((event.error as VodError).message));
     const result = await handle.done;
@@ -117,7 +143,14 @@ describe('a part whose server neither reads nor answers', () => {
     await writeFile(big, '');
     await truncate(big, 1048576);
     const body = await openAsBlob(big);
-    const client = createVodClient({ endpoint: silentEndpoint, signer: createSecretSigner(DEV_CREDENTIALS), pacer: false, streamPartBodies: true, stallTimeoutMs: 300, timeoutMs: 20_000 });
+    const client = createVodClient({
+      endpoint: silentEndpoint,
+      signer: createSecretSigner(DEV_CREDENTIALS),
+      pacer: false,
+      streamPartBodies: true,
+      stallTimeoutMs: 300,
+      timeoutMs: 20_000,
+    });
     const { ms, error } = await settleTime(client.uploadPart(partParams, body));
     expect((error as VodError).code).toBe('TIMEOUT');
     expect((error as VodError).message).toContain('stalled');
@@ -129,7 +162,13 @@ describe('abort()', () => {
   it('settles an upload whose part hangs, within a bound', async () => {
     const { path } = await diskFile('abort.mp4', 4 * 1048576);
     await emulator.emulator.faults.add({ action: 'UploadPart', kind: 'hang', times: 4 });
-    const handle = upload(await openFile(path), { endpoint: emulator.endpoint, ...DEV_CREDENTIALS, checkpoints: false, stallTimeoutMs: 0, timeoutMs: 60_000 });
+    const handle = upload(await openFile(path), {
+      endpoint: emulator.endpoint,
+      ...DEV_CREDENTIALS,
+      checkpoints: false,
+      stallTimeoutMs: 0,
+      timeoutMs: 60_000,
+    });
     await new Promise<void>((resolve) => {
       const off = handle.on('progress', (progress) => {
         if (progress.phase === 'uploading' && progress.sentBytes > 0) {

@@ -104,12 +104,21 @@ describe('createVodClient', () => {
     expect(seen).toHaveLength(2);
     const [first, second] = seen as [Seen, Seen];
     expect(first.method).toBe('POST');
-    expect(first.query).toMatchObject({ Action: 'InitUpload', Region: 'gz', SecretId: 'AKIDtest', fileName: 'clip', fileSize: '10', dataSize: '524288' });
+    expect(first.query).toMatchObject({
+      Action: 'InitUpload',
+      Region: 'gz',
+      SecretId: 'AKIDtest',
+      fileName: 'clip',
+      fileSize: '10',
+      dataSize: '524288',
+    });
     expect(Number(first.query.Timestamp)).toBeCloseTo(Date.now() / 1000, -1);
     expect(first.query.Nonce).toMatch(/^[1-9][0-9]*$/);
     expect(first.query.Nonce).not.toBe(second.query.Nonce);
     const { Signature, ...signed } = first.query;
-    expect(Signature).toBe(await computeSignature({ method: 'POST', host: first.host, path: first.path, params: signed }, credentials.secretKey));
+    expect(Signature).toBe(
+      await computeSignature({ method: 'POST', host: first.host, path: first.path, params: signed }, credentials.secretKey),
+    );
   });
 
   it('sends the part bytes as the body, and refuses a body of the wrong size before sending', async () => {
@@ -125,19 +134,36 @@ describe('createVodClient', () => {
   it('maps InitUpload codes 0, 1 (dataSize or dataLen) and 2', async () => {
     expect(await client().initUpload(initParams)).toEqual({ kind: 'new' });
     answer = () => ({
-      text: JSON.stringify({ code: 1, message: '', codeDesc: '', canRetry: 0, dataSize: 1048576, listParts: [{ offset: 0, dataSize: 1048576, dataMd5: md5 }, { offset: 1048576, dataLen: 7, dataMd5: md5 }] }),
+      text: JSON.stringify({
+        code: 1,
+        message: '',
+        codeDesc: '',
+        canRetry: 0,
+        dataSize: 1048576,
+        listParts: [
+          { offset: 0, dataSize: 1048576, dataMd5: md5 },
+          { offset: 1048576, dataLen: 7, dataMd5: md5 },
+        ],
+      }),
     });
     expect(await client().initUpload(initParams)).toEqual({
       kind: 'resume',
       dataSize: 1048576,
-      listParts: [{ offset: 0, dataSize: 1048576, dataMd5: md5 }, { offset: 1048576, dataSize: 7, dataMd5: md5 }],
+      listParts: [
+        { offset: 0, dataSize: 1048576, dataMd5: md5 },
+        { offset: 1048576, dataSize: 7, dataMd5: md5 },
+      ],
     });
-    answer = () => ({ text: '{"code":2,"message":"","codeDesc":"","canRetry":0,"fileId":"5285890784246869","url":"http://x.example/f0.mp4"}' });
+    answer = () => ({
+      text: '{"code":2,"message":"","codeDesc":"","canRetry":0,"fileId":"5285890784246869","url":"http://x.example/f0.mp4"}',
+    });
     expect(await client().initUpload(initParams)).toEqual({ kind: 'instant', fileId: '5285890784246869', url: 'http://x.example/f0.mp4' });
   });
 
   it('keeps a fileId exact when the server sends it as a bare number above 2^53', async () => {
-    answer = () => ({ text: '{"code":0,"message":"","codeDesc":"","canRetry":0,"fileId":16092504232103571364,"url":"http://x.example/f0.mp4"}' });
+    answer = () => ({
+      text: '{"code":0,"message":"","codeDesc":"","canRetry":0,"fileId":16092504232103571364,"url":"http://x.example/f0.mp4"}',
+    });
     const result = await client().finishUpload({ fileSha: sha });
     expect(result.fileId).toBe('16092504232103571364');
   });
@@ -165,7 +191,10 @@ describe('createVodClient', () => {
     ['code missing', '{"message":"hi"}'],
     ['instant without fileId', '{"code":2,"message":"","codeDesc":"","canRetry":0,"url":"http://x.example/a"}'],
     ['resume with a bad part size', '{"code":1,"message":"","codeDesc":"","canRetry":0,"dataSize":123,"listParts":[]}'],
-    ['resume part without size', `{"code":1,"message":"","codeDesc":"","canRetry":0,"dataSize":524288,"listParts":[{"offset":0,"dataMd5":"${md5}"}]}`],
+    [
+      'resume part without size',
+      `{"code":1,"message":"","codeDesc":"","canRetry":0,"dataSize":524288,"listParts":[{"offset":0,"dataMd5":"${md5}"}]}`,
+    ],
     ['fileId not decimal', '{"code":2,"message":"","codeDesc":"","canRetry":0,"fileId":"12ab","url":"http://x.example/a"}'],
     ['a JSON array', '[1,2,3]'],
     ['success code on an HTTP 500', '{"code":0,"message":"","codeDesc":"","canRetry":0}'],
@@ -177,7 +206,11 @@ describe('createVodClient', () => {
 
   it('a connection reset is a retryable NETWORK error', async () => {
     answer = () => 'reset';
-    expect(await failure(client().finishUpload({ fileSha: sha }))).toMatchObject({ code: 'NETWORK', canRetry: true, action: 'FinishUpload' });
+    expect(await failure(client().finishUpload({ fileSha: sha }))).toMatchObject({
+      code: 'NETWORK',
+      canRetry: true,
+      action: 'FinishUpload',
+    });
   });
 
   it('no answer within timeoutMs is a retryable TIMEOUT error', async () => {
@@ -189,17 +222,29 @@ describe('createVodClient', () => {
 
   it('FinishUpload is bounded by the timeout alone: the service may assemble a big file for longer than a stall', async () => {
     answer = () => 'hang';
-    const finish = await within(failure(client({ timeoutMs: 1200, stallTimeoutMs: 200 }).finishUpload({ fileSha: sha })), 15_000, 'timeoutMs never fired');
+    const finish = await within(
+      failure(client({ timeoutMs: 1200, stallTimeoutMs: 200 }).finishUpload({ fileSha: sha })),
+      15_000,
+      'timeoutMs never fired',
+    );
     expect(finish).toMatchObject({ code: 'TIMEOUT', action: 'FinishUpload' });
     expect(finish.message).toContain('no answer within 1200 ms');
     // The same silence on InitUpload is a stall.
-    const init = await within(failure(client({ timeoutMs: 1200, stallTimeoutMs: 200 }).initUpload(initParams)), 15_000, 'the stall watch never fired');
+    const init = await within(
+      failure(client({ timeoutMs: 1200, stallTimeoutMs: 200 }).initUpload(initParams)),
+      15_000,
+      'the stall watch never fired',
+    );
     expect(init.message).toContain('stalled');
   });
 
   it('an answer whose body stalls after the headers is a TIMEOUT too (the deadline covers the body)', async () => {
     answer = () => 'stall-body';
-    const error = await within(failure(client({ timeoutMs: 400 }).finishUpload({ fileSha: sha })), 15_000, 'the stalled body was awaited past timeoutMs');
+    const error = await within(
+      failure(client({ timeoutMs: 400 }).finishUpload({ fileSha: sha })),
+      15_000,
+      'the stalled body was awaited past timeoutMs',
+    );
     expect(error).toMatchObject({ code: 'TIMEOUT', canRetry: true, action: 'FinishUpload' });
   });
 
@@ -219,11 +264,19 @@ describe('createVodClient', () => {
     answer = () => 'hang';
     for (let i = 0; i < 5; i++) {
       const controller = new AbortController();
-      const pending = client().uploadPart({ fileSha: sha, offset: 0, dataSize: 3, dataMd5: md5 }, new Blob([new Uint8Array(3)]), { signal: controller.signal });
+      const pending = client().uploadPart({ fileSha: sha, offset: 0, dataSize: 3, dataMd5: md5 }, new Blob([new Uint8Array(3)]), {
+        signal: controller.signal,
+      });
       await new Promise((r) => setTimeout(r, 30));
       gc();
       controller.abort();
-      const outcome = await Promise.race([pending.then(() => 'resolved', (e: VodError) => e.code), new Promise((r) => setTimeout(() => r('stuck'), 2000))]);
+      const outcome = await Promise.race([
+        pending.then(
+          () => 'resolved',
+          (e: VodError) => e.code,
+        ),
+        new Promise((r) => setTimeout(() => r('stuck'), 2000)),
+      ]);
       expect(outcome).toBe('ABORTED');
     }
   });
@@ -232,7 +285,10 @@ describe('createVodClient', () => {
     answer = () => 'hang';
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    expect(await failure(client().finishUpload({ fileSha: sha }, { signal: controller.signal }))).toMatchObject({ code: 'ABORTED', canRetry: false });
+    expect(await failure(client().finishUpload({ fileSha: sha }, { signal: controller.signal }))).toMatchObject({
+      code: 'ABORTED',
+      canRetry: false,
+    });
     seen = [];
     await expect(client().finishUpload({ fileSha: sha }, { signal: AbortSignal.abort() })).rejects.toThrow();
     expect(seen).toHaveLength(0);

@@ -32,7 +32,7 @@ describe('createLimiter', () => {
     let active = 0;
     let maxActive = 0;
     let seed = 7;
-    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         limiter.run(async () => {

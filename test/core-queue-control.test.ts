@@ -4,8 +4,23 @@
  * cancelAll(), the queue's totals, and the documented order of events.
  */
 import { describe, expect, it } from 'vitest';
-import { createUploadQueueWithClient as createUploadQueue, uploadWithClient as upload, type QueueProgress, type UploadQueue, type UploadQueueEvents } from '../src/engine.js';
-import { bytesOf, countingHasher, makeClient, randomFile, settle, sha1Of, useSharedEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import {
+  createUploadQueueWithClient as createUploadQueue,
+  uploadWithClient as upload,
+  type QueueProgress,
+  type UploadQueue,
+  type UploadQueueEvents,
+} from '../src/engine.js';
+import {
+  bytesOf,
+  countingHasher,
+  makeClient,
+  randomFile,
+  settle,
+  sha1Of,
+  useSharedEmulator,
+  type RunningEmulator,
+} from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
@@ -18,7 +33,11 @@ async function expectServed(url: string, file: Blob): Promise<void> {
 }
 
 /** Resolves at the first event of `queue` that passes `test` (bounded by the test's timeout). */
-function nextEvent<E extends keyof UploadQueueEvents>(queue: UploadQueue, event: E, test: (payload: UploadQueueEvents[E]) => boolean = () => true): Promise<UploadQueueEvents[E]> {
+function nextEvent<E extends keyof UploadQueueEvents>(
+  queue: UploadQueue,
+  event: E,
+  test: (payload: UploadQueueEvents[E]) => boolean = () => true,
+): Promise<UploadQueueEvents[E]> {
   return new Promise((resolve) => {
     const off = queue.on(event, (payload) => {
       if (!test(payload)) return;
@@ -28,7 +47,8 @@ function nextEvent<E extends keyof UploadQueueEvents>(queue: UploadQueue, event:
   });
 }
 
-const partsFor = (shas: ReadonlySet<string>): number => emu.emulator.log.entries().filter((entry) => entry.action === 'UploadPart' && shas.has(entry.fileSha)).length;
+const partsFor = (shas: ReadonlySet<string>): number =>
+  emu.emulator.log.entries().filter((entry) => entry.action === 'UploadPart' && shas.has(entry.fileSha)).length;
 
 describe('pauseAll() / resumeAll()', () => {
   it('mid-run, no further part reaches the emulator until resumeAll(); then every file completes byte-exact', async () => {
@@ -77,7 +97,15 @@ describe('pauseAll() / resumeAll()', () => {
     await expectServed(thirdResult.url, files[2]!);
     expect(partsFor(shas)).toBeGreaterThan(partsAtPause);
     expect(states).toEqual(['running', 'paused', 'running', 'idle']);
-    expect(queue.progress).toMatchObject({ files: 3, filesDone: 3, filesFailed: 0, filesRunning: 0, filesWaiting: 0, overallPercent: 100, eta: 0 });
+    expect(queue.progress).toMatchObject({
+      files: 3,
+      filesDone: 3,
+      filesFailed: 0,
+      filesRunning: 0,
+      filesWaiting: 0,
+      overallPercent: 100,
+      eta: 0,
+    });
     expect(queue.progress.bytesDone).toBe(queue.progress.totalBytes);
   });
 });
@@ -122,7 +150,12 @@ describe('add() while running, cancelAll()', () => {
 
 describe('events and totals', () => {
   it('come in the documented order: per file added → started → progress/state → done, a progress after each', async () => {
-    const queue = createUploadQueue({ client: makeClient(emu), hasher: countingHasher(), files: 1, restrictions: { allowedTypes: ['.mp4'] } });
+    const queue = createUploadQueue({
+      client: makeClient(emu),
+      hasher: countingHasher(),
+      files: 1,
+      restrictions: { allowedTypes: ['.mp4'] },
+    });
     const log: string[] = [];
     const totals: QueueProgress[] = [];
     for (const event of ['file-added', 'file-started', 'file-progress', 'file-state', 'file-done', 'file-failed'] as const) {
@@ -158,6 +191,14 @@ describe('events and totals', () => {
       expect(afterAdds[i]!.bytesDone).toBeGreaterThanOrEqual(afterAdds[i - 1]!.bytesDone);
       expect(afterAdds[i]!.overallPercent).toBeGreaterThanOrEqual(afterAdds[i - 1]!.overallPercent);
     }
-    expect(totals.at(-1)).toMatchObject({ files: 3, filesDone: 2, filesFailed: 1, totalBytes: 3 * MiB, bytesDone: 3 * MiB, overallPercent: 100, eta: 0 });
+    expect(totals.at(-1)).toMatchObject({
+      files: 3,
+      filesDone: 2,
+      filesFailed: 1,
+      totalBytes: 3 * MiB,
+      bytesDone: 3 * MiB,
+      overallPercent: 100,
+      eta: 0,
+    });
   });
 });

@@ -66,7 +66,7 @@ describe('backoffDelay', () => {
 
   it('random draws stay inside [0, ceiling] over many samples', () => {
     let seed = 42;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 500; i += 1) {
       const delay = backoffDelay(3, { random });
       expect(delay).toBeGreaterThanOrEqual(0);
@@ -106,7 +106,10 @@ describe('withRetry', () => {
     expect(result).toBe('ok');
     expect(attempts).toEqual([1, 2, 3]);
     expect(delays).toEqual([250, 500]);
-    expect(events.map((event) => [event.attempt, event.delayMs])).toEqual([[1, 250], [2, 500]]);
+    expect(events.map((event) => [event.attempt, event.delayMs])).toEqual([
+      [1, 250],
+      [2, 500],
+    ]);
   });
 
   it('gives up after `retries` retries and throws the last error unchanged', async () => {
@@ -128,7 +131,15 @@ describe('withRetry', () => {
   it('default budget is 5 retries (6 attempts)', async () => {
     const { sleep } = recordingSleep();
     let calls = 0;
-    await expect(withRetry(async () => { calls += 1; throw clientError('NETWORK'); }, { sleep })).rejects.toMatchObject({ code: 'NETWORK' });
+    await expect(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw clientError('NETWORK');
+        },
+        { sleep },
+      ),
+    ).rejects.toMatchObject({ code: 'NETWORK' });
     expect(calls).toBe(6);
   });
 
@@ -136,7 +147,15 @@ describe('withRetry', () => {
     const { sleep, delays } = recordingSleep();
     let calls = 0;
     const fatal = protocolError(ErrorCode.Signature, false);
-    await expect(withRetry(async () => { calls += 1; throw fatal; }, { sleep })).rejects.toBe(fatal);
+    await expect(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw fatal;
+        },
+        { sleep },
+      ),
+    ).rejects.toBe(fatal);
     expect(calls).toBe(1);
     expect(delays).toEqual([]);
   });
@@ -160,7 +179,15 @@ describe('withRetry', () => {
 
     // Without progress the same budget fails on the third failure.
     calls = 0;
-    await expect(withRetry(async () => { calls += 1; throw clientError('TIMEOUT'); }, { retries: 2, sleep })).rejects.toBeInstanceOf(VodError);
+    await expect(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw clientError('TIMEOUT');
+        },
+        { retries: 2, sleep },
+      ),
+    ).rejects.toBeInstanceOf(VodError);
     expect(calls).toBe(3);
   });
 
@@ -170,7 +197,10 @@ describe('withRetry', () => {
     const failOnce = (): (() => Promise<string>) => {
       let failed = false;
       return async () => {
-        if (!failed) { failed = true; throw clientError('NETWORK'); }
+        if (!failed) {
+          failed = true;
+          throw clientError('NETWORK');
+        }
         return 'ok';
       };
     };
@@ -190,10 +220,16 @@ describe('withRetry', () => {
       vi.useFakeTimers();
       const controller = new AbortController();
       let calls = 0;
-      const promise = withRetry(async () => { calls += 1; throw protocolError(4400, true); }, {
-        signal: controller.signal,
-        random: () => 0,
-      });
+      const promise = withRetry(
+        async () => {
+          calls += 1;
+          throw protocolError(4400, true);
+        },
+        {
+          signal: controller.signal,
+          random: () => 0,
+        },
+      );
       const settled = vi.fn();
       promise.catch(settled);
       await vi.advanceTimersByTimeAsync(1_000); // inside the 5 s rate-limit wait
@@ -209,7 +245,12 @@ describe('withRetry', () => {
     it('rejects promptly even when an injected sleep ignores the signal', async () => {
       const controller = new AbortController();
       const never: Sleep = () => new Promise(() => undefined);
-      const promise = withRetry(async () => { throw clientError('NETWORK'); }, { signal: controller.signal, sleep: never });
+      const promise = withRetry(
+        async () => {
+          throw clientError('NETWORK');
+        },
+        { signal: controller.signal, sleep: never },
+      );
       await Promise.resolve();
       controller.abort();
       await expect(promise).rejects.toMatchObject({ code: 'ABORTED' });

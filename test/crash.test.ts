@@ -75,7 +75,11 @@ async function kill(running: Running): Promise<void> {
 }
 
 /** A test's folder with the file to upload (random bytes, or a sparse file of zeros). */
-async function fixture(name: string, size: number, sparse = false): Promise<{ dir: string; path: string; bytes: Buffer; sha1: string; checkpoints: string }> {
+async function fixture(
+  name: string,
+  size: number,
+  sparse = false,
+): Promise<{ dir: string; path: string; bytes: Buffer; sha1: string; checkpoints: string }> {
   const dir = join(work, name);
   await mkdir(dir, { recursive: true });
   const path = join(dir, 'clip.mp4');
@@ -91,12 +95,23 @@ async function fixture(name: string, size: number, sparse = false): Promise<{ di
   return { dir, path, bytes, sha1: createHash('sha1').update(bytes).digest('hex'), checkpoints: join(dir, 'checkpoints') };
 }
 
-const uploadArgs = (endpoint: string, file: { path: string; checkpoints: string }, json = true) =>
-  [file.path, '--endpoint', endpoint, '--concurrency', '1', '--checkpoint-dir', file.checkpoints, ...(json ? ['--json'] : [])];
+const uploadArgs = (endpoint: string, file: { path: string; checkpoints: string }, json = true) => [
+  file.path,
+  '--endpoint',
+  endpoint,
+  '--concurrency',
+  '1',
+  '--checkpoint-dir',
+  file.checkpoints,
+  ...(json ? ['--json'] : []),
+];
 
 /** The file's record among the CLI's --json lines (it also writes one per retry). */
 function fileRecord(stdout: string): Record<string, unknown> {
-  const records = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const records = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   const record = records.find((entry) => entry.type === 'file');
   expect(record, stdout).toBeDefined();
   return record!;
@@ -105,7 +120,10 @@ function fileRecord(stdout: string): Record<string, unknown> {
 /** Runs the CLI to its end (bounded) and returns its JSON record. */
 async function uploadToEnd(endpoint: string, file: { dir: string; path: string; checkpoints: string }): Promise<Record<string, unknown>> {
   const again = run(uploadArgs(endpoint, file), file.dir);
-  const code = await Promise.race([again.exited, new Promise<'bound'>((resolve) => setTimeout(() => resolve('bound'), CLI_BOUND_MS).unref())]);
+  const code = await Promise.race([
+    again.exited,
+    new Promise<'bound'>((resolve) => setTimeout(() => resolve('bound'), CLI_BOUND_MS).unref()),
+  ]);
   if (code === 'bound') await kill(again);
   expect(code, again.output().stderr).toBe(0);
   return fileRecord(again.output().stdout);
@@ -115,13 +133,19 @@ async function uploadToEnd(endpoint: string, file: { dir: string; path: string; 
 async function checkpointRecords(dir: string): Promise<{ sha1?: string; partMd5s?: string[]; size?: number }[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const records = [];
-  for (const name of names.filter((entry) => entry.endsWith('.json'))) records.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as { sha1?: string });
+  for (const name of names.filter((entry) => entry.endsWith('.json')))
+    records.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as { sha1?: string });
   return records;
 }
 
 const partMd5s = (bytes: Buffer, partSize = MiB): string[] => {
   const list = [];
-  for (let offset = 0; offset < bytes.length; offset += partSize) list.push(createHash('md5').update(bytes.subarray(offset, offset + partSize)).digest('hex'));
+  for (let offset = 0; offset < bytes.length; offset += partSize)
+    list.push(
+      createHash('md5')
+        .update(bytes.subarray(offset, offset + partSize))
+        .digest('hex'),
+    );
   return list;
 };
 
@@ -135,7 +159,11 @@ async function expectServed(record: Record<string, unknown>, file: { bytes: Buff
 }
 
 /** The same command again: it completes as `expected`, the bytes are served, the checkpoint is gone. */
-async function rerunCompletes(endpoint: string, file: Awaited<ReturnType<typeof fixture>>, expected: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function rerunCompletes(
+  endpoint: string,
+  file: Awaited<ReturnType<typeof fixture>>,
+  expected: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const record = await uploadToEnd(endpoint, file);
   expect(record).toMatchObject(expected);
   await expectServed(record, file);
@@ -166,7 +194,10 @@ describe('crash: SIGKILL the CLI', () => {
     const file = await fixture('kill-cli-parts', 8 * MiB);
     emulator.emulator.faults.add({ action: 'UploadPart', offset: 3 * MiB, kind: 'hang' });
     const first = run(uploadArgs(emulator.endpoint, file), file.dir);
-    await until('the 4th part to be held', held((entry) => entry.fault === 'hang'));
+    await until(
+      'the 4th part to be held',
+      held((entry) => entry.fault === 'hang'),
+    );
     await kill(first);
     expect(emulator.emulator.log.count('UploadPart', 0)).toBe(3);
     const [saved, ...others] = await checkpointRecords(file.checkpoints);
@@ -179,7 +210,10 @@ describe('crash: SIGKILL the CLI', () => {
     const file = await fixture('kill-cli-finish', 4 * MiB + 123);
     emulator.emulator.faults.add({ action: 'FinishUpload', kind: 'hang' });
     const first = run(uploadArgs(emulator.endpoint, file), file.dir);
-    await until('FinishUpload to be held', held((entry) => entry.action === 'FinishUpload'));
+    await until(
+      'FinishUpload to be held',
+      held((entry) => entry.action === 'FinishUpload'),
+    );
     await kill(first);
     expect((await checkpointRecords(file.checkpoints)).map((record) => record.sha1)).toEqual([file.sha1]);
     await rerunCompletes(emulator.endpoint, file, { kind: 'resumed', partsSkipped: 5, partsSent: 0 });
@@ -195,7 +229,11 @@ interface EmulatorProcess {
 /** `vod-upload emulator --data DIR` in a child process; `port` 0 picks one. */
 async function emulatorProcess(data: string, port: number): Promise<EmulatorProcess> {
   const running = run(['emulator', '--port', String(port), '--data', data], work);
-  const endpoint = await until('the emulator to print its endpoint', () => /(?:endpoint:\s+|VOD_ENDPOINT=)(\S+)/.exec(running.output().stdout)?.[1], 60_000);
+  const endpoint = await until(
+    'the emulator to print its endpoint',
+    () => /(?:endpoint:\s+|VOD_ENDPOINT=)(\S+)/.exec(running.output().stdout)?.[1],
+    60_000,
+  );
   return { running, endpoint, origin: new URL(endpoint).origin };
 }
 
@@ -209,7 +247,12 @@ async function logEntries(origin: string): Promise<LogEntry[]> {
 }
 
 /** SIGKILLs the emulator once `held` shows in its log, restarts it on the same port and data, and lets the CLI end (or runs it again). */
-async function killEmulatorWhen(name: string, rule: FaultRule, held: (entry: LogEntry) => boolean, file: Awaited<ReturnType<typeof fixture>>) {
+async function killEmulatorWhen(
+  name: string,
+  rule: FaultRule,
+  held: (entry: LogEntry) => boolean,
+  file: Awaited<ReturnType<typeof fixture>>,
+) {
   const data = join(work, `${name}-data`);
   let emulator = await emulatorProcess(data, 0);
   await queueFault(emulator.origin, rule);
@@ -218,11 +261,18 @@ async function killEmulatorWhen(name: string, rule: FaultRule, held: (entry: Log
   await kill(emulator.running);
   emulator = await emulatorProcess(data, Number(new URL(emulator.endpoint).port));
   // What the restarted emulator lists for this file: only whole parts, each with its true MD5.
-  const listed = await call(emulator.endpoint, 'InitUpload', initParams({ bytes: file.bytes, fileSha: file.sha1, fileSize: file.bytes.length }));
+  const listed = await call(
+    emulator.endpoint,
+    'InitUpload',
+    initParams({ bytes: file.bytes, fileSha: file.sha1, fileSize: file.bytes.length }),
+  );
   const md5s = partMd5s(file.bytes);
   for (const part of listed.answer.listParts ?? []) expect(part.dataMd5).toBe(md5s[part.offset / MiB]);
   // The running CLI may still get through on its retries; if it gave up, the same command again must.
-  const code = await Promise.race([cli.exited, new Promise<'bound'>((resolve) => setTimeout(() => resolve('bound'), CLI_BOUND_MS).unref())]);
+  const code = await Promise.race([
+    cli.exited,
+    new Promise<'bound'>((resolve) => setTimeout(() => resolve('bound'), CLI_BOUND_MS).unref()),
+  ]);
   if (code === 'bound') await kill(cli);
   if (code === 0) {
     const record = fileRecord(cli.output().stdout);
@@ -254,7 +304,12 @@ describe('crash: SIGKILL the emulator (disk storage)', () => {
 
   it('mid-Finish: the parts survive the restart, and Finish completes with the right file', async () => {
     const file = await fixture('kill-emulator-finish', 3 * MiB + 77);
-    const { emulator, listed } = await killEmulatorWhen('kill-emulator-finish', { action: 'FinishUpload', kind: 'hang' }, (entry) => entry.action === 'FinishUpload', file);
+    const { emulator, listed } = await killEmulatorWhen(
+      'kill-emulator-finish',
+      { action: 'FinishUpload', kind: 'hang' },
+      (entry) => entry.action === 'FinishUpload',
+      file,
+    );
     try {
       if (listed.code !== 2) expect(listed.listParts?.length).toBe(4);
       expect([1, 2]).toContain(listed.code);

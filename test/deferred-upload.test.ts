@@ -103,8 +103,14 @@ describe('an upload whose engine is still loading', () => {
   });
 
   it('a chunk that cannot load rejects done with an UNEXPECTED VodError that says so', async () => {
-    const handle = deferUpload(() => Promise.reject(new TypeError('Failed to fetch dynamically imported module')), randomFile(10), { endpoint: emu.endpoint, ...DEV_CREDENTIALS });
-    const error = await handle.done.then(() => undefined, (reason: unknown) => reason);
+    const handle = deferUpload(() => Promise.reject(new TypeError('Failed to fetch dynamically imported module')), randomFile(10), {
+      endpoint: emu.endpoint,
+      ...DEV_CREDENTIALS,
+    });
+    const error = await handle.done.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
     expect(error).toBeInstanceOf(VodError);
     expect(error).toMatchObject({ code: ClientErrorCode.Unexpected });
     expect((error as Error).message).toContain('could not be loaded: Failed to fetch');
@@ -132,7 +138,10 @@ describe('bad input to a deferred upload', () => {
     const held = heldEngine();
     held.release();
     const handle = deferUpload(held.load, randomFile(1000), { endpoint: emu.endpoint, ...DEV_CREDENTIALS, ...(bad as object) });
-    const error = await handle.done.then(() => undefined, (reason: unknown) => reason);
+    const error = await handle.done.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
     expect(error).toBeInstanceOf(VodArgumentError);
     expect((error as VodArgumentError).parameter).toBe(parameter);
     expect(handle.state).toBe('failed');

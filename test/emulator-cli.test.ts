@@ -42,10 +42,12 @@ async function startCli(args: string[], script = bin): Promise<Started> {
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => {
-    children.delete(child);
-    done(code);
-  }));
+  const exited = new Promise<number | null>((done) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      done(code);
+    }),
+  );
   const endpoint = await new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`no endpoint within 10 s:\n${output}`)), 10_000);
     const look = (): void => {

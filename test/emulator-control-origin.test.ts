@@ -19,10 +19,13 @@ afterAll(() => emu.close());
 function postFault(headers: Record<string, string>): Promise<number> {
   const body = JSON.stringify({ action: 'UploadPart', kind: 'answer', code: 4500, canRetry: 1 });
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/_emulator/faults', headers: { 'Content-Type': 'application/json', ...headers } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
+    const request = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path: '/_emulator/faults', headers: { 'Content-Type': 'application/json', ...headers } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -55,11 +58,17 @@ describe('control API in process: tools yes, other origins no', () => {
     expect(tool.status).toBe(200);
     expect(tool.headers.get('access-control-allow-origin')).toBeNull();
     const page = await emulator.handler(
-      new Request('http://127.0.0.1:8787/_emulator/faults', { method: 'POST', headers: { Origin: 'https://evil.example', 'Content-Type': 'text/plain' }, body: '{"kind":"hang"}' }),
+      new Request('http://127.0.0.1:8787/_emulator/faults', {
+        method: 'POST',
+        headers: { Origin: 'https://evil.example', 'Content-Type': 'text/plain' },
+        body: '{"kind":"hang"}',
+      }),
     );
     expect(page.status).toBe(403);
     expect(emulator.faults.pending()).toEqual([]);
-    const preflight = await emulator.handler(new Request('http://127.0.0.1:8787/_emulator/faults', { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } }));
+    const preflight = await emulator.handler(
+      new Request('http://127.0.0.1:8787/_emulator/faults', { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } }),
+    );
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     await emulator.close();
   });

@@ -29,7 +29,9 @@ afterAll(async () => {
 
 /** A process that runs until told to exit (by a line on stdin), and its pid. */
 function holder(): { pid: number; exit: () => void; exited: Promise<void> } {
-  const child = spawn(process.execPath, ['-e', 'process.stdin.once("data", () => process.exit(0))'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const child = spawn(process.execPath, ['-e', 'process.stdin.once("data", () => process.exit(0))'], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   children.push(child.pid!);
   return { pid: child.pid!, exit: () => child.stdin.write('bye\n'), exited: new Promise((resolve) => child.once('exit', () => resolve())) };
 }
@@ -51,9 +53,12 @@ describe('lockDirectory', () => {
     // sh starts a background sleep, then becomes a sleep that never reaps it: killed, it stays a zombie.
     const shell = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(shell.pid!);
-    const pid = Number(await new Promise<string>((resolve) => shell.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
+    const pid = Number(
+      await new Promise<string>((resolve) => shell.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))),
+    );
     process.kill(pid, 'SIGKILL');
-    for (let i = 0; i < 100 && !(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).includes(') Z'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).includes(') Z'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     await writeFile(join(dir, 'lock'), String(pid));
     const started = performance.now();
     const release = await lockDirectory(dir);

@@ -40,7 +40,9 @@ describe('disk storage across restarts', () => {
 
       const resume = await call(second.endpoint, 'InitUpload', initParams(pending));
       expect(resume.answer).toMatchObject({ code: 1, dataSize: MiB });
-      expect(resume.answer.listParts).toEqual([{ offset: MiB, dataSize: MiB, dataLen: MiB, dataMd5: md5Hex(pending.bytes.subarray(MiB, 2 * MiB)) }]);
+      expect(resume.answer.listParts).toEqual([
+        { offset: MiB, dataSize: MiB, dataLen: MiB, dataMd5: md5Hex(pending.bytes.subarray(MiB, 2 * MiB)) },
+      ]);
       for (const offset of [0, 2 * MiB]) expect((await sendPart(second.endpoint, pending, offset, MiB)).answer.code).toBe(0);
       const finish = await call(second.endpoint, 'FinishUpload', { fileSha: pending.fileSha });
       expect(finish.answer.code).toBe(0);
@@ -70,7 +72,7 @@ describe('disk storage across restarts', () => {
       // offset, a temp file left by a crash mid-write, a record that does not parse, a session with a bad schema.
       const part0 = await readFile(join(session, '0.part'));
       await writeFile(join(session, '0.part'), part0.subarray(0, part0.length - 10));
-      await writeFile(join(session, `${MiB}.part`), (await readFile(join(session, `${2 * MiB}.part`))));
+      await writeFile(join(session, `${MiB}.part`), await readFile(join(session, `${2 * MiB}.part`)));
       await writeFile(join(dir, 'tmp', 'crashed-part'), new Uint8Array(1000));
       await writeFile(join(dir, 'files', '99999999999999999999.json'), '{"fileId": "99999999999999999999", "broken": ');
       await writeFile(join(dir, 'files', `${kept.fileId}0.json`), JSON.stringify({ fileId: 'x' }));
@@ -82,7 +84,7 @@ describe('disk storage across restarts', () => {
         const resume = await call(again.endpoint, 'InitUpload', initParams(file));
         expect(resume.answer.code).toBe(1);
         expect(resume.answer.listParts!.map((part) => part.offset)).toEqual([2 * MiB]);
-        expect((await readdir(join(dir, 'tmp')))).toEqual([]);
+        expect(await readdir(join(dir, 'tmp'))).toEqual([]);
         expect((await call(again.endpoint, 'InitUpload', initParams(good))).answer).toMatchObject({ code: 2, fileId: kept.fileId });
         for (const offset of [0, MiB]) await sendPart(again.endpoint, file, offset, MiB);
         expect((await call(again.endpoint, 'FinishUpload', { fileSha: file.fileSha })).answer.code).toBe(0);

@@ -71,7 +71,13 @@ describe('serving finished files', () => {
   });
 
   it('takes Content-Type from fileType', async () => {
-    const types: [string, string][] = [['mov', 'video/quicktime'], ['FLV', 'video/x-flv'], ['ts', 'video/mp2t'], ['webm', 'video/webm'], ['xyz', 'application/octet-stream']];
+    const types: [string, string][] = [
+      ['mov', 'video/quicktime'],
+      ['FLV', 'video/x-flv'],
+      ['ts', 'video/mp2t'],
+      ['webm', 'video/webm'],
+      ['xyz', 'application/octet-stream'],
+    ];
     for (const [fileType, contentType] of types) {
       const small = makeFile(64);
       await call(endpoint, 'InitUpload', initParams(small, MiB, { fileType }));
@@ -102,7 +108,12 @@ describe('CORS and bounds', () => {
   it('refuses a body longer than dataSize without reading it all (64 MiB sent, 1 MiB declared)', async () => {
     const file = makeFile(2 * MiB);
     await call(endpoint, 'InitUpload', initParams(file));
-    const url = await signedUrl(endpoint, 'UploadPart', { fileSha: file.fileSha, offset: 0, dataSize: MiB, dataMd5: md5Hex(file.bytes.subarray(0, MiB)) });
+    const url = await signedUrl(endpoint, 'UploadPart', {
+      fileSha: file.fileSha,
+      offset: 0,
+      dataSize: MiB,
+      dataMd5: md5Hex(file.bytes.subarray(0, MiB)),
+    });
     const result = await streamBody(url, 64 * MiB);
     expect(JSON.parse(result.body)).toMatchObject({ code: -10006, canRetry: 1 });
     // The answer came long before the 64 MiB could be sent, and the emulator read little more than 1 MiB.
@@ -126,7 +137,14 @@ describe('CORS and bounds', () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 70; i++) many[`x${i}`] = '1';
     expect((await call(endpoint, 'InitUpload', { ...initParams(file), ...many })).answer).toMatchObject({ code: -10001, canRetry: 0 });
-    const long = await call(endpoint, 'InitUpload', { ...initParams(file), a: 'x'.repeat(2000), b: 'x'.repeat(2000), c: 'x'.repeat(2000), d: 'x'.repeat(2000), e: 'x'.repeat(2000) });
+    const long = await call(endpoint, 'InitUpload', {
+      ...initParams(file),
+      a: 'x'.repeat(2000),
+      b: 'x'.repeat(2000),
+      c: 'x'.repeat(2000),
+      d: 'x'.repeat(2000),
+      e: 'x'.repeat(2000),
+    });
     expect(long.answer.code).toBe(-10001);
     const value = await call(endpoint, 'InitUpload', { ...initParams(file), note: 'x'.repeat(3000) });
     expect(value.answer).toMatchObject({ code: -10003 });
@@ -154,7 +172,11 @@ describe('request log and faults', () => {
     expect(log.count('UploadPart')).toBe(4);
     expect(log.count('UploadPart', 0)).toBe(4);
     expect(log.bytesReceived).toBe(4 * MiB);
-    const offsets = log.entries().filter((entry) => entry.action === 'UploadPart').map((entry) => entry.offset).sort((a, b) => a! - b!);
+    const offsets = log
+      .entries()
+      .filter((entry) => entry.action === 'UploadPart')
+      .map((entry) => entry.offset)
+      .sort((a, b) => a! - b!);
     expect(offsets).toEqual([0, MiB, 2 * MiB, 3 * MiB]);
     expect(log.entries()[0]).toMatchObject({ action: 'InitUpload', fileSha: file.fileSha, code: 0 });
   });
@@ -253,10 +275,20 @@ describe('control API', () => {
 
   it('injects faults, reads and clears the log over HTTP', async () => {
     expect(await (await control('health')).json()).toEqual({ ok: true });
-    const added = await control('faults', { method: 'POST', body: JSON.stringify([{ action: 'InitUpload', kind: 'answer', code: 6000, canRetry: 1 }, { kind: 'delay', ms: 1 }]) });
+    const added = await control('faults', {
+      method: 'POST',
+      body: JSON.stringify([
+        { action: 'InitUpload', kind: 'answer', code: 6000, canRetry: 1 },
+        { kind: 'delay', ms: 1 },
+      ]),
+    });
     expect(await added.json()).toEqual({ ok: true, pending: 2 });
     expect((await call(endpoint, 'InitUpload', initParams(makeFile(10)))).answer).toMatchObject({ code: 6000, canRetry: 1 });
-    const summary = (await (await control('log')).json()) as { counts: Record<string, number>; maxPartsInFlight: number; entries: unknown[] };
+    const summary = (await (await control('log')).json()) as {
+      counts: Record<string, number>;
+      maxPartsInFlight: number;
+      entries: unknown[];
+    };
     expect(summary.counts).toMatchObject({ InitUpload: 1, 'InitUpload:6000': 1 });
     expect(summary.maxPartsInFlight).toBe(0);
     expect(summary.entries).toHaveLength(1);

@@ -30,8 +30,10 @@ describe('link specs', () => {
   });
 
   it('refuses bad specs with a VodArgumentError naming the option', () => {
-    for (const bad of ['', 'fast', '-5', '5:', '5:x', '1:2:3']) expect(() => parseLatency(bad), bad).toThrow(/Invalid latency: expected MS or MS:JITTER/);
-    for (const bad of ['', 'fast', '-1MB/s', '0', 'MB/s', '20MB/h']) expect(() => parseBandwidth(bad), bad).toThrow(/Invalid bandwidth: expected a rate like 20MB\/s/);
+    for (const bad of ['', 'fast', '-5', '5:', '5:x', '1:2:3'])
+      expect(() => parseLatency(bad), bad).toThrow(/Invalid latency: expected MS or MS:JITTER/);
+    for (const bad of ['', 'fast', '-1MB/s', '0', 'MB/s', '20MB/h'])
+      expect(() => parseBandwidth(bad), bad).toThrow(/Invalid bandwidth: expected a rate like 20MB\/s/);
     expect(() => createLink({ latencyMs: -1 })).toThrow(VodArgumentError);
     expect(() => createLink({ bytesPerSecond: 0 })).toThrow(/Invalid bytesPerSecond/);
     expect(createLink({})).toBeUndefined();
@@ -39,16 +41,25 @@ describe('link specs', () => {
 
   it('`vod-upload emulator` refuses a bad --latency or --bandwidth as a usage error (exit 2)', async () => {
     const io = { out: () => {}, err: () => {}, stopSignal: () => new Promise<string>(() => {}) };
-    await expect(runEmulatorCommand(['--latency', '50ms'], io)).rejects.toSatisfy((error) => error instanceof UsageError && error.exitCode === 2 && /^--latency: expected MS or MS:JITTER/.test(error.message));
-    await expect(runEmulatorCommand(['--bandwidth', 'fast'], io)).rejects.toSatisfy((error) => error instanceof UsageError && error.exitCode === 2 && /^--bandwidth: expected a rate/.test(error.message));
+    await expect(runEmulatorCommand(['--latency', '50ms'], io)).rejects.toSatisfy(
+      (error) => error instanceof UsageError && error.exitCode === 2 && /^--latency: expected MS or MS:JITTER/.test(error.message),
+    );
+    await expect(runEmulatorCommand(['--bandwidth', 'fast'], io)).rejects.toSatisfy(
+      (error) => error instanceof UsageError && error.exitCode === 2 && /^--bandwidth: expected a rate/.test(error.message),
+    );
   });
 
   it('`vod-upload emulator --latency --bandwidth` serves through the link and says so', async () => {
     const lines: string[] = [];
     let stop: (signal: string) => void = () => {};
-    const io = { out: (line: string) => lines.push(line), err: () => {}, stopSignal: () => new Promise<string>((resolve) => (stop = resolve)) };
+    const io = {
+      out: (line: string) => lines.push(line),
+      err: () => {},
+      stopSignal: () => new Promise<string>((resolve) => (stop = resolve)),
+    };
     const exit = runEmulatorCommand(['--port', '0', '--latency', '150', '--bandwidth', '20MB/s'], io);
-    for (let i = 0; i < 200 && !lines.some((line) => line.startsWith('export VOD_ENDPOINT=')); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let i = 0; i < 200 && !lines.some((line) => line.startsWith('export VOD_ENDPOINT=')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     const endpoint = lines.find((line) => line.startsWith('export VOD_ENDPOINT='))!.slice('export VOD_ENDPOINT='.length);
     expect(lines).toContain('  link:    latency 150 ms, bandwidth 20MB/s (emulated; connections counted in the log)');
     const file = makeFile(1000);
@@ -81,7 +92,9 @@ describe('latency and bandwidth over HTTP', () => {
     const file = makeFile(2 * MiB);
     expect((await call(running.endpoint, 'InitUpload', initParams(file, MiB))).answer.code).toBe(0);
     const started = performance.now();
-    const answers = await Promise.all(partsOf(file.fileSize, MiB).map((part) => sendPart(running!.endpoint, file, part.offset, part.dataSize)));
+    const answers = await Promise.all(
+      partsOf(file.fileSize, MiB).map((part) => sendPart(running!.endpoint, file, part.offset, part.dataSize)),
+    );
     const elapsed = performance.now() - started;
     expect(answers.map((sent) => sent.answer.code)).toEqual([0, 0]);
     // 2 MiB at 4 MiB/s is 500 ms, less the bucket's 50 ms burst.
@@ -94,7 +107,12 @@ describe('connections per run', () => {
   it('a 64-part upload at concurrency 4 opens at most 4 + 2 TCP connections (kept alive), counted per run', async () => {
     running = await startEmulator({ port: 0 });
     const size = 64 * 512 * KiB;
-    const result = await upload(randomFile(size), { client: makeClient(running), hasher: countingHasher(), partSize: 524288, concurrency: 4 }).done;
+    const result = await upload(randomFile(size), {
+      client: makeClient(running),
+      hasher: countingHasher(),
+      partSize: 524288,
+      concurrency: 4,
+    }).done;
     expect(result.fileId).toMatch(/^\d+$/);
     await settle(running);
     const summary = running.emulator.log.summary();
@@ -109,7 +127,8 @@ describe('connections per run', () => {
 
   it('counts a new connection for each request that asks to close it (what reuse saves)', async () => {
     running = await startEmulator({ port: 0 });
-    for (let i = 0; i < 3; i++) await call(running.endpoint, 'InitUpload', initParams(makeFile(1000), 524288), { headers: { Connection: 'close' } });
+    for (let i = 0; i < 3; i++)
+      await call(running.endpoint, 'InitUpload', initParams(makeFile(1000), 524288), { headers: { Connection: 'close' } });
     expect(running.emulator.log.summary().connections).toBe(3);
   });
 });

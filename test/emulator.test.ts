@@ -80,7 +80,12 @@ describe('upload flows', () => {
     const file = makeFile(524288 + 1000);
     await call(endpoint, 'InitUpload', initParams(file, 524288));
     const wrong = new Uint8Array(1000).fill(7);
-    const first = await call(endpoint, 'UploadPart', { fileSha: file.fileSha, offset: 524288, dataSize: 1000, dataMd5: md5Hex(wrong) }, { body: wrong });
+    const first = await call(
+      endpoint,
+      'UploadPart',
+      { fileSha: file.fileSha, offset: 524288, dataSize: 1000, dataMd5: md5Hex(wrong) },
+      { body: wrong },
+    );
     expect(first.answer.code).toBe(0);
     await sendPart(endpoint, file, 0, 524288);
     await sendPart(endpoint, file, 524288, 1000);
@@ -173,9 +178,19 @@ describe('error codes', () => {
     const short = await sendPart(endpoint, file, 0, 1000);
     expect(short.answer).toMatchObject({ code: -10003, canRetry: 0 });
     expect(short.answer.message).toContain('dataSize');
-    const lastTooLong = await call(endpoint, 'UploadPart', { fileSha: file.fileSha, offset: MiB, dataSize: 501, dataMd5: md5Hex(new Uint8Array(501)) }, { body: new Uint8Array(501) });
+    const lastTooLong = await call(
+      endpoint,
+      'UploadPart',
+      { fileSha: file.fileSha, offset: MiB, dataSize: 501, dataMd5: md5Hex(new Uint8Array(501)) },
+      { body: new Uint8Array(501) },
+    );
     expect(lastTooLong.answer.code).toBe(-10003);
-    const get = await call(endpoint, 'UploadPart', { fileSha: file.fileSha, offset: MiB, dataSize: 500, dataMd5: md5Hex(new Uint8Array(500)) }, { method: 'GET' });
+    const get = await call(
+      endpoint,
+      'UploadPart',
+      { fileSha: file.fileSha, offset: MiB, dataSize: 500, dataMd5: md5Hex(new Uint8Array(500)) },
+      { method: 'GET' },
+    );
     expect(get.answer).toMatchObject({ code: -10003, canRetry: 0 });
   });
 
@@ -224,7 +239,9 @@ describe('error codes', () => {
   });
 
   it('4104 for an unknown SecretId', async () => {
-    const { answer } = await call(endpoint, 'InitUpload', initParams(makeFile(10)), { credentials: { secretId: 'AKIDnobody', secretKey: 'x' } });
+    const { answer } = await call(endpoint, 'InitUpload', initParams(makeFile(10)), {
+      credentials: { secretId: 'AKIDnobody', secretKey: 'x' },
+    });
     expect(answer).toMatchObject({ code: 4104, canRetry: 0 });
   });
 
@@ -247,7 +264,15 @@ describe('error codes', () => {
   });
 
   it('4000-range public codes come through fault rules, as the service sends them', async () => {
-    for (const [code, canRetry] of [[4000, 0], [4100, 0], [4300, 0], [5000, 0], [5100, 1], [6100, 0], [6200, 1]] as const) {
+    for (const [code, canRetry] of [
+      [4000, 0],
+      [4100, 0],
+      [4300, 0],
+      [5000, 0],
+      [5100, 1],
+      [6100, 0],
+      [6200, 1],
+    ] as const) {
       emu.emulator.faults.add({ action: 'InitUpload', kind: 'answer', code, canRetry });
       const { answer } = await call(endpoint, 'InitUpload', initParams(makeFile(10)));
       expect(answer).toMatchObject({ code, canRetry });
@@ -262,7 +287,10 @@ describe('a clock, rate limits and a failing storage', () => {
     try {
       const t = clock / 1000;
       expect((await call(local.endpoint, 'InitUpload', initParams(makeFile(10)), { timestamp: t - 59 })).answer.code).toBe(0);
-      expect((await call(local.endpoint, 'InitUpload', initParams(makeFile(10)), { timestamp: t - 61 })).answer).toMatchObject({ code: 4500, canRetry: 1 });
+      expect((await call(local.endpoint, 'InitUpload', initParams(makeFile(10)), { timestamp: t - 61 })).answer).toMatchObject({
+        code: 4500,
+        canRetry: 1,
+      });
       for (let i = 0; i < 5; i++) await call(local.endpoint, 'InitUpload', initParams(makeFile(10)), { timestamp: t });
       expect(local.emulator.rememberedNonces()).toBe(6);
       clock += 121_000; // more than twice the window: every nonce so far can no longer be replayed
@@ -275,7 +303,11 @@ describe('a clock, rate limits and a failing storage', () => {
 
   it('4400 canRetry 1 past the per-SecretId limit; another SecretId is not affected', async () => {
     const other = { secretId: 'AKIDother', secretKey: 'otherkey' };
-    const local = await startEmulator({ port: 0, rateLimits: { InitUpload: 2, UploadPart: 3 }, credentials: [{ secretId: 'AKIDone', secretKey: 'onekey' }, other] });
+    const local = await startEmulator({
+      port: 0,
+      rateLimits: { InitUpload: 2, UploadPart: 3 },
+      credentials: [{ secretId: 'AKIDone', secretKey: 'onekey' }, other],
+    });
     const one = { credentials: { secretId: 'AKIDone', secretKey: 'onekey' } };
     try {
       const codes = [];

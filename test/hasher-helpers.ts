@@ -12,7 +12,11 @@ export function expected(bytes: Uint8Array, partSize: number): { sha1: string; p
   const sha1 = createHash('sha1').update(bytes).digest('hex');
   const partMd5s: string[] = [];
   for (let at = 0; at < bytes.byteLength; at += partSize) {
-    partMd5s.push(createHash('md5').update(bytes.subarray(at, at + partSize)).digest('hex'));
+    partMd5s.push(
+      createHash('md5')
+        .update(bytes.subarray(at, at + partSize))
+        .digest('hex'),
+    );
   }
   return { sha1, partMd5s };
 }
@@ -45,7 +49,12 @@ export class SlowBlob extends Blob {
    * @param stallAt once this many bytes were read, the next read never finishes (until cancelled):
    *   a reader that awaits it instead of cancelling it never settles.
    */
-  constructor(total: number, private readonly chunk = 65536, private readonly delayMs = 2, private readonly stallAt = Infinity) {
+  constructor(
+    total: number,
+    private readonly chunk = 65536,
+    private readonly delayMs = 2,
+    private readonly stallAt = Infinity,
+  ) {
     super([]);
     this.total = total;
   }

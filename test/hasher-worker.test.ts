@@ -100,9 +100,13 @@ class FakeWorker implements WorkerLike {
   private emit(type: string, data?: unknown): void {
     if (this.terminated) return;
     const event = type === 'message' ? new MessageEvent('message', { data }) : new Event(type);
-    setTimeout(() => this.listeners.get(type)?.forEach((listener) => {
-        listener(event);
-      }), 0);
+    setTimeout(
+      () =>
+        this.listeners.get(type)?.forEach((listener) => {
+          listener(event);
+        }),
+      0,
+    );
   }
 }
 

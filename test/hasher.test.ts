@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import {
-  createInlineHasher,
-  HASH_PART_SIZES,
-  hashBlob,
-  loadFirstEngine,
-  sparkEngine,
-  wasmEngine,
-} from '../src/hasher/index.js';
+import { createInlineHasher, HASH_PART_SIZES, hashBlob, loadFirstEngine, sparkEngine, wasmEngine } from '../src/hasher/index.js';
 import type { HashEngineLoader } from '../src/hasher/index.js';
 import { nodeCryptoEngine } from '../src/adapters/node/native-hash-engine.js';
 import { PART_SIZES, VodArgumentError } from '../src/protocol/index.js';
@@ -162,10 +155,7 @@ describe('engine fallback', () => {
     const hasher = createInlineHasher({ engines: [wasmEngine] });
     const a = randomBytes(MiB + 1);
     const b = randomBytes(2 * MiB + 1);
-    const [ra, rb] = await Promise.all([
-      hasher.hash(oddBlob(a), { partSize: KiB512 }),
-      hasher.hash(oddBlob(b), { partSize: KiB512 }),
-    ]);
+    const [ra, rb] = await Promise.all([hasher.hash(oddBlob(a), { partSize: KiB512 }), hasher.hash(oddBlob(b), { partSize: KiB512 })]);
     expect(ra).toMatchObject(expected(a, KiB512));
     expect(rb).toMatchObject(expected(b, KiB512));
   });

@@ -6,14 +6,23 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, isRetryable, uploadWithClient as upload, VodError, type OutgoingRequest, type PartDone } from '../src/engine.js';
-import { bytesOf, countingHasher, settle, makeClient, randomFile, useSharedEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import {
+  bytesOf,
+  countingHasher,
+  settle,
+  makeClient,
+  randomFile,
+  useSharedEmulator,
+  type RunningEmulator,
+} from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
 useSharedEmulator((running) => (emu = running));
 
 const fast = { baseDelayMs: 1, retries: 5 };
-const attemptsAt = (offset: number): number => emu.emulator.log.entries().filter((entry) => entry.action === 'UploadPart' && entry.offset === offset).length;
+const attemptsAt = (offset: number): number =>
+  emu.emulator.log.entries().filter((entry) => entry.action === 'UploadPart' && entry.offset === offset).length;
 
 describe('shouldRetry', () => {
   it('vetoes: a retryable part failure is not retried when the hook says false', async () => {
@@ -58,23 +67,37 @@ describe('shouldRetry', () => {
 
   it('without the hook the same answer is not retried (the default the hook extends)', async () => {
     emu.emulator.faults.add({ action: 'UploadPart', offset: 0, kind: 'answer', code: ErrorCode.AccessDenied, canRetry: 0, times: 2 });
-    await expect(upload(randomFile(MiB + 100), { client: makeClient(emu), hasher: countingHasher(), retry: fast }).done).rejects.toMatchObject({ code: ErrorCode.AccessDenied });
+    await expect(
+      upload(randomFile(MiB + 100), { client: makeClient(emu), hasher: countingHasher(), retry: fast }).done,
+    ).rejects.toMatchObject({ code: ErrorCode.AccessDenied });
     await settle(emu);
     expect(attemptsAt(0)).toBe(1);
   });
 
   it('applies to InitUpload and FinishUpload too, and stays within the retry budget', async () => {
     emu.emulator.faults.add({ action: 'InitUpload', kind: 'answer', code: ErrorCode.AccessDenied, canRetry: 0, times: 10 });
-    const handle = upload(randomFile(100), { client: makeClient(emu), hasher: countingHasher(), retry: { baseDelayMs: 1, retries: 2 }, shouldRetry: () => true });
+    const handle = upload(randomFile(100), {
+      client: makeClient(emu),
+      hasher: countingHasher(),
+      retry: { baseDelayMs: 1, retries: 2 },
+      shouldRetry: () => true,
+    });
     await expect(handle.done).rejects.toMatchObject({ code: ErrorCode.AccessDenied, action: 'InitUpload' });
     expect(emu.emulator.log.count('InitUpload')).toBe(3);
   });
 
   it('a hook that answers something else than a boolean is a clear error', async () => {
     emu.emulator.faults.add({ action: 'InitUpload', kind: 'answer', code: ErrorCode.Internal, canRetry: 1, times: 1 });
-    const handle = upload(randomFile(100), { client: makeClient(emu), hasher: countingHasher(), retry: fast, shouldRetry: (() => 'yes') as never });
+    const handle = upload(randomFile(100), {
+      client: makeClient(emu),
+      hasher: countingHasher(),
+      retry: fast,
+      shouldRetry: (() => 'yes') as never,
+    });
     await expect(handle.done).rejects.toMatchObject({ parameter: 'shouldRetry' });
-    expect(() => upload(randomFile(100), { client: makeClient(emu), hasher: countingHasher(), shouldRetry: 'always' as never })).toThrow(expect.objectContaining({ parameter: 'shouldRetry' }));
+    expect(() => upload(randomFile(100), { client: makeClient(emu), hasher: countingHasher(), shouldRetry: 'always' as never })).toThrow(
+      expect.objectContaining({ parameter: 'shouldRetry' }),
+    );
   });
 });
 
@@ -138,7 +161,11 @@ describe('part event', () => {
       [2 * MiB, MiB - 10, 2],
     ]);
     for (const part of byOffset) {
-      expect(part.md5).toBe(createHash('md5').update(bytes.subarray(part.offset, part.offset + part.size)).digest('hex'));
+      expect(part.md5).toBe(
+        createHash('md5')
+          .update(bytes.subarray(part.offset, part.offset + part.size))
+          .digest('hex'),
+      );
       expect(part.ms).toBeGreaterThanOrEqual(part.attempt === 1 ? 14 : 0);
     }
   });

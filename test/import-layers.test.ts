@@ -55,7 +55,12 @@ describe('import layers', () => {
       }
       const { flagged, code } = await lint(dir, ['--vcs-enabled=false']);
       expect(code).not.toBe(0);
-      expect(flagged.sort()).toEqual(probes.filter((p) => !p.allowed).map((p) => p.file).sort());
+      expect(flagged.sort()).toEqual(
+        probes
+          .filter((p) => !p.allowed)
+          .map((p) => p.file)
+          .sort(),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

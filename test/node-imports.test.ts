@@ -21,6 +21,8 @@ describe('nodeImportsIn', () => {
   });
 
   it('leaves packages and relative modules alone', () => {
-    expect(nodeImportsIn(`import { z } from "zod/mini"; import x from './fs.js'; import("./os.js"); const w = "from node:fs";`)).toEqual([]);
+    expect(nodeImportsIn(`import { z } from "zod/mini"; import x from './fs.js'; import("./os.js"); const w = "from node:fs";`)).toEqual(
+      [],
+    );
   });
 });

@@ -33,16 +33,42 @@ describe('package.json exports', () => {
   it('`.` has the same names in every runtime, and they are what an SDK user needs', async () => {
     const names = await Promise.all(Object.values(roots).map(async (file) => Object.keys(await load(file)).sort()));
     for (const list of names.slice(1)) expect(list).toEqual(names[0]);
-    expect(names[0]).toEqual(expect.arrayContaining(['upload', 'createUploadQueue', 'createRemoteSigner', 'createProxySigner', 'createSecretSigner', 'VodError', 'VodArgumentError', 'ClientErrorCode', 'createMemoryCheckpointStore']));
+    expect(names[0]).toEqual(
+      expect.arrayContaining([
+        'upload',
+        'createUploadQueue',
+        'createRemoteSigner',
+        'createProxySigner',
+        'createSecretSigner',
+        'VodError',
+        'VodArgumentError',
+        'ClientErrorCode',
+        'createMemoryCheckpointStore',
+      ]),
+    );
   });
 
   it('`.` exports no server internals and no engine-level upload', async () => {
     const names = Object.keys(await load('index'));
-    const internals = ['canonicalQuery', 'hmacBase64', 'timingSafeEqual', 'computeSignature', 'stringToSign', 'toWire', 'wireSchemas', 'answerEnvelope', 'initUploadParams', 'parseAnswerJson', 'bindUpload', 'uploadWithClient', 'createVodClient'];
+    const internals = [
+      'canonicalQuery',
+      'hmacBase64',
+      'timingSafeEqual',
+      'computeSignature',
+      'stringToSign',
+      'toWire',
+      'wireSchemas',
+      'answerEnvelope',
+      'initUploadParams',
+      'parseAnswerJson',
+      'bindUpload',
+      'uploadWithClient',
+      'createVodClient',
+    ];
     expect(names.filter((name) => internals.includes(name) || /Wire$|Params$|Answer$/.test(name))).toEqual([]);
   });
 
-  it.each(Object.entries(roots))('the %s subpath has `.`\'s API with the same upload, plus its own helpers', async (runtime, file) => {
+  it.each(Object.entries(roots))("the %s subpath has `.`'s API with the same upload, plus its own helpers", async (runtime, file) => {
     const [rootApi, subpath] = await Promise.all([load(file), load(runtime)]);
     for (const name of Object.keys(rootApi)) expect(typeof subpath[name], `${runtime}: ${name}`).toBe(typeof rootApi[name]);
     expect(subpath.upload).toBe(rootApi.upload);

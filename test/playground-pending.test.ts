@@ -38,7 +38,9 @@ afterAll(async () => {
 
 /** Parts of `name`'s upload the emulator stored (answered with code 0), by offset. */
 function storedParts(offset: number): number {
-  return playground.emulator.emulator.log.entries().filter((entry) => entry.action === 'UploadPart' && entry.code === 0 && entry.offset === offset).length;
+  return playground.emulator.emulator.log
+    .entries()
+    .filter((entry) => entry.action === 'UploadPart' && entry.code === 0 && entry.offset === offset).length;
 }
 
 const pendingRows = () =>
@@ -53,7 +55,9 @@ const pendingRows = () =>
 const card = (name: string) => page.page.locator('li.upload', { has: page.page.locator('.upload-name', { hasText: name }) });
 
 describe('playground: unfinished uploads after a reload', () => {
-  it('lists them with name, size and age; the same file resumes without resending its parts; forget removes one', { timeout: 180_000 }, async () => {
+  it('lists them with name, size and age; the same file resumes without resending its parts; forget removes one', {
+    timeout: 180_000,
+  }, async () => {
     const size = 3 * MiB + 300_000;
     const first = join(dir, 'evening-news.mp4');
     const second = join(dir, 'interview.mp4');
@@ -91,7 +95,9 @@ describe('playground: unfinished uploads after a reload', () => {
     expect(storedParts(MiB)).toBe(0);
     expect(storedParts(2 * MiB)).toBe(1);
     // Done: its checkpoint is gone, so only the other one is listed.
-    await expect.poll(async () => (await pendingRows()).map((row) => row.name), { timeout: 10_000, interval: 50 }).toEqual(['interview.mp4']);
+    await expect
+      .poll(async () => (await pendingRows()).map((row) => row.name), { timeout: 10_000, interval: 50 })
+      .toEqual(['interview.mp4']);
 
     // Forget the other one: the list empties and hides, and stays empty after a reload.
     await page.page.getByRole('button', { name: 'Forget interview.mp4' }).click();

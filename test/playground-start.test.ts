@@ -31,7 +31,8 @@ describe('npm start', () => {
     child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
     const exited = new Promise<number | null>((done) => child!.on('exit', done));
     const deadline = Date.now() + 20_000;
-    while (!/Press Ctrl\+C/.test(output) && Date.now() < deadline && child.exitCode === null) await new Promise((done) => setTimeout(done, 50));
+    while (!/Press Ctrl\+C/.test(output) && Date.now() < deadline && child.exitCode === null)
+      await new Promise((done) => setTimeout(done, 50));
     console.info(`npm start ready in ${(performance.now() - started).toFixed(0)} ms`);
     const page = /playground\s+(http:\S+)/.exec(output)?.[1];
     const endpoint = /emulator\s+(http:\S+)/.exec(output)?.[1];
@@ -42,7 +43,13 @@ describe('npm start', () => {
     const config = (await (await fetch(new URL('/api/config', page))).json()) as { endpoint: string; signUrl: string };
     expect(config.endpoint).toBe(endpoint);
     // The signing route signs an InitUpload for this emulator, and the emulator accepts it.
-    const params = { Action: 'FinishUpload', Region: 'gz', Timestamp: String(Math.floor(Date.now() / 1000)), Nonce: '4242', fileSha: 'a'.repeat(40) };
+    const params = {
+      Action: 'FinishUpload',
+      Region: 'gz',
+      Timestamp: String(Math.floor(Date.now() / 1000)),
+      Nonce: '4242',
+      fileSha: 'a'.repeat(40),
+    };
     const host = new URL(endpoint!).host;
     const signed = await fetch(new URL(config.signUrl, page), {
       method: 'POST',
@@ -51,7 +58,9 @@ describe('npm start', () => {
     });
     expect(signed.status).toBe(200);
     const { signatures } = (await signed.json()) as { signatures: Record<string, string>[] };
-    const answer = (await (await fetch(`${endpoint}?${new URLSearchParams(signatures[0])}`, { method: 'POST' })).json()) as { code: number };
+    const answer = (await (await fetch(`${endpoint}?${new URLSearchParams(signatures[0])}`, { method: 'POST' })).json()) as {
+      code: number;
+    };
     expect(answer.code).toBe(-10005); // signature accepted; there is just no session for this fileSha
     expect((await stat(data)).isDirectory()).toBe(true);
 

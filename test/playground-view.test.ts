@@ -42,9 +42,33 @@ function fakeHandle() {
   return {
     handle,
     progress: (state: Partial<UploadProgress>) =>
-      emit('progress', { phase: 'hashing', hashedBytes: 0, sentBytes: 0, ackedBytes: 0, totalBytes: 100, speed: 0, eta: undefined, percent: 0, overallPercent: 0, ...state }),
+      emit('progress', {
+        phase: 'hashing',
+        hashedBytes: 0,
+        sentBytes: 0,
+        ackedBytes: 0,
+        totalBytes: 100,
+        speed: 0,
+        eta: undefined,
+        percent: 0,
+        overallPercent: 0,
+        ...state,
+      }),
     finish: (result: Partial<UploadResult> = {}) =>
-      settle.resolve({ fileId: '16092504232103571364', url: 'http://emu/vod/16092504232103571364/f0.mp4', instant: false, kind: 'new', sha1: 'a'.repeat(40), size: 100, partSize: 524288, partsSent: 1, partsSkipped: 0, hashedBytes: 100, hashEngine: 'wasm', ...result }),
+      settle.resolve({
+        fileId: '16092504232103571364',
+        url: 'http://emu/vod/16092504232103571364/f0.mp4',
+        instant: false,
+        kind: 'new',
+        sha1: 'a'.repeat(40),
+        size: 100,
+        partSize: 524288,
+        partsSent: 1,
+        partsSkipped: 0,
+        hashedBytes: 100,
+        hashEngine: 'wasm',
+        ...result,
+      }),
     fail: (error: unknown) => settle.reject(error),
   };
 }
@@ -87,7 +111,13 @@ describe('upload list model', () => {
     expect(list.items()[0]).toMatchObject({ status: 'uploading', ackedBytes: 50, speed: 1000, eta: 2, overallPercent: 61.5 });
     fake.finish({ kind: 'resumed' });
     await flush();
-    expect(list.items()[0]).toMatchObject({ id: added!.id, status: 'done', ackedBytes: 100, overallPercent: 100, result: expect.objectContaining({ kind: 'resumed' }) });
+    expect(list.items()[0]).toMatchObject({
+      id: added!.id,
+      status: 'done',
+      ackedBytes: 100,
+      overallPercent: 100,
+      result: expect.objectContaining({ kind: 'resumed' }),
+    });
   });
 
   it('pause frees a slot, resume continues, cancel ends with "cancelled", retry starts over', async () => {
@@ -116,14 +146,30 @@ describe('upload list model', () => {
     expect(list.items()[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('refused the signature') });
     expect(fakes).toHaveLength(1);
 
-    const refusing = createUploadList({ start: () => { throw new VodArgumentError('source', 'a file of at least 1 byte', '0 bytes'); } });
+    const refusing = createUploadList({
+      start: () => {
+        throw new VodArgumentError('source', 'a file of at least 1 byte', '0 bytes');
+      },
+    });
     refusing.add([file('empty.mp4', 0)]);
     expect(refusing.items()[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('at least 1 byte') });
   });
 });
 
 const item = (changes: Partial<UploadItem> = {}): UploadItem => ({
-  id: 7, name: 'clip.mp4', size: 2097152, type: 'video/mp4', status: 'uploading', hashedBytes: 2097152, overallPercent: 72.6, ackedBytes: 1048576, speed: 1048576, eta: 1, result: undefined, error: undefined, ...changes,
+  id: 7,
+  name: 'clip.mp4',
+  size: 2097152,
+  type: 'video/mp4',
+  status: 'uploading',
+  hashedBytes: 2097152,
+  overallPercent: 72.6,
+  ackedBytes: 1048576,
+  speed: 1048576,
+  eta: 1,
+  result: undefined,
+  error: undefined,
+  ...changes,
 });
 
 describe('item card', () => {
@@ -140,7 +186,12 @@ describe('item card', () => {
     expect(q('.bar-overall .bar-value').textContent).toBe('72%');
     expect(q('.upload-status').textContent).toBe('Uploading');
     expect(q('.upload-rate').textContent).toBe('1.0 MB/s · 1.0s left');
-    expect([q('.btn-pause').hidden, q('.btn-resume').hidden, q('.btn-cancel').hidden, q('.btn-retry').hidden]).toEqual([false, true, false, true]);
+    expect([q('.btn-pause').hidden, q('.btn-resume').hidden, q('.btn-cancel').hidden, q('.btn-retry').hidden]).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
     q('.btn-pause').click();
     expect(actions.pause).toHaveBeenCalledWith(7);
 
@@ -157,14 +208,35 @@ describe('item card', () => {
   });
 
   it('when done: a badge for how, the video from the url, the fileId', () => {
-    const result: UploadResult = { fileId: '16092504232103571364', url: 'http://emu/vod/16092504232103571364/f0.mp4', instant: true, kind: 'instant', sha1: 'a'.repeat(40), size: 2097152, partSize: 1048576, partsSent: 0, partsSkipped: 0, hashedBytes: 2097152, hashEngine: 'wasm' };
-    const view = createItemView(document, item({ status: 'done', ackedBytes: 2097152, result }), { pause() {}, resume() {}, cancel() {}, retry() {} });
+    const result: UploadResult = {
+      fileId: '16092504232103571364',
+      url: 'http://emu/vod/16092504232103571364/f0.mp4',
+      instant: true,
+      kind: 'instant',
+      sha1: 'a'.repeat(40),
+      size: 2097152,
+      partSize: 1048576,
+      partsSent: 0,
+      partsSkipped: 0,
+      hashedBytes: 2097152,
+      hashEngine: 'wasm',
+    };
+    const view = createItemView(document, item({ status: 'done', ackedBytes: 2097152, result }), {
+      pause() {},
+      resume() {},
+      cancel() {},
+      retry() {},
+    });
     const badge = view.element.querySelector<HTMLElement>('.badge')!;
     expect([badge.hidden, badge.textContent, badge.className]).toEqual([false, 'instant ⚡', 'badge badge-instant']);
     expect(view.element.querySelector('video')!.getAttribute('src')).toBe(`${result.url}#t=0.1`);
     expect(view.element.querySelector('.upload-fileid')!.textContent).toBe(result.fileId);
     expect(view.element.querySelector('.bar-send .bar-value')!.textContent).toBe('already on the service');
-    const other = createItemView(document, item({ name: 'data.bin', type: 'application/octet-stream', status: 'done', result: { ...result, kind: 'new' } }), { pause() {}, resume() {}, cancel() {}, retry() {} });
+    const other = createItemView(
+      document,
+      item({ name: 'data.bin', type: 'application/octet-stream', status: 'done', result: { ...result, kind: 'new' } }),
+      { pause() {}, resume() {}, cancel() {}, retry() {} },
+    );
     expect(other.element.querySelector('video')).toBeNull();
     expect(other.element.querySelector('.upload-nopreview')).not.toBeNull();
     expect(isPlayable({ name: 'x.MOV', type: '' })).toBe(true);
@@ -220,15 +292,20 @@ describe('drop zone', () => {
 
 describe('words and config', () => {
   it('explains failures in words, keeping the code', () => {
-    expect(describeError(new VodError({ code: ClientErrorCode.Network, message: 'fetch failed', canRetry: true }))).toBe('Could not reach the upload service. Is the emulator still running (npm start)? You can retry. (code NETWORK)');
+    expect(describeError(new VodError({ code: ClientErrorCode.Network, message: 'fetch failed', canRetry: true }))).toBe(
+      'Could not reach the upload service. Is the emulator still running (npm start)? You can retry. (code NETWORK)',
+    );
     expect(describeError(new VodError({ code: -10006, message: 'sha1 mismatch', canRetry: false }))).toMatch(/file changed/);
     expect(describeError(new VodError({ code: 5100, message: 'x', canRetry: false }))).toBe('The upload service said: x. (code 5100)');
     expect(describeError(new Error('boom'))).toBe('boom');
   });
 
   it('loads /api/config and says what is wrong when it cannot', async () => {
-    const answer = (status: number, body: unknown) => (async () => new Response(JSON.stringify(body), { status })) as unknown as typeof fetch;
-    await expect(loadConfig(answer(200, { endpoint: 'http://e/v2/index.php', signUrl: '/api/sign', emulator: 'http://e' }))).resolves.toEqual({ endpoint: 'http://e/v2/index.php', signUrl: '/api/sign', emulator: 'http://e' });
+    const answer = (status: number, body: unknown) =>
+      (async () => new Response(JSON.stringify(body), { status })) as unknown as typeof fetch;
+    await expect(
+      loadConfig(answer(200, { endpoint: 'http://e/v2/index.php', signUrl: '/api/sign', emulator: 'http://e' })),
+    ).resolves.toEqual({ endpoint: 'http://e/v2/index.php', signUrl: '/api/sign', emulator: 'http://e' });
     await expect(loadConfig(answer(404, {}))).rejects.toThrow(/answered 404: start the playground with npm start/);
     await expect(loadConfig(answer(200, { endpoint: 'x' }))).rejects.toThrow(/"signUrl" is missing/);
   });

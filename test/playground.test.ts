@@ -92,7 +92,9 @@ async function fetchBytes(url: string): Promise<Buffer> {
 }
 
 describe('playground in Chromium', () => {
-  it('uploads two files, pauses and resumes one, plays the video, finds a repeat instant; screenshot saved', { timeout: 90_000 }, async () => {
+  it('uploads two files, pauses and resumes one, plays the video, finds a repeat instant; screenshot saved', {
+    timeout: 90_000,
+  }, async () => {
     const video = await recordWebm();
     expect(video.length).toBeGreaterThan(10_000);
     const data = randomBytes(3 * MiB + 300_000);
@@ -105,7 +107,9 @@ describe('playground in Chromium', () => {
     ]);
     const slow = card('measurements.bin');
     // Three parts of four are in: the bar says 91 %.
-    await expect.poll(async () => Number(await slow.locator('.bar-send [role=progressbar]').getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThanOrEqual(90);
+    await expect
+      .poll(async () => Number(await slow.locator('.bar-send [role=progressbar]').getAttribute('aria-valuenow')), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(90);
     expect(await slow.getAttribute('data-status')).toBe('uploading');
     const clicked = performance.now();
     await slow.getByRole('button', { name: 'Pause measurements.bin' }).click();
@@ -126,7 +130,16 @@ describe('playground in Chromium', () => {
     expect(await sunset.locator('.badge').textContent()).toBe('new');
     // Resuming asked the service what it held: only the missing part was sent again.
     expect(await slow.locator('.badge').textContent()).toBe('resumed');
-    const offsets = playground.emulator.emulator.log.entries().filter((entry) => entry.action === 'UploadPart' && entry.dataSize !== undefined && entry.offset !== undefined && entry.fileSha !== '' && entry.code === 0);
+    const offsets = playground.emulator.emulator.log
+      .entries()
+      .filter(
+        (entry) =>
+          entry.action === 'UploadPart' &&
+          entry.dataSize !== undefined &&
+          entry.offset !== undefined &&
+          entry.fileSha !== '' &&
+          entry.code === 0,
+      );
     expect(offsets.filter((entry) => entry.offset === 0)).toHaveLength(2); // one per file
     expect(offsets.filter((entry) => entry.offset === 3 * MiB)).toHaveLength(1);
 
@@ -161,9 +174,13 @@ describe('playground in Chromium', () => {
     expect(html).not.toContain(DEV_CREDENTIALS.secretKey);
     expect(page.errors).toEqual([]);
     // Every video shows its first frame (bounded wait), the bars' width transition has ended.
-    await page.page.waitForFunction(() => [...document.querySelectorAll('video')].every((video) => video.readyState >= 2), undefined, { timeout: 5_000 });
+    await page.page.waitForFunction(() => [...document.querySelectorAll('video')].every((video) => video.readyState >= 2), undefined, {
+      timeout: 5_000,
+    });
     // Cosmetic only: let the players finish buffering so no spinner shows in the picture.
-    await page.page.waitForFunction(() => [...document.querySelectorAll('video')].every((video) => video.readyState >= 3), undefined, { timeout: 2_000 }).catch(() => undefined);
+    await page.page
+      .waitForFunction(() => [...document.querySelectorAll('video')].every((video) => video.readyState >= 3), undefined, { timeout: 2_000 })
+      .catch(() => undefined);
     await page.page.waitForTimeout(400);
     const path = join(RESULTS_DIR, 'playground.png');
     await page.page.screenshot({ path, fullPage: true });

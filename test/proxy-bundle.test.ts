@@ -27,7 +27,8 @@ async function buildPage(plugins: Plugin[] = []): Promise<{ name: string; text: 
     }));
 }
 
-const leaks = (files: { name: string; text: string }[]) => files.filter((file) => file.text.includes(DEV_CREDENTIALS.secretKey)).map((file) => file.name);
+const leaks = (files: { name: string; text: string }[]) =>
+  files.filter((file) => file.text.includes(DEV_CREDENTIALS.secretKey)).map((file) => file.name);
 
 describe('the browser bundle of the example page', () => {
   it('contains no SecretKey in any output file', async () => {
@@ -37,7 +38,10 @@ describe('the browser bundle of the example page', () => {
     expect(names).toContain('index.html');
     expect(names.some((name) => name.endsWith('.js'))).toBe(true);
     // The page really contains the signers and the upload engine.
-    const code = files.filter((file) => file.name.endsWith('.js')).map((file) => file.text).join('\n');
+    const code = files
+      .filter((file) => file.name.endsWith('.js'))
+      .map((file) => file.text)
+      .join('\n');
     expect(code).toContain('signing endpoint');
     expect(code).toContain('vodProxyPage');
     expect(leaks(files)).toEqual([]);
@@ -47,7 +51,9 @@ describe('the browser bundle of the example page', () => {
     const inject: Plugin = {
       name: 'leak-the-key',
       transform(code, id) {
-        return id.endsWith('/page/main.ts') ? `${code}\nReflect.set(globalThis, "leaked", ${JSON.stringify(DEV_CREDENTIALS.secretKey)});\n` : undefined;
+        return id.endsWith('/page/main.ts')
+          ? `${code}\nReflect.set(globalThis, "leaked", ${JSON.stringify(DEV_CREDENTIALS.secretKey)});\n`
+          : undefined;
       },
     };
     expect(leaks(await buildPage([inject])).length).toBeGreaterThan(0);

@@ -12,7 +12,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVodClient } from '../src/client/index.js';
 import { uploadWithClient as upload, VodError } from '../src/engine.js';
 import { createProxySigner } from '../src/signing/index.js';
-import { countingHasher, randomFile, sha1Of, bytesOf, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
+import {
+  countingHasher,
+  randomFile,
+  sha1Of,
+  bytesOf,
+  startEmulator,
+  DEV_CREDENTIALS,
+  type RunningEmulator,
+} from './helpers/upload-stack.js';
 import { command, REPO_ROOT } from './runtimes/server-runtime-child.js';
 
 const TOKEN = 'docs-token';
@@ -80,7 +88,13 @@ describe.each([
     const { file: executable, args } = command(runtime, ['--allow-net', '--allow-env']);
     child = spawn(executable, [...args, file], {
       cwd: REPO_ROOT,
-      env: { ...process.env, VOD_SECRET_ID: DEV_CREDENTIALS.secretId, VOD_SECRET_KEY: DEV_CREDENTIALS.secretKey, VOD_UPSTREAM: emu.endpoint, UPLOAD_TOKEN: TOKEN },
+      env: {
+        ...process.env,
+        VOD_SECRET_ID: DEV_CREDENTIALS.secretId,
+        VOD_SECRET_KEY: DEV_CREDENTIALS.secretKey,
+        VOD_UPSTREAM: emu.endpoint,
+        UPLOAD_TOKEN: TOKEN,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
@@ -104,7 +118,9 @@ describe.each([
 
   it('refuses a caller without the token in the protocol shape, forwarding nothing', async () => {
     const client = createVodClient({ endpoint, signer: createProxySigner(), pacer: false });
-    const error = await upload(randomFile(100), { client, hasher: countingHasher(), checkpoints: false, retry: { retries: 0 } }).done.catch((e: unknown) => e);
+    const error = await upload(randomFile(100), { client, hasher: countingHasher(), checkpoints: false, retry: { retries: 0 } }).done.catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(VodError);
     expect(error).toMatchObject({ code: 4300, canRetry: false, action: 'InitUpload' });
     expect(emu.emulator.log.count()).toBe(0);

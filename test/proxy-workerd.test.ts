@@ -5,9 +5,24 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { createMemoryCheckpointStore, createProxySigner, createVodClient, uploadWithClient as upload, VodError, type VodClient } from '../src/engine.js';
+import {
+  createMemoryCheckpointStore,
+  createProxySigner,
+  createVodClient,
+  uploadWithClient as upload,
+  VodError,
+  type VodClient,
+} from '../src/engine.js';
 import { startWorker, REPO_ROOT, type RunningWorker } from './harness/workerd.js';
-import { bytesOf, countingHasher, randomFile, sha1Of, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
+import {
+  bytesOf,
+  countingHasher,
+  randomFile,
+  sha1Of,
+  startEmulator,
+  DEV_CREDENTIALS,
+  type RunningEmulator,
+} from './helpers/upload-stack.js';
 import { nodeImportsIn } from './helpers/node-imports.js';
 
 const MiB = 1048576;
@@ -22,7 +37,12 @@ beforeAll(async () => {
     entry: 'examples/workers-proxy/src/index.ts',
     // The example imports the published name; here it resolves to this repository's source.
     vite: { resolve: { alias: { 'vod-upload/proxy': resolve(REPO_ROOT, 'src/proxy/index.ts') } } },
-    bindings: { VOD_SECRET_ID: DEV_CREDENTIALS.secretId, VOD_SECRET_KEY: DEV_CREDENTIALS.secretKey, VOD_UPSTREAM: emu.endpoint, UPLOAD_TOKEN: TOKEN },
+    bindings: {
+      VOD_SECRET_ID: DEV_CREDENTIALS.secretId,
+      VOD_SECRET_KEY: DEV_CREDENTIALS.secretKey,
+      VOD_UPSTREAM: emu.endpoint,
+      UPLOAD_TOKEN: TOKEN,
+    },
   });
   workerUrl = (await worker.mf.ready).href;
 }, 60_000);
@@ -100,10 +120,14 @@ describe('the example Worker in workerd', () => {
   });
 
   it('refuses a wrong token and a forbidden type, forwarding nothing', async () => {
-    const denied = await upload(randomFile(1000), { client: workerClient('wrong'), hasher: countingHasher() }).done.catch((e: unknown) => e);
+    const denied = await upload(randomFile(1000), { client: workerClient('wrong'), hasher: countingHasher() }).done.catch(
+      (e: unknown) => e,
+    );
     expect(denied).toBeInstanceOf(VodError);
     expect(denied).toMatchObject({ code: 4300, canRetry: false });
-    const avi = await upload(randomFile(1000, 'clip.avi'), { client: workerClient(), hasher: countingHasher() }).done.catch((e: unknown) => e);
+    const avi = await upload(randomFile(1000, 'clip.avi'), { client: workerClient(), hasher: countingHasher() }).done.catch(
+      (e: unknown) => e,
+    );
     expect(avi).toMatchObject({ code: 4300, message: expect.stringMatching(/fileType "avi" is not allowed/) });
     expect(emu.emulator.log.count()).toBe(0);
   });

@@ -4,9 +4,24 @@
  * protocol's shape and nothing reaches the emulator.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryCheckpointStore, createProxySigner, createVodClient, uploadWithClient as upload, VodError, type VodClient } from '../src/engine.js';
+import {
+  createMemoryCheckpointStore,
+  createProxySigner,
+  createVodClient,
+  uploadWithClient as upload,
+  VodError,
+  type VodClient,
+} from '../src/engine.js';
 import { createUploadProxy, type UploadCall } from '../src/proxy/index.js';
-import { bytesOf, countingHasher, randomFile, sha1Of, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
+import {
+  bytesOf,
+  countingHasher,
+  randomFile,
+  sha1Of,
+  startEmulator,
+  DEV_CREDENTIALS,
+  type RunningEmulator,
+} from './helpers/upload-stack.js';
 import { serveHandler, type ServedHandler } from './runtimes/proxy/serve.js';
 import { settle, within } from './helpers/settle.js';
 
@@ -88,7 +103,11 @@ describe('forwarding a full upload', () => {
     expect(sentUrls.length).toBe(5);
     for (const url of sentUrls) expect(new URL(url).searchParams.has('SecretId') || new URL(url).searchParams.has('Signature')).toBe(false);
     expect(calls.map((call) => call.action)).toEqual(['InitUpload', 'UploadPart', 'UploadPart', 'UploadPart', 'FinishUpload']);
-    expect(calls[0]).toMatchObject({ action: 'InitUpload', params: { fileSize: file.size, fileType: 'mp4', fileSha: result.sha1 }, region: 'gz' });
+    expect(calls[0]).toMatchObject({
+      action: 'InitUpload',
+      params: { fileSize: file.size, fileType: 'mp4', fileSha: result.sha1 },
+      region: 'gz',
+    });
     await expectServed(result.url, file);
 
     emu.emulator.log.clear();
@@ -148,7 +167,11 @@ describe('forwarding a full upload', () => {
   it('answers a CORS preflight for a page on another origin', async () => {
     const response = await fetch(`${proxy.origin}/vod-upload`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://page.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,authorization' },
+      headers: {
+        Origin: 'http://page.test',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,authorization',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -171,20 +194,36 @@ describe('refusals: protocol-shaped, nothing forwarded', () => {
   }
 
   it('a caller without a session: 4100, tried once', async () => {
-    await expectRefused(upload(randomFile(1000), { client: proxyClient(''), hasher: countingHasher() }).done, 4100, /could not be authenticated/);
+    await expectRefused(
+      upload(randomFile(1000), { client: proxyClient(''), hasher: countingHasher() }).done,
+      4100,
+      /could not be authenticated/,
+    );
     expect(proxy.count).toBe(1);
   });
 
   it("a caller the app refuses: 4300 with the app's reason", async () => {
-    await expectRefused(upload(randomFile(1000), { client: proxyClient('mallory'), hasher: countingHasher() }).done, 4300, /mallory may not upload/);
+    await expectRefused(
+      upload(randomFile(1000), { client: proxyClient('mallory'), hasher: countingHasher() }).done,
+      4300,
+      /mallory may not upload/,
+    );
   });
 
   it('a file over maxFileSize: 4300 naming the limit', async () => {
-    await expectRefused(upload(randomFile(8 * MiB + 1), { client: proxyClient(), hasher: countingHasher() }).done, 4300, /fileSize 8388609 exceeds .* 8388608 bytes/);
+    await expectRefused(
+      upload(randomFile(8 * MiB + 1), { client: proxyClient(), hasher: countingHasher() }).done,
+      4300,
+      /fileSize 8388609 exceeds .* 8388608 bytes/,
+    );
   });
 
   it('a forbidden file type: 4300 naming the allowed ones', async () => {
-    await expectRefused(upload(randomFile(1000, 'clip.avi'), { client: proxyClient(), hasher: countingHasher() }).done, 4300, /fileType "avi" is not allowed here \(allowed: mp4, mov\)/);
+    await expectRefused(
+      upload(randomFile(1000, 'clip.avi'), { client: proxyClient(), hasher: countingHasher() }).done,
+      4300,
+      /fileType "avi" is not allowed here \(allowed: mp4, mov\)/,
+    );
     // Types compare case-insensitively.
     emu.emulator.log.clear();
     const ok = await upload(randomFile(1000, 'clip.MP4'), { client: proxyClient(), hasher: countingHasher() }).done;
@@ -195,11 +234,25 @@ describe('refusals: protocol-shaped, nothing forwarded', () => {
     ['an action that is not an upload action', 'Action=DescribeInstances&Region=gz', 6100, /not an upload action/],
     ['no Action', 'Region=gz&fileSha=x', -10001, /Action: missing/],
     ['no Region', `Action=FinishUpload&fileSha=${'a'.repeat(40)}`, -10001, /Region/],
-    ['a bad protocol parameter', `Action=FinishUpload&Region=gz&fileSha=${'A'.repeat(40)}`, -10003, /FinishUpload fileSha: expected 40 lower-case hex/],
-    ['a part whose body length is not dataSize', `Action=UploadPart&Region=gz&fileSha=${'a'.repeat(40)}&offset=0&dataSize=10&dataMd5=${'b'.repeat(32)}`, -10006, /body of 20 bytes, but dataSize is 10/],
+    [
+      'a bad protocol parameter',
+      `Action=FinishUpload&Region=gz&fileSha=${'A'.repeat(40)}`,
+      -10003,
+      /FinishUpload fileSha: expected 40 lower-case hex/,
+    ],
+    [
+      'a part whose body length is not dataSize',
+      `Action=UploadPart&Region=gz&fileSha=${'a'.repeat(40)}&offset=0&dataSize=10&dataMd5=${'b'.repeat(32)}`,
+      -10006,
+      /body of 20 bytes, but dataSize is 10/,
+    ],
     ['a parameter given twice', 'Action=FinishUpload&Action=FinishUpload&Region=gz', -10003, /given more than once/],
   ])('%s', async (_name, query, code, message) => {
-    const response = await fetch(`${proxy.origin}/vod-upload?${query}`, { method: 'POST', headers: { Authorization: 'Bearer alice' }, body: new Uint8Array(20) });
+    const response = await fetch(`${proxy.origin}/vod-upload?${query}`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer alice' },
+      body: new Uint8Array(20),
+    });
     expect(response.status).toBe(200);
     const answer = (await response.json()) as { code: number; message: string; codeDesc: string; canRetry: number };
     expect(answer.code).toBe(code);
@@ -231,7 +284,9 @@ describe('options', () => {
   });
 
   it('an unreachable upstream is a retryable 6000', async () => {
-    const dead = await serveHandler(createUploadProxy({ ...DEV_CREDENTIALS, upstream: 'http://127.0.0.1:1/v2/index.php', authorize: () => true }));
+    const dead = await serveHandler(
+      createUploadProxy({ ...DEV_CREDENTIALS, upstream: 'http://127.0.0.1:1/v2/index.php', authorize: () => true }),
+    );
     try {
       const response = await fetch(`${dead.origin}/?Action=FinishUpload&Region=gz&fileSha=${'a'.repeat(40)}`, { method: 'POST' });
       expect(response.status).toBe(502);
@@ -262,7 +317,14 @@ describe('upload proxy: a refused chunked body', () => {
   it('cancels a chunked part body it refuses (authorize says no), instead of leaving the upload hanging', async () => {
     const proxy = createUploadProxy({ ...DEV_CREDENTIALS, upstream: 'http://127.0.0.1:1/v2/index.php', authorize: () => false });
     const { stream, state } = trackedBody();
-    const query = new URLSearchParams({ Action: 'UploadPart', Region: 'gz', fileSha: 'a'.repeat(40), offset: '0', dataSize: '1048576', dataMd5: 'b'.repeat(32) });
+    const query = new URLSearchParams({
+      Action: 'UploadPart',
+      Region: 'gz',
+      fileSha: 'a'.repeat(40),
+      offset: '0',
+      dataSize: '1048576',
+      dataMd5: 'b'.repeat(32),
+    });
     const request = new Request(`http://proxy.test/v2/index.php?${query}`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
     const response = await proxy(request);
     expect(await response.json()).toMatchObject({ code: 4300, canRetry: 0 });

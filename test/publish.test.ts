@@ -20,7 +20,10 @@ let tarball: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vod-pack-'));
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: REPO_ROOT, timeout: 60_000 });
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+    cwd: REPO_ROOT,
+    timeout: 60_000,
+  });
   const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
   tarball = join(dir, packed!.filename);
 }, 60_000);
@@ -43,7 +46,9 @@ describe('publishing', () => {
       (error: { code?: number; stdout?: string }) => ({ code: error.code, stdout: error.stdout ?? '' }),
     );
     const report = JSON.parse(result.stdout) as { analysis: { problems: { kind: string; entrypoint: string; resolutionKind: string }[] } };
-    const problems = report.analysis.problems.filter((problem) => problem.resolutionKind !== 'node10' && problem.resolutionKind !== 'node16-cjs');
+    const problems = report.analysis.problems.filter(
+      (problem) => problem.resolutionKind !== 'node10' && problem.resolutionKind !== 'node16-cjs',
+    );
     expect(problems).toEqual([]);
     expect(result.code).toBe(0);
   }, 120_000);

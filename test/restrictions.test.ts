@@ -61,7 +61,13 @@ describe('upload(): a file that breaks a rule is refused before any read or requ
     ['maxFileSize', randomFile(2 * MiB, 'big.mp4'), { maxFileSize: MiB }, 'big.mp4', /2097152 bytes is more than the 1048576 allowed/],
     ['minFileSize', randomFile(100, 'tiny.mp4'), { minFileSize: 1000 }, 'tiny.mp4', /100 bytes is less than the 1000 required/],
     ['allowedTypes', randomFile(100, 'notes.txt'), { allowedTypes: ['.mp4', '.mov'] }, 'notes.txt', /\.txt is not one of \.mp4, \.mov/],
-    ['allowedTypes', new File(['x'.repeat(100)], 'song.mp4', { type: 'audio/mp4' }), { allowedTypes: ['video/*'] }, 'song.mp4', /\.mp4 \(audio\/mp4\) is not one of video\/\*/],
+    [
+      'allowedTypes',
+      new File(['x'.repeat(100)], 'song.mp4', { type: 'audio/mp4' }),
+      { allowedTypes: ['video/*'] },
+      'song.mp4',
+      /\.mp4 \(audio\/mp4\) is not one of video\/\*/,
+    ],
   ])('%s refuses %#', (rule, file, restrictions, name, reason) => {
     const source = countingSource(file);
     const hasher = countingHasher();
@@ -91,7 +97,11 @@ describe('upload(): a file that breaks a rule is refused before any read or requ
 
 describe('createUploadQueue(): restrictions refuse at add(), the other files go on', () => {
   it('refused files reject with the rule and the file, never read; the allowed one is uploaded', async () => {
-    const queue = createUploadQueue<FileSource>({ client: makeClient(emu), hasher: countingHasher(), restrictions: { maxFileSize: 2 * MiB, allowedTypes: VIDEO_TYPES } });
+    const queue = createUploadQueue<FileSource>({
+      client: makeClient(emu),
+      hasher: countingHasher(),
+      restrictions: { maxFileSize: 2 * MiB, allowedTypes: VIDEO_TYPES },
+    });
     const big = countingSource(randomFile(3 * MiB, 'big.mp4'));
     const text = countingSource(randomFile(10, 'readme.txt'));
     const good = countingSource(randomFile(MiB, 'good.webm'));
@@ -129,11 +139,13 @@ describe('rules', () => {
     ];
     for (const [restrictions, parameter] of cases) {
       expect(() => validateRestrictions(restrictions)).toThrow(expect.objectContaining({ parameter }));
-      expect(() => upload(randomFile(10), { client: makeClient(emu), hasher: countingHasher(), restrictions: restrictions as UploadRestrictions })).toThrow(
-        expect.objectContaining({ parameter }),
-      );
+      expect(() =>
+        upload(randomFile(10), { client: makeClient(emu), hasher: countingHasher(), restrictions: restrictions as UploadRestrictions }),
+      ).toThrow(expect.objectContaining({ parameter }));
     }
-    expect(() => createUploadQueue({ restrictions: { allowedTypes: [] } })).toThrow(expect.objectContaining({ parameter: 'restrictions.allowedTypes' }));
+    expect(() => createUploadQueue({ restrictions: { allowedTypes: [] } })).toThrow(
+      expect.objectContaining({ parameter: 'restrictions.allowedTypes' }),
+    );
     expect(emu.emulator.log.count()).toBe(0);
   });
 
@@ -145,7 +157,9 @@ describe('rules', () => {
     expect(findRestrictionFailure(file('a.mkv', 'mkv'), rules(['video/*']))).toBeUndefined();
     expect(findRestrictionFailure(file('a.mxf', 'mxf'), rules(['video/*']))?.rule).toBe('allowedTypes');
     expect(findRestrictionFailure(file('a.mxf', 'mxf'), rules(['application/mxf']))).toBeUndefined();
-    expect(findRestrictionFailure(file('a.bin', 'bin'), rules(['video/*']))?.message).toBe('a.bin is refused by restrictions.allowedTypes: .bin is not one of video/*');
+    expect(findRestrictionFailure(file('a.bin', 'bin'), rules(['video/*']))?.message).toBe(
+      'a.bin is refused by restrictions.allowedTypes: .bin is not one of video/*',
+    );
     expect(findRestrictionFailure(file('a.mp4', 'mp4', 'video/mp4; codecs="avc1"'), rules(['video/mp4']))).toBeUndefined();
     expect(VIDEO_TYPES).toContain('.mp4');
   });

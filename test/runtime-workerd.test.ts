@@ -83,7 +83,10 @@ describe('runtime: workerd (miniflare)', () => {
     const response = await fetch((await call<{ result: UploadResult }>('/upload-object?key=a.mp4&name=again.mp4')).result.url);
     emu.emulator.log.clear();
     const bytes = new Uint8Array(await response.arrayBuffer());
-    const { result } = await call<{ result: UploadResult }>('/upload-body?name=copy.mp4', { body: bytes, headers: { 'Content-Length': String(bytes.length) } });
+    const { result } = await call<{ result: UploadResult }>('/upload-body?name=copy.mp4', {
+      body: bytes,
+      headers: { 'Content-Length': String(bytes.length) },
+    });
     expect(result).toMatchObject({ kind: 'instant', instant: true, partsSent: 0, sha1: sha1s.get('a.mp4') });
     expect(emu.emulator.log.count('UploadPart')).toBe(0);
     expect(emu.emulator.log.count('InitUpload', 2)).toBe(1);

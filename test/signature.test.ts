@@ -26,7 +26,7 @@ describe('v2 signature: published vectors (PROTOCOL.md)', () => {
       Region: 'gz',
       SecretId: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA',
       Timestamp: '1465185768',
-      'instanceIds_0': 'ins-09dx96dg',
+      instanceIds_0: 'ins-09dx96dg',
       limit: '20',
       offset: '0',
     };
@@ -42,12 +42,18 @@ describe('v2 signature: published vectors (PROTOCOL.md)', () => {
 
   it('vector 3: POST, HmacSHA256', async () => {
     const params = { ...vectorParams, SignatureMethod: 'HmacSHA256' };
-    expect(await computeSignature({ ...base, method: 'POST', params }, 'secretKeyBar')).toBe('B2T37FRSP6Fk0/q/cdfrTE0p3zX5ooB/2BPWZUFpsj4=');
+    expect(await computeSignature({ ...base, method: 'POST', params }, 'secretKeyBar')).toBe(
+      'B2T37FRSP6Fk0/q/cdfrTE0p3zX5ooB/2BPWZUFpsj4=',
+    );
   });
 
   it('createSecretSigner adds SecretId and reproduces vector 2 and 3', async () => {
     const { SecretId: _omit, ...rest } = vectorParams;
-    const sha1 = await createSecretSigner({ secretId: 'secretIdFoo', secretKey: 'secretKeyBar' }).sign({ ...base, method: 'POST', params: rest });
+    const sha1 = await createSecretSigner({ secretId: 'secretIdFoo', secretKey: 'secretKeyBar' }).sign({
+      ...base,
+      method: 'POST',
+      params: rest,
+    });
     expect(sha1.Signature).toBe('p3n+pxBqF5JGZtDSxoVn5tGngf0=');
     expect(sha1.SecretId).toBe('secretIdFoo');
     const { SignatureMethod: _m, ...noMethod } = rest;
@@ -89,10 +95,15 @@ describe('v2 signature: non-ASCII and special characters (vectors from a second 
     'x😀': '🎬',
     fileName: '会议 录像 #1+1%20/é?\'"~*',
     fileType: 'mp4',
-    'xｚ': 'ünïcødé',
+    xｚ: 'ünïcødé',
     vod_sessionKey: 'a+b c;d',
   };
-  const input = { method: 'POST' as const, host: 'vod.example.test', path: '/v2/index.php', params: { ...params, SecretId: 'AKIDexample' } };
+  const input = {
+    method: 'POST' as const,
+    host: 'vod.example.test',
+    path: '/v2/index.php',
+    params: { ...params, SecretId: 'AKIDexample' },
+  };
   const plainSha1 =
     'POSTvod.example.test/v2/index.php?Action=InitUpload&Nonce=4242&Region=gz&SecretId=AKIDexample&Timestamp=1700000000&fileName=会议 录像 #1+1%20/é?\'"~*&fileType=mp4&vod.sessionKey=a+b c;d&xｚ=ünïcødé&x😀=🎬';
   const plainSha256 =
@@ -109,7 +120,10 @@ describe('v2 signature: non-ASCII and special characters (vectors from a second 
     const with256 = { ...input, params: { ...input.params, SignatureMethod: 'HmacSHA256' } };
     expect(stringToSign(with256)).toBe(plainSha256);
     expect(await computeSignature(with256, key)).toBe('YmzfKxl5N20wjODZ9aBfyJRBrS7qk5Zslr97I7GaY3U=');
-    const signed = await createSecretSigner({ secretId: 'AKIDexample', secretKey: key, signatureMethod: 'HmacSHA256' }).sign({ ...input, params });
+    const signed = await createSecretSigner({ secretId: 'AKIDexample', secretKey: key, signatureMethod: 'HmacSHA256' }).sign({
+      ...input,
+      params,
+    });
     expect(signed.Signature).toBe('YmzfKxl5N20wjODZ9aBfyJRBrS7qk5Zslr97I7GaY3U=');
   });
 });

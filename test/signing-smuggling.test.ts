@@ -24,7 +24,12 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(() => emu.emulator.log.clear());
 
-const common = (): Record<string, string> => ({ Action: 'InitUpload', Region: 'gz', Timestamp: String(Math.floor(Date.now() / 1000)), Nonce: '12345' });
+const common = (): Record<string, string> => ({
+  Action: 'InitUpload',
+  Region: 'gz',
+  Timestamp: String(Math.floor(Date.now() / 1000)),
+  Nonce: '12345',
+});
 
 /**
  * The attack: the set the handler is asked to sign (an allowed mp4 of 1000 bytes), and the
@@ -33,7 +38,13 @@ const common = (): Record<string, string> => ({ Action: 'InitUpload', Region: 'g
  */
 function smuggle(): { asked: Record<string, string>; sent: Record<string, string> } {
   const base = { ...common(), dataSize: '1048576', fileName: 'x', fileS: 'x' };
-  const asked = { ...base, fileS: `x&fileSha=${SHA}&fileSize=${FIVE_GIB}&fileType=exe&zz=`, fileSha: SHA, fileSize: '1000', fileType: 'mp4' };
+  const asked = {
+    ...base,
+    fileS: `x&fileSha=${SHA}&fileSize=${FIVE_GIB}&fileType=exe&zz=`,
+    fileSha: SHA,
+    fileSize: '1000',
+    fileType: 'mp4',
+  };
   const sent = { ...base, fileSha: SHA, fileSize: FIVE_GIB, fileType: 'exe', zz: `&fileSha=${SHA}&fileSize=1000&fileType=mp4` };
   return { asked, sent };
 }
@@ -59,7 +70,12 @@ async function useSignatures(answer: Response, sent: Record<string, string>): Pr
 
 describe('the signing handler', () => {
   const handler = (): ((request: Request) => Promise<Response>) =>
-    createSigningHandler({ ...DEV_CREDENTIALS, authorize: allowAll, hosts: [host], limits: { maxFileSize: 10_000, allowedTypes: ['mp4'] } });
+    createSigningHandler({
+      ...DEV_CREDENTIALS,
+      authorize: allowAll,
+      hosts: [host],
+      limits: { maxFileSize: 10_000, allowedTypes: ['mp4'] },
+    });
 
   it('the smuggled set has the same string to sign as the exe of 5 GiB (the premise)', () => {
     const { asked, sent } = smuggle();
@@ -74,7 +90,10 @@ describe('the signing handler', () => {
     const answer = await handler()(signingRequest(asked));
     expect(answer.status).toBe(400);
     expect(await useSignatures(answer.clone(), sent)).toEqual([]);
-    expect(((await answer.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'NOT_ALLOWED', message: expect.stringMatching(/fileS/) });
+    expect(((await answer.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'NOT_ALLOWED',
+      message: expect.stringMatching(/fileS/),
+    });
     expect(emu.emulator.log.count()).toBe(0);
   });
 
@@ -111,7 +130,12 @@ describe('the signing handler', () => {
 
 describe('the upload proxy', () => {
   it('refuses the issue attack and unknown parameters before anything goes upstream', async () => {
-    const proxy = createUploadProxy({ ...DEV_CREDENTIALS, upstream: emu.endpoint, authorize: allowAll, limits: { maxFileSize: 10_000, allowedTypes: ['mp4'] } });
+    const proxy = createUploadProxy({
+      ...DEV_CREDENTIALS,
+      upstream: emu.endpoint,
+      authorize: allowAll,
+      limits: { maxFileSize: 10_000, allowedTypes: ['mp4'] },
+    });
     const { asked } = smuggle();
     const good = { ...common(), dataSize: '1048576', fileName: 'clip', fileSha: SHA, fileSize: '1000', fileType: 'mp4' };
     for (const params of [asked, { ...good, fileName: 'a&b' }, { ...good, Version: '1' }, { ...good, fileName: 'tab\there' }]) {
@@ -135,7 +159,12 @@ describe('ambiguousParam and file-name cleaning', () => {
   });
 
   it('a secret signer refuses such a set with a VodArgumentError naming the parameter', async () => {
-    const signing = createSecretSigner(DEV_CREDENTIALS).sign({ method: 'POST', host: 'vod2.qcloud.com', path: '/v2/index.php', params: { Action: 'InitUpload', fileName: 'a&Action=DeleteVodFile' } });
+    const signing = createSecretSigner(DEV_CREDENTIALS).sign({
+      method: 'POST',
+      host: 'vod2.qcloud.com',
+      path: '/v2/index.php',
+      params: { Action: 'InitUpload', fileName: 'a&Action=DeleteVodFile' },
+    });
     await expect(signing).rejects.toBeInstanceOf(VodArgumentError);
     await expect(signing).rejects.toMatchObject({ parameter: 'params.fileName' });
   });

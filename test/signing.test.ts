@@ -4,9 +4,24 @@
  * retries and errors.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRemoteSigner, createSecretSigner, createVodClient, uploadWithClient as upload, VodError, type SignInput } from '../src/engine.js';
+import {
+  createRemoteSigner,
+  createSecretSigner,
+  createVodClient,
+  uploadWithClient as upload,
+  VodError,
+  type SignInput,
+} from '../src/engine.js';
 import { createSigningHandler, type SignCall } from '../src/proxy/index.js';
-import { bytesOf, countingHasher, randomFile, sha1Of, startEmulator, DEV_CREDENTIALS, type RunningEmulator } from './helpers/upload-stack.js';
+import {
+  bytesOf,
+  countingHasher,
+  randomFile,
+  sha1Of,
+  startEmulator,
+  DEV_CREDENTIALS,
+  type RunningEmulator,
+} from './helpers/upload-stack.js';
 import { serveHandler, type ServedHandler } from './runtimes/proxy/serve.js';
 
 const MiB = 1048576;
@@ -47,10 +62,20 @@ const input = (params: Record<string, string> = {}): SignInput => ({
   method: 'POST',
   host: 'vod2.qcloud.com',
   path: '/v2/index.php',
-  params: { Action: 'FinishUpload', Region: 'gz', Timestamp: String(Math.floor(Date.now() / 1000)), Nonce: '12345', fileSha: 'a'.repeat(40), ...params },
+  params: {
+    Action: 'FinishUpload',
+    Region: 'gz',
+    Timestamp: String(Math.floor(Date.now() / 1000)),
+    Nonce: '12345',
+    fileSha: 'a'.repeat(40),
+    ...params,
+  },
 });
 
-async function post(body: unknown, headers: Record<string, string> = { Authorization: 'Bearer alice' }): Promise<{ status: number; json: { error?: { code: string; message: string }; signatures?: Record<string, string>[] } }> {
+async function post(
+  body: unknown,
+  headers: Record<string, string> = { Authorization: 'Bearer alice' },
+): Promise<{ status: number; json: { error?: { code: string; message: string }; signatures?: Record<string, string>[] } }> {
   const response = await fetch(signUrl(), { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: response.status, json: (await response.json()) as never };
 }
@@ -75,11 +100,16 @@ describe('a full upload signed remotely', () => {
     // Parts are signed ahead in batches: Init, Finish, and one request per 16 parts (this
     // endpoint's maxBatch, learnt from one 413 refusal when a batch of 32 was too large).
     expect(signer.stats.requests).toBeLessThanOrEqual(3 + Math.ceil(parts / 16));
-    console.info(`[signing] ${parts} parts, concurrency ${concurrency}: ${signer.stats.batches} signing requests for ${signatures} signatures`);
+    console.info(
+      `[signing] ${parts} parts, concurrency ${concurrency}: ${signer.stats.batches} signing requests for ${signatures} signatures`,
+    );
   });
 
   it('a caller the endpoint refuses gets a VodError and nothing reaches the service', async () => {
-    for (const [headers, code] of [[{ Authorization: 'Bearer mallory' }, 4300], [{}, 4100]] as const) {
+    for (const [headers, code] of [
+      [{ Authorization: 'Bearer mallory' }, 4300],
+      [{}, 4100],
+    ] as const) {
       const signer = createRemoteSigner({ url: signUrl(), headers });
       const client = createVodClient({ endpoint: emu.endpoint, signer, pacer: false });
       const error = await upload(randomFile(1000), { client, hasher: countingHasher() }).done.catch((e: unknown) => e);
@@ -94,7 +124,10 @@ describe('a full upload signed remotely', () => {
 
 describe('the signing endpoint', () => {
   it('signs exactly what a secret signer signs', async () => {
-    const asked = [input(), input({ Action: 'InitUpload', fileName: 'clip', fileSha: 'b'.repeat(40), fileSize: '10', dataSize: '524288', fileType: 'mp4' })];
+    const asked = [
+      input(),
+      input({ Action: 'InitUpload', fileName: 'clip', fileSha: 'b'.repeat(40), fileSize: '10', dataSize: '524288', fileType: 'mp4' }),
+    ];
     const { status, json } = await post({ requests: asked });
     expect(status).toBe(200);
     const local = createSecretSigner(DEV_CREDENTIALS);
@@ -104,18 +137,72 @@ describe('the signing endpoint', () => {
   });
 
   it.each([
-    ['an action that is not an upload action', { requests: [input({ Action: 'DescribeInstances' })] }, 400, 'NOT_ALLOWED', /requests\[0\]: Action "DescribeInstances" is not an upload action/],
-    ['a path that is not a protocol path', { requests: [{ ...input(), path: '/v2/other.php' }] }, 400, 'NOT_ALLOWED', /requests\[0\]\.path: "\/v2\/other.php" is not a protocol path/],
-    ['GET for UploadPart', { requests: [{ ...input({ Action: 'UploadPart', offset: '0', dataSize: '1', dataMd5: 'c'.repeat(32) }), method: 'GET' }] }, 400, 'NOT_ALLOWED', /UploadPart takes POST/],
-    ['a bad protocol parameter', { requests: [input(), input({ fileSha: 'XYZ' })] }, 400, 'NOT_ALLOWED', /requests\[1\]: FinishUpload fileSha/],
-    ['a file over the size limit', { requests: [input({ Action: 'InitUpload', fileName: 'a', fileSize: String(64 * MiB + 1), dataSize: '1048576', fileType: 'mp4' })] }, 403, 'FORBIDDEN', /exceeds this deployment's limit/],
-    ['a forbidden type', { requests: [input({ Action: 'InitUpload', fileName: 'a', fileSize: '5', dataSize: '1048576', fileType: 'exe' })] }, 403, 'FORBIDDEN', /fileType "exe" is not allowed/],
-    ['a Timestamp far from now', { requests: [input({ Timestamp: String(Math.floor(Date.now() / 1000) + 3600) })] }, 400, 'BAD_REQUEST', /more than 300 s from the server's clock/],
+    [
+      'an action that is not an upload action',
+      { requests: [input({ Action: 'DescribeInstances' })] },
+      400,
+      'NOT_ALLOWED',
+      /requests\[0\]: Action "DescribeInstances" is not an upload action/,
+    ],
+    [
+      'a path that is not a protocol path',
+      { requests: [{ ...input(), path: '/v2/other.php' }] },
+      400,
+      'NOT_ALLOWED',
+      /requests\[0\]\.path: "\/v2\/other.php" is not a protocol path/,
+    ],
+    [
+      'GET for UploadPart',
+      { requests: [{ ...input({ Action: 'UploadPart', offset: '0', dataSize: '1', dataMd5: 'c'.repeat(32) }), method: 'GET' }] },
+      400,
+      'NOT_ALLOWED',
+      /UploadPart takes POST/,
+    ],
+    [
+      'a bad protocol parameter',
+      { requests: [input(), input({ fileSha: 'XYZ' })] },
+      400,
+      'NOT_ALLOWED',
+      /requests\[1\]: FinishUpload fileSha/,
+    ],
+    [
+      'a file over the size limit',
+      { requests: [input({ Action: 'InitUpload', fileName: 'a', fileSize: String(64 * MiB + 1), dataSize: '1048576', fileType: 'mp4' })] },
+      403,
+      'FORBIDDEN',
+      /exceeds this deployment's limit/,
+    ],
+    [
+      'a forbidden type',
+      { requests: [input({ Action: 'InitUpload', fileName: 'a', fileSize: '5', dataSize: '1048576', fileType: 'exe' })] },
+      403,
+      'FORBIDDEN',
+      /fileType "exe" is not allowed/,
+    ],
+    [
+      'a Timestamp far from now',
+      { requests: [input({ Timestamp: String(Math.floor(Date.now() / 1000) + 3600) })] },
+      400,
+      'BAD_REQUEST',
+      /more than 300 s from the server's clock/,
+    ],
     ['no Nonce', { requests: [input({ Nonce: '' })] }, 400, 'BAD_REQUEST', /Nonce/],
-    ['a batch over maxBatch', { requests: Array.from({ length: 17 }, () => input()) }, 413, 'BATCH_TOO_LARGE', /batch of 17 parameter sets exceeds this endpoint's limit of 16/],
+    [
+      'a batch over maxBatch',
+      { requests: Array.from({ length: 17 }, () => input()) },
+      413,
+      'BATCH_TOO_LARGE',
+      /batch of 17 parameter sets exceeds this endpoint's limit of 16/,
+    ],
     ['an empty batch', { requests: [] }, 400, 'BAD_REQUEST', /at least one/],
     ['not JSON', 'nope', 400, 'BAD_REQUEST', /not JSON/],
-    ['a body over the byte limit', { requests: [input({ pad: 'x'.repeat(2000) })], more: 'y'.repeat(300 * 1024) }, 413, 'BODY_TOO_LARGE', /exceeds 262144 bytes/],
+    [
+      'a body over the byte limit',
+      { requests: [input({ pad: 'x'.repeat(2000) })], more: 'y'.repeat(300 * 1024) },
+      413,
+      'BODY_TOO_LARGE',
+      /exceeds 262144 bytes/,
+    ],
   ])('refuses %s', async (_name, body, status, code, message) => {
     const answer = await post(body);
     expect(answer.status).toBe(status);
@@ -127,8 +214,14 @@ describe('the signing endpoint', () => {
 
   it('refuses callers: 401 when authorize throws (its error stays private), 403 when it says no, 405 for GET', async () => {
     const anonymous = await post({ requests: [input()] }, {});
-    expect(anonymous).toMatchObject({ status: 401, json: { error: { code: 'UNAUTHORIZED', message: 'the caller could not be authenticated' } } });
-    expect(await post({ requests: [input()] }, { Authorization: 'Bearer mallory' })).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN' } } });
+    expect(anonymous).toMatchObject({
+      status: 401,
+      json: { error: { code: 'UNAUTHORIZED', message: 'the caller could not be authenticated' } },
+    });
+    expect(await post({ requests: [input()] }, { Authorization: 'Bearer mallory' })).toMatchObject({
+      status: 403,
+      json: { error: { code: 'FORBIDDEN' } },
+    });
     const get = await fetch(signUrl());
     expect(get.status).toBe(405);
   });
@@ -171,7 +264,12 @@ describe('the remote signer', () => {
       url: signUrl(),
       headers: { Authorization: 'Bearer alice' },
       retry: { baseDelayMs: 1 },
-      fetch: async (url, init) => (failures-- > 0 ? (failures === 1 ? new Response('<html>busy</html>', { status: 503 }) : Promise.reject(new TypeError('fetch failed'))) : fetch(url, init)),
+      fetch: async (url, init) =>
+        failures-- > 0
+          ? failures === 1
+            ? new Response('<html>busy</html>', { status: 503 })
+            : Promise.reject(new TypeError('fetch failed'))
+          : fetch(url, init),
     });
     const params = await signer.sign(input());
     expect(params.Signature).toBeTruthy();
@@ -187,7 +285,11 @@ describe('the remote signer', () => {
   });
 
   it('an answer over its byte limit is final: asked once, not retried', async () => {
-    const signer = createRemoteSigner({ url: signUrl(), retry: { baseDelayMs: 1 }, fetch: async () => new Response('x'.repeat(5 * 1024 * 1024), { status: 200 }) });
+    const signer = createRemoteSigner({
+      url: signUrl(),
+      retry: { baseDelayMs: 1 },
+      fetch: async () => new Response('x'.repeat(5 * 1024 * 1024), { status: 200 }),
+    });
     const error = await signer.sign(input()).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BAD_ANSWER', canRetry: false });
     expect((error as Error).message).toMatch(/limit/);
@@ -220,7 +322,18 @@ describe('the remote signer adapts to the endpoint', () => {
   it('a batch over the endpoint maxBatch is split to its limit and every call is signed', async () => {
     const signer = createRemoteSigner({ url: signUrl(), headers: { Authorization: 'Bearer alice' }, maxBatch: 64 });
     const calls = Array.from({ length: 40 }, (_, i) =>
-      signer.sign({ method: 'POST', host: '127.0.0.1', path: '/v2/index.php', params: { Action: 'FinishUpload', Region: 'gz', Timestamp: String(Math.floor(Date.now() / 1000)), Nonce: String(1000 + i), fileSha: 'a'.repeat(40) } }),
+      signer.sign({
+        method: 'POST',
+        host: '127.0.0.1',
+        path: '/v2/index.php',
+        params: {
+          Action: 'FinishUpload',
+          Region: 'gz',
+          Timestamp: String(Math.floor(Date.now() / 1000)),
+          Nonce: String(1000 + i),
+          fileSha: 'a'.repeat(40),
+        },
+      }),
     );
     const signed = await Promise.all(calls);
     expect(signed.every((params) => typeof params.Signature === 'string' && params.Signature.length > 0)).toBe(true);

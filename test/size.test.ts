@@ -11,7 +11,16 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWithEsbuild, buildWithVite, buildWithWebpack, kb, makeConsumerDir, writeApp, type AppBuild, type BundlerName } from './bundle-apps.js';
+import {
+  buildWithEsbuild,
+  buildWithVite,
+  buildWithWebpack,
+  kb,
+  makeConsumerDir,
+  writeApp,
+  type AppBuild,
+  type BundlerName,
+} from './bundle-apps.js';
 
 const KB = 1024;
 
@@ -51,7 +60,10 @@ beforeAll(async () => {
   builds.set('esbuild', await buildWithEsbuild(join(dir, 'upload')));
   errorOnly.set('vite', await buildWithVite(join(dir, 'error-only')));
   errorOnly.set('esbuild', await buildWithEsbuild(join(dir, 'error-only'), { copyWorker: false }));
-  const rows = [...builds].map(([name, build]) => `${name.padEnd(8)} initial ${kb(build.initial.min)} min / ${kb(build.initial.gzip)} gz   worker ${kb(build.worker.min)} / ${kb(build.worker.gzip)} gz   lazy ${kb(build.lazy.min)} / ${kb(build.lazy.gzip)} gz`);
+  const rows = [...builds].map(
+    ([name, build]) =>
+      `${name.padEnd(8)} initial ${kb(build.initial.min)} min / ${kb(build.initial.gzip)} gz   worker ${kb(build.worker.min)} / ${kb(build.worker.gzip)} gz   lazy ${kb(build.lazy.min)} / ${kb(build.lazy.gzip)} gz`,
+  );
   console.log(`size of the upload app:\n${rows.join('\n')}`);
 }, 180_000);
 

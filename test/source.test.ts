@@ -19,7 +19,13 @@ describe('source naming', () => {
 
   it('resolves names from a File, explicit options win', () => {
     const file = new File(['abc'], 'my:clip.final.MOV', { lastModified: 7 });
-    expect(resolveSource(file)).toMatchObject({ fileName: 'my_clip.final', fileType: 'MOV', size: 3, lastModified: 7, name: 'my:clip.final.MOV' });
+    expect(resolveSource(file)).toMatchObject({
+      fileName: 'my_clip.final',
+      fileType: 'MOV',
+      size: 3,
+      lastModified: 7,
+      name: 'my:clip.final.MOV',
+    });
     expect(resolveSource(file, { fileName: 'x', fileType: '.mp4' })).toMatchObject({ fileName: 'x', fileType: 'mp4' });
     expect(resolveSource(new Blob(['abc']), { name: 'a.webm' })).toMatchObject({ fileName: 'a', fileType: 'webm' });
   });

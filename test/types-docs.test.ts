@@ -75,8 +75,14 @@ beforeAll(async () => {
   // The Node proxy example imports @hono/node-server, a dependency of the package.
   await mkdir(join(dir, 'node_modules', '@hono'), { recursive: true });
   await symlink(join(REPO_ROOT, 'node_modules', '@hono', 'node-server'), join(dir, 'node_modules', '@hono', 'node-server'), 'dir');
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'vod-upload': '*' } }));
-  const docs = ['README.md', ...(await readdir(join(REPO_ROOT, 'docs'))).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'vod-upload': '*' } }),
+  );
+  const docs = [
+    'README.md',
+    ...(await readdir(join(REPO_ROOT, 'docs'))).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`),
+  ];
   blocks = [];
   for (const path of docs) blocks.push(...typeScriptBlocks(await readFile(join(REPO_ROOT, path), 'utf8'), path));
   await mkdir(join(dir, 'src'));
@@ -94,40 +100,46 @@ afterAll(async () => {
 describe('the TypeScript blocks of README.md and docs/ type-check in a consumer project', () => {
   it('finds the blocks', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(10);
-    expect(blocks.map((block) => block.where)).toEqual(expect.arrayContaining([expect.stringMatching(/^README\.md:/), expect.stringMatching(/^docs\/runtimes-web\.md:/)]));
+    expect(blocks.map((block) => block.where)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^README\.md:/), expect.stringMatching(/^docs\/runtimes-web\.md:/)]),
+    );
   });
 
-  it.each(MODES)('moduleResolution $moduleResolution', async ({ moduleResolution, module }) => {
-    const config = {
-      compilerOptions: {
-        target: 'es2022',
-        module,
-        moduleResolution,
-        lib: ['es2023', 'dom', 'dom.iterable'],
-        types: ['node'],
-        strict: true,
-        noEmit: true,
-        // Our own declarations are checked by attw (test/publish.test.ts); skipping the libraries' keeps this fast.
-        skipLibCheck: true,
-      },
-      include: ['src'],
-    };
-    const tsconfig = join(dir, `tsconfig.${moduleResolution}.json`);
-    await writeFile(tsconfig, JSON.stringify(config));
-    const tsc = resolve(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await run(process.execPath, [tsc, '-p', tsconfig, '--pretty', 'false'], { cwd: dir, timeout: 80_000 }).then(
-      () => '',
-      (error: { stdout?: string; code?: unknown }) => {
-        // tsc exits with 1 or 2 when it found errors; anything else (killed, crashed) is a failure too.
-        if (error.code !== 1 && error.code !== 2) throw new Error(`tsc did not finish: ${String(error)}`);
-        return error.stdout ?? '';
-      },
-    );
-    // Name each error by the document line its block starts on.
-    const errors = result
-      .split('\n')
-      .filter((line) => line.includes('error TS'))
-      .map((line) => line.replace(/^src\/block(\d+)\.ts/, (_, i: string) => `${blocks[Number(i)]!.where} (block line)`));
-    expect(errors).toEqual([]);
-  }, 90_000);
+  it.each(MODES)(
+    'moduleResolution $moduleResolution',
+    async ({ moduleResolution, module }) => {
+      const config = {
+        compilerOptions: {
+          target: 'es2022',
+          module,
+          moduleResolution,
+          lib: ['es2023', 'dom', 'dom.iterable'],
+          types: ['node'],
+          strict: true,
+          noEmit: true,
+          // Our own declarations are checked by attw (test/publish.test.ts); skipping the libraries' keeps this fast.
+          skipLibCheck: true,
+        },
+        include: ['src'],
+      };
+      const tsconfig = join(dir, `tsconfig.${moduleResolution}.json`);
+      await writeFile(tsconfig, JSON.stringify(config));
+      const tsc = resolve(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const result = await run(process.execPath, [tsc, '-p', tsconfig, '--pretty', 'false'], { cwd: dir, timeout: 80_000 }).then(
+        () => '',
+        (error: { stdout?: string; code?: unknown }) => {
+          // tsc exits with 1 or 2 when it found errors; anything else (killed, crashed) is a failure too.
+          if (error.code !== 1 && error.code !== 2) throw new Error(`tsc did not finish: ${String(error)}`);
+          return error.stdout ?? '';
+        },
+      );
+      // Name each error by the document line its block starts on.
+      const errors = result
+        .split('\n')
+        .filter((line) => line.includes('error TS'))
+        .map((line) => line.replace(/^src\/block(\d+)\.ts/, (_, i: string) => `${blocks[Number(i)]!.where} (block line)`));
+      expect(errors).toEqual([]);
+    },
+    90_000,
+  );
 });

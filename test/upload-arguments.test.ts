@@ -21,7 +21,12 @@ describe('runtime entry arguments', () => {
 
   it("region '', timeoutMs 0 or NaN are refused even after a default client was made", () => {
     upload(file(), base).done.catch(() => undefined);
-    for (const [name, change] of [['region', { region: '' }], ['timeoutMs', { timeoutMs: 0 }], ['timeoutMs', { timeoutMs: Number.NaN }], ['stallTimeoutMs', { stallTimeoutMs: -1 }]] as const) {
+    for (const [name, change] of [
+      ['region', { region: '' }],
+      ['timeoutMs', { timeoutMs: 0 }],
+      ['timeoutMs', { timeoutMs: Number.NaN }],
+      ['stallTimeoutMs', { stallTimeoutMs: -1 }],
+    ] as const) {
       let error: unknown;
       try {
         upload(file(), { ...base, ...change });

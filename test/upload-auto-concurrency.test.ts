@@ -26,7 +26,12 @@ describe("concurrency: 'auto' over an emulated 50 ms link", () => {
     }
     const decisions: ConcurrencyDecision[] = [];
     const progress: UploadProgress[] = [];
-    const handle = upload(randomFile(parts * PART), { client: makeClient(running), hasher: createNodeHasher({ threads: 1 }), partSize: PART, retry: { baseDelayMs: 10, rateLimitDelayMs: 20 } });
+    const handle = upload(randomFile(parts * PART), {
+      client: makeClient(running),
+      hasher: createNodeHasher({ threads: 1 }),
+      partSize: PART,
+      retry: { baseDelayMs: 10, rateLimitDelayMs: 20 },
+    });
     handle.on('concurrency', (decision) => decisions.push(decision));
     handle.on('progress', (state) => progress.push(state));
     await handle.done;
@@ -37,7 +42,8 @@ describe("concurrency: 'auto' over an emulated 50 ms link", () => {
     const backoff = decisions.findIndex((decision) => decision.reason === 'rate-limited');
     expect(backoff, JSON.stringify(decisions)).toBeGreaterThan(0);
     expect(Math.max(...decisions.slice(0, backoff).map((decision) => decision.to))).toBeGreaterThan(4);
-    for (const decision of decisions.filter((d) => d.reason === 'rate-limited')) expect(decision.to).toBe(Math.max(1, Math.floor(decision.from / 2)));
+    for (const decision of decisions.filter((d) => d.reason === 'rate-limited'))
+      expect(decision.to).toBe(Math.max(1, Math.floor(decision.from / 2)));
     // Round decisions carry what the round measured: every part waited for the 50 ms link.
     for (const decision of decisions.filter((d) => d.reason !== 'rate-limited')) {
       expect(decision.rttMs).toBeGreaterThanOrEqual(50);
@@ -62,7 +68,12 @@ describe("concurrency: 'auto' over an emulated 50 ms link", () => {
     running = await startEmulator({ port: 0, latency: 50 });
     const decisions: ConcurrencyDecision[] = [];
     const figures = new Set<number>();
-    const handle = upload(randomFile(16 * PART), { client: makeClient(running), hasher: createNodeHasher({ threads: 1 }), partSize: PART, concurrency: 4 });
+    const handle = upload(randomFile(16 * PART), {
+      client: makeClient(running),
+      hasher: createNodeHasher({ threads: 1 }),
+      partSize: PART,
+      concurrency: 4,
+    });
     handle.on('concurrency', (decision) => decisions.push(decision));
     handle.on('progress', (state) => state.phase === 'uploading' && figures.add(state.concurrency));
     await handle.done;
@@ -77,7 +88,12 @@ describe("concurrency: 'auto' over an emulated 50 ms link", () => {
     const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
     process.on('warning', onWarning);
     try {
-      await upload(randomFile(32 * PART), { client: makeClient(running), hasher: createNodeHasher({ threads: 1 }), partSize: PART, concurrency: 32 }).done;
+      await upload(randomFile(32 * PART), {
+        client: makeClient(running),
+        hasher: createNodeHasher({ threads: 1 }),
+        partSize: PART,
+        concurrency: 32,
+      }).done;
       // Warnings are emitted on the next tick.
       await new Promise((resolve) => setImmediate(resolve));
     } finally {

@@ -6,7 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createLimiter, createMemoryCheckpointStore, uploadWithClient as upload, VodArgumentError, VodError } from '../src/engine.js';
-import { bytesOf, countingHasher, makeClient, randomFile, settle, sha1Of, within, useSharedEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import {
+  bytesOf,
+  countingHasher,
+  makeClient,
+  randomFile,
+  settle,
+  sha1Of,
+  within,
+  useSharedEmulator,
+  type RunningEmulator,
+} from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
@@ -33,7 +43,9 @@ describe('upload(): abort, checkpoints and failures at the edges', () => {
     const a = new Blob([randomFile(MiB + 10)]);
     const b = new Blob([randomFile(MiB + 10)]);
     emu.emulator.faults.add({ action: 'FinishUpload', kind: 'answer', code: 5100, canRetry: 0 });
-    await expect(upload(a, { client: makeClient(emu), hasher: countingHasher(), checkpoints, fileType: 'mp4' }).done).rejects.toMatchObject({ code: 5100 });
+    await expect(upload(a, { client: makeClient(emu), hasher: countingHasher(), checkpoints, fileType: 'mp4' }).done).rejects.toMatchObject(
+      { code: 5100 },
+    );
     const hasher = countingHasher();
     const result = await upload(b, { client: makeClient(emu), hasher, checkpoints, fileType: 'mp4' }).done;
     expect(result.sha1).toBe(sha1Of(await bytesOf(b)));

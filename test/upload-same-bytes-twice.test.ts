@@ -57,7 +57,13 @@ describe.each(['memory', 'disk'] as const)('two concurrent uploads of identical 
       for (let round = 0; round < ROUNDS; round++) {
         const file = randomFile(6 * KiB512 + 99, `a-${round}.mp4`);
         const copy = new File([file], `copy-of-a-${round}.mp4`);
-        const options = { client: makeClient(emu), hasher: countingHasher(), partSize: 524288 as const, checkpoints: false as const, retry: { baseDelayMs: 1 } };
+        const options = {
+          client: makeClient(emu),
+          hasher: countingHasher(),
+          partSize: 524288 as const,
+          checkpoints: false as const,
+          retry: { baseDelayMs: 1 },
+        };
         const results = await Promise.all([upload(file, options).done, upload(copy, options).done]);
         const bytes = await bytesOf(file);
         for (const result of results) {

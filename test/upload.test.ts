@@ -4,9 +4,26 @@
  * SHA-1 at Finish; tests also fetch the url and compare bytes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryCheckpointStore, createUploadQueueWithClient as createUploadQueue, uploadWithClient as upload, VodArgumentError, VodError, type UploadProgress } from '../src/engine.js';
+import {
+  createMemoryCheckpointStore,
+  createUploadQueueWithClient as createUploadQueue,
+  uploadWithClient as upload,
+  VodArgumentError,
+  VodError,
+  type UploadProgress,
+} from '../src/engine.js';
 import { MemoryStorage } from '../src/emulator/index.js';
-import { bytesOf, countingHasher, makeClient, randomFile, settle, sha1Of, within, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import {
+  bytesOf,
+  countingHasher,
+  makeClient,
+  randomFile,
+  settle,
+  sha1Of,
+  within,
+  startEmulator,
+  type RunningEmulator,
+} from './helpers/upload-stack.js';
 
 const MiB = 1048576;
 const KiB512 = 524288;
@@ -49,7 +66,6 @@ describe('upload(): new uploads of every shape', () => {
     expect(hasher.bytes).toBe(size);
     await expectServed(result.url, file);
   });
-
 });
 
 describe('instant upload', () => {
@@ -134,7 +150,14 @@ describe('retries and failures', () => {
   it('retryable answers (-10006 canRetry 1, 4500, 6000, HTML 502) are retried, re-signed each time', async () => {
     emu.emulator.faults.add({ action: 'InitUpload', kind: 'answer', code: 4500, canRetry: 1 });
     emu.emulator.faults.add({ action: 'UploadPart', offset: MiB, kind: 'answer', code: -10006, canRetry: 1 });
-    emu.emulator.faults.add({ action: 'UploadPart', offset: 0, kind: 'http', status: 502, body: '<html>502 Bad Gateway</html>', contentType: 'text/html' });
+    emu.emulator.faults.add({
+      action: 'UploadPart',
+      offset: 0,
+      kind: 'http',
+      status: 502,
+      body: '<html>502 Bad Gateway</html>',
+      contentType: 'text/html',
+    });
     emu.emulator.faults.add({ action: 'FinishUpload', kind: 'answer', code: 6000, canRetry: 1 });
     const file = randomFile(2 * MiB + 1);
     const handle = upload(file, { client: makeClient(emu), hasher: countingHasher(), retry: { baseDelayMs: 5 } });
@@ -151,8 +174,17 @@ describe('retries and failures', () => {
     emu.emulator.faults.add({ action: 'UploadPart', offset: 2 * MiB, kind: 'answer', code: -10003, canRetry: 0, message: 'bad part' });
     // Every other part would wait forever: done can only settle if the client aborts them.
     emu.emulator.faults.add({ action: 'UploadPart', kind: 'hang', times: 10 });
-    const done = upload(randomFile(5 * MiB), { client: makeClient(emu), hasher: countingHasher(), concurrency: 3, retry: { baseDelayMs: 5 } }).done;
-    const error = await within(done.catch((e: unknown) => e), 10_000, 'done never settled: the parts in flight were not aborted');
+    const done = upload(randomFile(5 * MiB), {
+      client: makeClient(emu),
+      hasher: countingHasher(),
+      concurrency: 3,
+      retry: { baseDelayMs: 5 },
+    }).done;
+    const error = await within(
+      done.catch((e: unknown) => e),
+      10_000,
+      'done never settled: the parts in flight were not aborted',
+    );
     expect(error).toBeInstanceOf(VodError);
     expect(error).toMatchObject({ code: -10003, canRetry: false, action: 'UploadPart' });
     // The hung requests end only when the client closes them.
@@ -165,7 +197,11 @@ describe('retries and failures', () => {
 
   it('a retryable error that persists gives up after the retry budget', async () => {
     emu.emulator.faults.add({ action: 'FinishUpload', kind: 'answer', code: 6000, canRetry: 1, times: 10 });
-    const error = await upload(randomFile(100), { client: makeClient(emu), hasher: countingHasher(), retry: { baseDelayMs: 1, retries: 2 } }).done.catch((e: unknown) => e);
+    const error = await upload(randomFile(100), {
+      client: makeClient(emu),
+      hasher: countingHasher(),
+      retry: { baseDelayMs: 1, retries: 2 },
+    }).done.catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 6000, canRetry: true, action: 'FinishUpload' });
     expect(emu.emulator.log.count('FinishUpload')).toBe(3);
   });
@@ -198,7 +234,12 @@ describe('concurrency, pause, progress', () => {
   it('options.signal aborts mid-way: done rejects with ABORTED, nothing is finished', async () => {
     emu.emulator.faults.add({ action: 'UploadPart', kind: 'delay', ms: 40, times: 100 });
     const controller = new AbortController();
-    const handle = upload(randomFile(4 * MiB), { client: makeClient(emu), hasher: countingHasher(), concurrency: 1, signal: controller.signal });
+    const handle = upload(randomFile(4 * MiB), {
+      client: makeClient(emu),
+      hasher: countingHasher(),
+      concurrency: 1,
+      signal: controller.signal,
+    });
     handle.on('progress', (p) => p.ackedBytes >= MiB && controller.abort(new Error('user left')));
     const error = await handle.done.catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ABORTED', canRetry: false });
@@ -245,7 +286,11 @@ describe('typed errors before any request', () => {
   it.each([
     ['zero-byte file', () => upload(new File([], 'a.mp4'), { client: client(), hasher: countingHasher() }), 'source'],
     ['missing fileType', () => upload(new File(['x'], 'noext'), { client: client(), hasher: countingHasher() }), 'fileType'],
-    ['invalid part size', () => upload(randomFile(10), { client: client(), hasher: countingHasher(), partSize: 1000 as 524288 }), 'partSize'],
+    [
+      'invalid part size',
+      () => upload(randomFile(10), { client: client(), hasher: countingHasher(), partSize: 1000 as 524288 }),
+      'partSize',
+    ],
     ['concurrency 0', () => upload(randomFile(10), { client: client(), hasher: countingHasher(), concurrency: 0 }), 'concurrency'],
   ])('%s', (_name, start, parameter) => {
     let error: unknown;
@@ -271,7 +316,13 @@ describe('typed errors before any request', () => {
 describe('createUploadQueue', () => {
   it('uploads many files under one part bound; one failure does not stop the others', async () => {
     emu.emulator.faults.add({ action: 'UploadPart', kind: 'delay', ms: 20, times: 1000 });
-    const queue = createUploadQueue({ client: makeClient(emu), hasher: countingHasher(), concurrency: 2, files: 3, retry: { baseDelayMs: 1, retries: 0 } });
+    const queue = createUploadQueue({
+      client: makeClient(emu),
+      hasher: countingHasher(),
+      concurrency: 2,
+      files: 3,
+      retry: { baseDelayMs: 1, retries: 0 },
+    });
     const files = [randomFile(MiB + 1, 'a.mp4'), randomFile(2 * MiB, 'b.mp4'), randomFile(10, 'c'), randomFile(MiB * 1.5, 'd.mp4')];
     for (const file of files) queue.add(file).catch(() => undefined);
     const results = await queue.settled();

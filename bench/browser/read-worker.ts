@@ -7,7 +7,10 @@
  */
 import { chunkReader } from '../../src/hasher/chunk-reader.js';
 
-const scope = globalThis as unknown as { postMessage(message: unknown): void; addEventListener(type: 'message', listener: (event: MessageEvent<{ blob: Blob; slices?: number; plain?: boolean }>) => void): void };
+const scope = globalThis as unknown as {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<{ blob: Blob; slices?: number; plain?: boolean }>) => void): void;
+};
 
 scope.addEventListener('message', async (event) => {
   const { blob, slices, plain } = event.data;

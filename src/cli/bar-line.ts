@@ -51,7 +51,16 @@ export function renderBarLine(label: string, view: MeterView, options: BarLineOp
  * when given, sets the bar and percent (the files' overallPercent), else bytes do; `parts`, when
  * given, is how many parts may be in flight now (what `--concurrency auto` has reached).
  */
-export function renderOverallLine(label: string, value: number, total: number, rate: number, eta: number | undefined, options: BarLineOptions, overall?: number, parts?: number): string {
+export function renderOverallLine(
+  label: string,
+  value: number,
+  total: number,
+  rate: number,
+  eta: number | undefined,
+  options: BarLineOptions,
+  overall?: number,
+  parts?: number,
+): string {
   const fraction = overall !== undefined ? Math.min(1, Math.max(0, overall)) : total > 0 ? Math.min(1, value / total) : 1;
   const inFlight = parts ? `${Math.min(99, parts)} parts ` : '';
   const status = `${inFlight}${`${Math.floor(fraction * 100)}%`.padStart(4)}`.padStart(14);

@@ -38,27 +38,34 @@ export interface CommandIo {
 
 /** Runs the command; resolves with the exit code once the emulator has stopped. */
 export async function runEmulatorCommand(args: string[], io: CommandIo): Promise<number> {
-  const { values } = parseFlags('vod-upload emulator', args, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    data: { type: 'string' },
-    'secret-id': { type: 'string' },
-    'secret-key': { type: 'string' },
-    faults: { type: 'string' },
-    latency: { type: 'string' },
-    bandwidth: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  }, false);
+  const { values } = parseFlags(
+    'vod-upload emulator',
+    args,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'secret-id': { type: 'string' },
+      'secret-key': { type: 'string' },
+      faults: { type: 'string' },
+      latency: { type: 'string' },
+      bandwidth: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
   if (values.help) {
     io.out(EMULATOR_USAGE);
     return 0;
   }
   const port = values.port === undefined ? undefined : Number(values.port);
-  if (values.port !== undefined && !/^[0-9]{1,5}$/.test(values.port)) throw new UsageError(`--port: expected 0 to 65535, got ${values.port}`);
+  if (values.port !== undefined && !/^[0-9]{1,5}$/.test(values.port))
+    throw new UsageError(`--port: expected 0 to 65535, got ${values.port}`);
   if (port !== undefined && port > 65535) throw new UsageError(`--port: expected 0 to 65535, got ${port}`);
   const secretId = values['secret-id'];
   const secretKey = values['secret-key'];
-  if ((secretId === undefined) !== (secretKey === undefined)) throw new UsageError('--secret-id and --secret-key go together: give both or neither');
+  if ((secretId === undefined) !== (secretKey === undefined))
+    throw new UsageError('--secret-id and --secret-key go together: give both or neither');
   if (secretId === '' || secretKey === '') throw new UsageError('--secret-id and --secret-key must not be empty');
   const custom = secretId !== undefined && secretKey !== undefined;
   const data = values.data === undefined ? undefined : resolve(values.data);
@@ -71,7 +78,10 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
     }
   }
   const { latency, bandwidth } = values;
-  for (const [flag, value, parse] of [['--latency', latency, parseLatency], ['--bandwidth', bandwidth, parseBandwidth]] as const) {
+  for (const [flag, value, parse] of [
+    ['--latency', latency, parseLatency],
+    ['--bandwidth', bandwidth, parseBandwidth],
+  ] as const) {
     if (value === undefined) continue;
     try {
       parse(value);
@@ -90,14 +100,18 @@ export async function runEmulatorCommand(args: string[], io: CommandIo): Promise
       ...(bandwidth === undefined ? {} : { bandwidth }),
     };
     // A data directory keeps its port, so URLs printed by `vod-upload --emulator` work again.
-    running = data === undefined ? await startEmulator({ ...options, port: port ?? DEFAULT_EMULATOR_PORT }) : await startDataEmulator({ ...options, data, port });
+    running =
+      data === undefined
+        ? await startEmulator({ ...options, port: port ?? DEFAULT_EMULATOR_PORT })
+        : await startDataEmulator({ ...options, data, port });
   } catch (error) {
     throw new UsageError(`could not start the emulator: ${error instanceof Error ? error.message : String(error)}`, 1);
   }
   const credential = running.credentials[0] ?? DEV_CREDENTIALS;
   io.out(`VOD upload emulator is running at ${running.origin}`);
   io.out(`  storage: ${data ?? 'memory (lost on exit; use --data DIR to keep it)'}`);
-  if (latency !== undefined || bandwidth !== undefined) io.out(`  link:    latency ${latency ?? 0} ms, bandwidth ${bandwidth ?? 'unlimited'} (emulated; connections counted in the log)`);
+  if (latency !== undefined || bandwidth !== undefined)
+    io.out(`  link:    latency ${latency ?? 0} ms, bandwidth ${bandwidth ?? 'unlimited'} (emulated; connections counted in the log)`);
   if (faults !== undefined) io.out(`  faults:  ${faults} (seeded; rules queued on the control API come first)`);
   io.out(`  files:   ${running.origin}/vod/<fileId>/f0.<ext>   log: ${running.origin}/_emulator/log`);
   if (!custom) io.out('  keys:    the well-known development keys: for local use only, never for the real service');

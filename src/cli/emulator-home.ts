@@ -52,7 +52,9 @@ export async function startDataEmulator(options: DataEmulatorOptions): Promise<R
   } catch (error) {
     // A new directory does not insist on 8787: another program may hold it.
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || asked !== undefined || remembered !== undefined) {
-      throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new Error(`port ${port} is in use (${data} was served on it before): stop what holds it, or give --port`) : error;
+      throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? new Error(`port ${port} is in use (${data} was served on it before): stop what holds it, or give --port`)
+        : error;
     }
     running = await startEmulator({ ...rest, data, port: 0 });
   }

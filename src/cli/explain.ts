@@ -6,7 +6,16 @@
 import { ClientErrorCode, ErrorCode, VodError } from '../protocol/index.js';
 
 /** System errors that mean "the host cannot be reached at all". */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ERR_INVALID_URL']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'ERR_INVALID_URL',
+]);
 
 const SYSTEM_TEXT: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -32,7 +41,15 @@ export interface SystemFailure {
 export function systemFailure(error: unknown): SystemFailure | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
-    const node = current as { code?: unknown; address?: unknown; port?: unknown; hostname?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    const node = current as {
+      code?: unknown;
+      address?: unknown;
+      port?: unknown;
+      hostname?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
     if (typeof node.code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(node.code)) {
       const host = typeof node.address === 'string' ? node.address : typeof node.hostname === 'string' ? node.hostname : undefined;
       const where = host === undefined ? undefined : typeof node.port === 'number' ? `${host}:${node.port}` : host;
@@ -66,7 +83,8 @@ export function explainError(error: unknown, endpoint: string): string {
   const action = error.action ? `${error.action}: ` : '';
   if (error.code === ClientErrorCode.Network) {
     const system = systemFailure(error);
-    if (system?.code === 'BAD_PORT') return `${action}fetch refuses to connect to port ${new URL(endpoint).port} of ${endpointHost(endpoint)} (a blocked port)`;
+    if (system?.code === 'BAD_PORT')
+      return `${action}fetch refuses to connect to port ${new URL(endpoint).port} of ${endpointHost(endpoint)} (a blocked port)`;
     if (system) {
       const text = SYSTEM_TEXT[system.code];
       return `${action}cannot connect to ${system.where ?? endpointHost(endpoint)} (${system.code}${text ? `: ${text}` : ''})`;
@@ -114,6 +132,11 @@ const ACCOUNT_CODES: ReadonlySet<number> = new Set([
  */
 export function failsEveryFile(code: number | string | undefined): boolean {
   if (typeof code === 'number') return ACCOUNT_CODES.has(code);
-  const endpointCodes: readonly (string | undefined)[] = [ClientErrorCode.Network, ClientErrorCode.Timeout, ClientErrorCode.NotJson, ClientErrorCode.BadAnswer];
+  const endpointCodes: readonly (string | undefined)[] = [
+    ClientErrorCode.Network,
+    ClientErrorCode.Timeout,
+    ClientErrorCode.NotJson,
+    ClientErrorCode.BadAnswer,
+  ];
   return endpointCodes.includes(code);
 }

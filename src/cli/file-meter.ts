@@ -29,7 +29,8 @@ export function createFileMeter(total: number, now: () => number = Date.now): Fi
   let hashStart: { at: number; bytes: number } | undefined;
   return {
     update(next) {
-      if (next.phase === 'hashing' && (!hashStart || next.hashedBytes < hashStart.bytes)) hashStart = { at: now(), bytes: next.hashedBytes };
+      if (next.phase === 'hashing' && (!hashStart || next.hashedBytes < hashStart.bytes))
+        hashStart = { at: now(), bytes: next.hashedBytes };
       state = next;
     },
     view() {
@@ -38,10 +39,24 @@ export function createFileMeter(total: number, now: () => number = Date.now): Fi
         const elapsed = (now() - (hashStart?.at ?? now())) / 1000;
         const speed = elapsed > 0.05 ? (state.hashedBytes - (hashStart?.bytes ?? 0)) / elapsed : 0;
         const left = total - state.hashedBytes;
-        return { phase: 'hashing', value: state.hashedBytes, total, fraction: fraction(state.hashedBytes, total), speed, eta: speed > 0 ? left / speed : undefined };
+        return {
+          phase: 'hashing',
+          value: state.hashedBytes,
+          total,
+          fraction: fraction(state.hashedBytes, total),
+          speed,
+          eta: speed > 0 ? left / speed : undefined,
+        };
       }
       const value = state.phase === 'done' ? total : state.ackedBytes;
-      return { phase: state.phase, value, total, fraction: fraction(value, total), speed: state.speed, eta: state.phase === 'done' ? 0 : state.eta };
+      return {
+        phase: state.phase,
+        value,
+        total,
+        fraction: fraction(value, total),
+        speed: state.speed,
+        eta: state.phase === 'done' ? 0 : state.eta,
+      };
     },
   };
 }

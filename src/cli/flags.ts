@@ -10,7 +10,9 @@ import { UsageError } from './usage-error.js';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** What {@link parseFlags} returns: parseArgs's typed values and positionals. */
-export type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>>;
+export type ParsedFlags<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>
+>;
 
 /** The known flag closest to `given`, when it is close enough to be a typo. */
 export function closestFlag(given: string, known: readonly string[]): string | undefined {
@@ -29,7 +31,12 @@ export function usageError(command: string, message: string): UsageError {
 }
 
 /** parseArgs with the errors rewritten as short {@link UsageError}s. */
-export function parseFlags<O extends Options>(command: string, argv: readonly string[], options: O, allowPositionals: boolean): ParsedFlags<O> {
+export function parseFlags<O extends Options>(
+  command: string,
+  argv: readonly string[],
+  options: O,
+  allowPositionals: boolean,
+): ParsedFlags<O> {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
   } catch (error) {

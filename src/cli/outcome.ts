@@ -49,7 +49,14 @@ export function failureOutcome(file: FoundFile, error: unknown, ms: number, cont
   if (error instanceof VodError) {
     const interrupted = error.code === ClientErrorCode.Aborted && stopping;
     const message = interrupted ? (waiting ? 'not started' : 'interrupted') : explainError(error, context.endpoint);
-    return { file, status: interrupted ? 'interrupted' : 'failed', error: { code: error.code, canRetry: error.canRetry, message }, ms, kept, waiting };
+    return {
+      file,
+      status: interrupted ? 'interrupted' : 'failed',
+      error: { code: error.code, canRetry: error.canRetry, message },
+      ms,
+      kept,
+      waiting,
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { file, status: stopping ? 'interrupted' : 'failed', error: { code: 'ERROR', canRetry: false, message }, ms, kept, waiting };
@@ -57,7 +64,13 @@ export function failureOutcome(file: FoundFile, error: unknown, ms: number, cont
 
 /** A file never started because `cause` failed for the endpoint. */
 export function skippedOutcome(file: FoundFile, cause: string): FileOutcome {
-  return { file, status: 'skipped', error: { code: 'SKIPPED', canRetry: true, message: `not started: ${cause} failed the same way a moment before` }, ms: 0, kept: false };
+  return {
+    file,
+    status: 'skipped',
+    error: { code: 'SKIPPED', canRetry: true, message: `not started: ${cause} failed the same way a moment before` },
+    ms: 0,
+    kept: false,
+  };
 }
 
 /** One line of `--json` output. Field names are stable: scripts read them. */
@@ -126,7 +139,11 @@ export function failureLine(outcome: FileOutcome, width = 80): string {
   const error = outcome.error ?? { code: 'ERROR', canRetry: false, message: 'failed' };
   const mark = outcome.status === 'interrupted' ? '■' : outcome.status === 'skipped' ? '–' : '✗';
   // The code is left out where the message already says it (or names the system error).
-  const quiet = outcome.status === 'interrupted' || outcome.status === 'skipped' || error.message.includes(String(error.code)) || /\((E[A-Z]+|UND_ERR_[A-Z]+)[:)]/.test(error.message);
+  const quiet =
+    outcome.status === 'interrupted' ||
+    outcome.status === 'skipped' ||
+    error.message.includes(String(error.code)) ||
+    /\((E[A-Z]+|UND_ERR_[A-Z]+)[:)]/.test(error.message);
   const rest = `: ${error.message}${quiet ? '' : ` (${error.code})`}${nextStep(outcome)}`;
   // The name is what the user looks for: a long message may wrap rather than cut it short.
   const nameWidth = Math.max(Math.min(cellWidth(outcome.file.display), 24), width - 1 - 2 - cellWidth(rest));

@@ -24,7 +24,12 @@ Options:
 export { ageText } from './format.js';
 
 export async function runPendingCommand(argv: readonly string[], io: UploadIo): Promise<number> {
-  const { values } = parseFlags('vod-upload pending', argv, { clear: { type: 'boolean' }, 'checkpoint-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, false);
+  const { values } = parseFlags(
+    'vod-upload pending',
+    argv,
+    { clear: { type: 'boolean' }, 'checkpoint-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    false,
+  );
   if (values.help) {
     io.out(PENDING_USAGE);
     return 0;
@@ -37,7 +42,17 @@ export async function runPendingCommand(argv: readonly string[], io: UploadIo): 
   }
   const pending = await findPendingUploads(store);
   if (values.json) {
-    for (const entry of pending) io.out(JSON.stringify({ type: 'pending', file: entry.path ?? entry.name ?? null, size: entry.size, createdAt: new Date(entry.createdAt).toISOString(), endpoint: entry.endpoint ?? null, key: entry.key }));
+    for (const entry of pending)
+      io.out(
+        JSON.stringify({
+          type: 'pending',
+          file: entry.path ?? entry.name ?? null,
+          size: entry.size,
+          createdAt: new Date(entry.createdAt).toISOString(),
+          endpoint: entry.endpoint ?? null,
+          key: entry.key,
+        }),
+      );
     return 0;
   }
   if (pending.length === 0) {
@@ -45,7 +60,12 @@ export async function runPendingCommand(argv: readonly string[], io: UploadIo): 
     return 0;
   }
   const now = Date.now();
-  const rows = pending.map((entry) => [entry.path ?? entry.name ?? '(unnamed)', formatBytes(entry.size), ageText(now - entry.createdAt), entry.endpoint ?? '?']);
+  const rows = pending.map((entry) => [
+    entry.path ?? entry.name ?? '(unnamed)',
+    formatBytes(entry.size),
+    ageText(now - entry.createdAt),
+    entry.endpoint ?? '?',
+  ]);
   io.out(renderTable(['file', 'size', 'age', 'endpoint'], rows, new Set([1])));
   io.out(`\n${pending.length} pending: run the same upload command to resume; vod-upload pending --clear forgets them`);
   return 0;

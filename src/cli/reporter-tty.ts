@@ -56,7 +56,16 @@ export function createTtyReporter(sink: Sink, options: TtyReporterOptions): Repo
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0.5 ? bytes / seconds : 0;
     const eta = rate > 0 ? (totalBytes - bytes) / rate : undefined;
-    return renderOverallLine(`all ${finishedFiles}/${files.length} files`, bytes, totalBytes, rate, eta, layout, totalBytes > 0 ? done / totalBytes : 1, parts);
+    return renderOverallLine(
+      `all ${finishedFiles}/${files.length} files`,
+      bytes,
+      totalBytes,
+      rate,
+      eta,
+      layout,
+      totalBytes > 0 ? done / totalBytes : 1,
+      parts,
+    );
   };
   const overall = multibar.create(totalBytes, 0, { render: overallLine } satisfies Payload);
   const log = (line: string): void => {

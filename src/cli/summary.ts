@@ -19,14 +19,35 @@ const GAP = 2;
 function cells(outcome: FileOutcome): Record<Column, string> {
   const { file, result, status, ms } = outcome;
   const time = formatDuration(ms / 1000);
-  if (!result) return { file: file.display, size: formatBytes(file.size), fileId: '–', url: '–', how: status, 'MB/s': '–', time: ms === 0 ? '–' : time };
+  if (!result)
+    return {
+      file: file.display,
+      size: formatBytes(file.size),
+      fileId: '–',
+      url: '–',
+      how: status,
+      'MB/s': '–',
+      time: ms === 0 ? '–' : time,
+    };
   // An instant upload sent no byte: a speed would be meaningless.
   const speed = result.instant ? '–' : mebibytesPerSecond(result.size, ms).toFixed(1);
-  return { file: file.display, size: formatBytes(file.size), fileId: result.fileId, url: result.url, how: result.kind, 'MB/s': speed, time };
+  return {
+    file: file.display,
+    size: formatBytes(file.size),
+    fileId: result.fileId,
+    url: result.url,
+    how: result.kind,
+    'MB/s': speed,
+    time,
+  };
 }
 
 /** Aligns cells into columns two spaces apart; widths in terminal cells (a CJK name stays aligned). */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: ReadonlySet<number> = new Set(),
+): string {
   const widths = headers.map((header, column) => Math.max(cellWidth(header), ...rows.map((row) => cellWidth(row[column] ?? ''))));
   const line = (row: readonly string[]): string =>
     row
@@ -37,7 +58,10 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 }
 
 function tableWidth(columns: readonly Column[], rows: readonly Record<Column, string>[]): number {
-  return columns.reduce((sum, column) => sum + Math.max(cellWidth(column), ...rows.map((row) => cellWidth(row[column]))), 0) + GAP * (columns.length - 1);
+  return (
+    columns.reduce((sum, column) => sum + Math.max(cellWidth(column), ...rows.map((row) => cellWidth(row[column]))), 0) +
+    GAP * (columns.length - 1)
+  );
 }
 
 /** Picks the columns and the name width that fit in `width` cells. */
@@ -46,7 +70,11 @@ function fit(rows: readonly Record<Column, string>[], width: number, order: read
   const widest = Math.max(cellWidth('file'), ...rows.map((row) => cellWidth(row.file)));
   for (const drop of [undefined, ...DROP_ORDER]) {
     if (drop) columns = columns.filter((column) => column !== drop);
-    const others = tableWidth(columns.filter((column) => column !== 'file'), rows) + GAP;
+    const others =
+      tableWidth(
+        columns.filter((column) => column !== 'file'),
+        rows,
+      ) + GAP;
     const fileWidth = Math.min(widest, width - others);
     if (fileWidth >= Math.min(widest, MIN_FILE)) return { columns, fileWidth };
   }
@@ -62,13 +90,24 @@ export function renderSummary(outcomes: readonly FileOutcome[], wallMs: number, 
   // biome-ignore lint/suspicious/noFocusedTests: `fit` here is this module's column fitter, not a focused test.
   const { columns, fileWidth } = fit(rows, limit, anyResult ? ORDER : ORDER.filter((column) => column !== 'fileId' && column !== 'url'));
   const shown = rows.map((row) => ({ ...row, file: fitLeft(row.file, fileWidth).trimEnd() }));
-  const blocks = [renderTable(columns, shown.map((row) => columns.map((column) => row[column])), new Set(columns.flatMap((column, i) => (RIGHT.has(column) ? [i] : []))))];
+  const blocks = [
+    renderTable(
+      columns,
+      shown.map((row) => columns.map((column) => row[column])),
+      new Set(columns.flatMap((column, i) => (RIGHT.has(column) ? [i] : []))),
+    ),
+  ];
 
   const withUrl = outcomes.flatMap((outcome, i) => (outcome.result ? [rows[i]!] : []));
   if (!columns.includes('url') && withUrl.length > 0) {
     const urlWidth = Math.max(...withUrl.map((row) => cellWidth(row.url)));
     const nameWidth = Math.max(8, Math.min(fileWidth, limit - urlWidth - GAP));
-    blocks.push(renderTable(['file', 'url'], withUrl.map((row) => [fitLeft(row.file, nameWidth).trimEnd(), row.url])));
+    blocks.push(
+      renderTable(
+        ['file', 'url'],
+        withUrl.map((row) => [fitLeft(row.file, nameWidth).trimEnd(), row.url]),
+      ),
+    );
   }
   blocks.push(totals(outcomes, wallMs));
   return blocks.join('\n\n');

@@ -72,7 +72,12 @@ async function openEmbeddedEmulator(args: UploadArgs): Promise<Target> {
   const [pid, port] = await Promise.all([servingPid(data), rememberedPort(data)]);
   if (pid !== undefined && port !== undefined) {
     const endpoint = `http://127.0.0.1:${port}/v2/index.php`;
-    return { ...keys, endpoint, notes: [`using the emulator that serves ${args.emulatorData} (pid ${pid}) at ${endpoint}`], close: async () => {} };
+    return {
+      ...keys,
+      endpoint,
+      notes: [`using the emulator that serves ${args.emulatorData} (pid ${pid}) at ${endpoint}`],
+      close: async () => {},
+    };
   }
   let running;
   try {

@@ -154,13 +154,20 @@ function nonEmpty(flag: string, value: string | undefined): string | undefined {
   return value;
 }
 
-function parseExtras(values: { 'class-id'?: string | undefined; tag?: string[] | undefined; transcode?: boolean | undefined; screenshot?: boolean | undefined; watermark?: boolean | undefined }): InitExtras {
+function parseExtras(values: {
+  'class-id'?: string | undefined;
+  tag?: string[] | undefined;
+  transcode?: boolean | undefined;
+  screenshot?: boolean | undefined;
+  watermark?: boolean | undefined;
+}): InitExtras {
   const extras: InitExtras = {};
   if (values['class-id'] !== undefined) extras.classId = parseCount('class-id', values['class-id'], 0, 0, 2 ** 31 - 1);
   const tags = values.tag ?? [];
   if (tags.length > LIMITS.tagCount) throw usage(`--tag: at most ${LIMITS.tagCount} tags, got ${tags.length}`);
   for (const tag of tags) {
-    if (tag === '' || new TextEncoder().encode(tag).length > LIMITS.tagLength) throw usage(`--tag: expected 1 to ${LIMITS.tagLength} characters, got ${JSON.stringify(tag)}`);
+    if (tag === '' || new TextEncoder().encode(tag).length > LIMITS.tagLength)
+      throw usage(`--tag: expected 1 to ${LIMITS.tagLength} characters, got ${JSON.stringify(tag)}`);
   }
   if (tags.length > 0) extras.tags = tags;
   if (values.transcode) extras.isTranscode = 1;
@@ -188,7 +195,8 @@ export function parseUploadArgs(argv: readonly string[], env: UploadEnv = {}): U
     throw usage(`${missing}: missing; a SecretId and its SecretKey go together`);
   }
   const fileType = nonEmpty('type', values.type)?.replace(/^\./, '');
-  if (fileType !== undefined && !/^[A-Za-z0-9]{1,16}$/.test(fileType)) throw usage(`--type: expected an extension like mp4, got ${JSON.stringify(values.type)}`);
+  if (fileType !== undefined && !/^[A-Za-z0-9]{1,16}$/.test(fileType))
+    throw usage(`--type: expected an extension like mp4, got ${JSON.stringify(values.type)}`);
   if (!help && !version && positionals.length === 0) throw usage('no files given: name at least one file or directory');
   return {
     paths: positionals,

@@ -106,7 +106,9 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
   }
   if (!args.all && args.fileType === undefined) {
     for (const file of files.filter((found) => !isVideoName(found.name))) {
-      io.err(`vod-upload: warning: ${file.display} does not look like a video; it is uploaded as it is named (--all or --type EXT says that is meant)`);
+      io.err(
+        `vod-upload: warning: ${file.display} does not look like a video; it is uploaded as it is named (--all or --type EXT says that is meant)`,
+      );
     }
   }
   const target = await openTarget(args, io.env);
@@ -199,7 +201,12 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
         return { file, status: 'done', result, ms: Date.now() - (started.get(blob) ?? runStart) };
       } catch (error) {
         const begun = blob === undefined ? undefined : started.get(blob);
-        return failureOutcome(file, error, begun === undefined ? 0 : Date.now() - begun, { stopping, kept: kept.has(file), waiting: begun === undefined, endpoint: target.endpoint });
+        return failureOutcome(file, error, begun === undefined ? 0 : Date.now() - begun, {
+          stopping,
+          kept: kept.has(file),
+          waiting: begun === undefined,
+          endpoint: target.endpoint,
+        });
       }
     };
     const finish = (outcome: FileOutcome): FileOutcome => {

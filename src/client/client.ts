@@ -14,13 +14,7 @@ import {
   initUploadParams,
   initUploadResume,
   uploadPartParams,
-  type FinishUploadParams,
-  type FinishUploadResult,
-  type InitUploadParams,
-  type InitUploadResult,
-  type UploadPartParams,
 } from '../protocol/schemas.js';
-import type { Signer } from '../protocol/signature.js';
 import { toWire } from '../protocol/to-wire.js';
 import { parseArgument } from '../protocol/validate.js';
 import { applyBeforeRequest, type BeforeRequestHook } from './request-hook.js';
@@ -31,83 +25,8 @@ import { settleBy, startDeadline } from '../util/deadline.js';
 import { watchedBody, type WatchedBody } from './part-body.js';
 import { createRatePacer } from '../util/pacer.js';
 
-/** Paces requests under the service's rate limits; see `createRatePacer`. */
-export interface RequestPacer {
-  /** Resolves when one request of `action` may be sent; rejects when `signal` aborts first. */
-  acquire(action: VodAction, signal?: AbortSignal): Promise<void>;
-}
-
-/** Options of {@link createVodClient}. */
-export interface VodClientOptions {
-  /** Signs every request: `createSecretSigner` on servers, a remote signer in browsers. */
-  signer: Signer;
-  /** Full endpoint URL. Default `https://vod2.qcloud.com/v2/index.php`. */
-  endpoint?: string;
-  /** The `Region` common parameter. Default `gz`. */
-  region?: string;
-  /** A fetch implementation (tests, proxies, runtimes without a global fetch). */
-  fetch?: typeof fetch;
-  /**
-   * Per-request time limit in ms: sending, waiting and reading the answer together. A request
-   * that takes longer is cancelled (a retryable `TIMEOUT`). Default 60 000.
-   */
-  timeoutMs?: number;
-  /**
-   * Stall limit in ms: an attempt that sends no byte and receives nothing for this long is
-   * cancelled (a retryable `TIMEOUT`), and the upload engine retries that request alone.
-   * Watches bytes going out when part bodies are streamed (`streamPartBodies`), the answer
-   * always, except the wait for FinishUpload's answer (the service checks the whole file then, which
-   * may take longer; `timeoutMs` bounds it). `0` turns the watch off (`timeoutMs` still applies). Default 30 000.
-   */
-  stallTimeoutMs?: number;
-  /**
-   * Send part bodies as streams with their Content-Length, so the stall watch sees bytes going
-   * out. Needs a fetch that honours Content-Length on a stream (Node's); browsers send Blobs.
-   * Default `false` (the Node entry and the CLI turn it on).
-   */
-  streamPartBodies?: boolean;
-  /** Sent as `RequestClient`. Default `vod-upload`. */
-  requestClient?: string;
-  /**
-   * Extra HTTP headers on every request (e.g. a token for an upload proxy), or a function
-   * called per request that returns them.
-   */
-  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
-  /**
-   * Paces requests under the service's limits (InitUpload/FinishUpload 100/min, UploadPart
-   * 10000/min), shared by every upload through this client. Default: a pacer at those limits;
-   * `false` turns pacing off.
-   */
-  pacer?: RequestPacer | false;
-}
-
-/** Options of one client call. */
-export interface RequestOptions {
-  /** Aborts the request. */
-  signal?: AbortSignal | undefined;
-  /** Sees the request after signing and may add headers (see {@link BeforeRequestHook}). */
-  beforeRequest?: BeforeRequestHook | undefined;
-}
-
-/** Bytes of one part: a Blob slice (preferred: read lazily) or bytes in memory. */
-export type PartBody = Blob | Uint8Array;
-
-/** The low-level client: one method per protocol action, one signed request per call, no retries. */
-export interface VodClient {
-  /** The endpoint URL requests go to. */
-  readonly endpoint: string;
-  /** Starts, resumes (code 1) or instantly completes (code 2) an upload session. */
-  initUpload(params: InitUploadParams, options?: RequestOptions): Promise<InitUploadResult>;
-  /** Sends one part; resolves when the service has stored and verified it. */
-  uploadPart(params: UploadPartParams, body: PartBody, options?: RequestOptions): Promise<void>;
-  /**
-   * Signs these UploadPart requests now, together (one round trip for a remote signer);
-   * `uploadPart` then uses each signature once, while fresh (2 minutes).
-   */
-  presignParts?(params: readonly UploadPartParams[]): Promise<void>;
-  /** Assembles the parts; the service checks the file's SHA-1. */
-  finishUpload(params: FinishUploadParams, options?: RequestOptions): Promise<FinishUploadResult>;
-}
+export type { PartBody, RequestOptions, RequestPacer, VodClient, VodClientOptions } from './client-types.js';
+import type { PartBody, VodClient, VodClientOptions } from './client-types.js';
 
 /** A random positive integer for `Nonce`, fresh for every request (and every retry). */
 function randomNonce(): string {
@@ -161,23 +80,26 @@ export function createVodClient(options: VodClientOptions): VodClient {
   }
   const streamPartBodies = options.streamPartBodies ?? false;
   if (typeof streamPartBodies !== 'boolean') throw new VodArgumentError('streamPartBodies', 'a boolean', streamPartBodies);
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new VodArgumentError('fetch', 'a fetch function', options.fetch);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function')
+    throw new VodArgumentError('fetch', 'a fetch function', options.fetch);
   const baseFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   // ky carries only the bodiless actions (InitUpload, FinishUpload): it is imported on the first
   // of them, so a page pays for it when it uploads, not when it loads.
   let http: Promise<KyInstance> | undefined;
   const kyClient = (): Promise<KyInstance> =>
-    (http ??= import('ky').then(({ default: ky }) =>
-      ky.create({
-        retry: 0,
-        throwHttpErrors: false,
-        // Our own deadline covers the answer's body too (ky's timer stops at the headers).
-        timeout: false,
-      }),
-    ).catch((error: unknown) => {
-      http = undefined; // a chunk that failed to load is tried again on the next request
-      throw error;
-    }));
+    (http ??= import('ky')
+      .then(({ default: ky }) =>
+        ky.create({
+          retry: 0,
+          throwHttpErrors: false,
+          // Our own deadline covers the answer's body too (ky's timer stops at the headers).
+          timeout: false,
+        }),
+      )
+      .catch((error: unknown) => {
+        http = undefined; // a chunk that failed to load is tried again on the next request
+        throw error;
+      }));
   const { signer } = options;
   const presigned = createPresignCache();
   const extraHeaders = options.headers;
@@ -242,7 +164,12 @@ export function createVodClient(options: VodClientOptions): VodClient {
           headers.set('content-length', String(body instanceof Blob ? body.size : body.byteLength));
           deadline.watch();
         }
-        const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers, body: (watched?.stream ?? body) as BodyInit, signal: deadline.signal };
+        const init: RequestInit & { duplex?: 'half' } = {
+          method: 'POST',
+          headers,
+          body: (watched?.stream ?? body) as BodyInit,
+          signal: deadline.signal,
+        };
         if (watched) init.duplex = 'half';
         response = await baseFetch(url, init);
         // An early answer (a refusal before the body was read) ends the body too.
@@ -270,7 +197,15 @@ export function createVodClient(options: VodClientOptions): VodClient {
     endpoint: endpoint.href,
     async initUpload(params, requestOptions) {
       const valid = parseArgument(initUploadParams, params, 'params');
-      const answer = await send('InitUpload', toWire(valid), undefined, [0, 1, 2], resumeOrNew, requestOptions?.signal, requestOptions?.beforeRequest);
+      const answer = await send(
+        'InitUpload',
+        toWire(valid),
+        undefined,
+        [0, 1, 2],
+        resumeOrNew,
+        requestOptions?.signal,
+        requestOptions?.beforeRequest,
+      );
       if (answer.code === 2) return { kind: 'instant', fileId: answer.fileId, url: answer.url };
       if (answer.code === 1) return { kind: 'resume', dataSize: answer.dataSize, listParts: answer.listParts };
       return { kind: 'new' };
@@ -279,7 +214,11 @@ export function createVodClient(options: VodClientOptions): VodClient {
       const valid = parseArgument(uploadPartParams, params, 'params');
       const size = body instanceof Blob ? body.size : body instanceof Uint8Array ? body.byteLength : -1;
       if (size !== valid.dataSize) {
-        throw new VodArgumentError('body', `a Blob or Uint8Array of exactly dataSize (${valid.dataSize}) bytes`, size < 0 ? describe(body) : `${size} bytes`);
+        throw new VodArgumentError(
+          'body',
+          `a Blob or Uint8Array of exactly dataSize (${valid.dataSize}) bytes`,
+          size < 0 ? describe(body) : `${size} bytes`,
+        );
       }
       await send('UploadPart', toWire(valid), body, [0], uploadPartAnswer, requestOptions?.signal, requestOptions?.beforeRequest);
     },
@@ -293,7 +232,15 @@ export function createVodClient(options: VodClientOptions): VodClient {
     },
     async finishUpload(params, requestOptions) {
       const valid = parseArgument(finishUploadParams, params, 'params');
-      const answer = await send('FinishUpload', toWire(valid), undefined, [0], finishUploadAnswer, requestOptions?.signal, requestOptions?.beforeRequest);
+      const answer = await send(
+        'FinishUpload',
+        toWire(valid),
+        undefined,
+        [0],
+        finishUploadAnswer,
+        requestOptions?.signal,
+        requestOptions?.beforeRequest,
+      );
       return { fileId: answer.fileId, url: answer.url };
     },
   };

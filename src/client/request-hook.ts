@@ -31,7 +31,13 @@ export interface OutgoingRequest {
 export type BeforeRequestHook = (request: OutgoingRequest) => void | Promise<void>;
 
 /** Runs the hook on a request's headers; the library's own headers are put back afterwards. */
-export async function applyBeforeRequest(hook: BeforeRequestHook | undefined, action: VodAction, url: string, params: Record<string, string>, headers: Headers): Promise<void> {
+export async function applyBeforeRequest(
+  hook: BeforeRequestHook | undefined,
+  action: VodAction,
+  url: string,
+  params: Record<string, string>,
+  headers: Headers,
+): Promise<void> {
   if (!hook) return;
   await hook({ action, url, params: Object.freeze({ ...params }), headers });
   headers.set('content-type', 'application/octet-stream');

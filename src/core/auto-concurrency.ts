@@ -27,11 +27,23 @@ export type CongestionReason = 'rate-limited' | 'timeout' | 'reset';
 
 /** What the controller learns: a part acknowledged, or a congestion signal. */
 export type ConcurrencySample =
-  | { readonly kind: 'ack'; /** When (ms). */ readonly at: number; /** Part size. */ readonly bytes: number; /** The attempt's time, read to answer (ms). */ readonly ms: number }
+  | {
+      readonly kind: 'ack' /** When (ms). */;
+      readonly at: number /** Part size. */;
+      readonly bytes: number /** The attempt's time, read to answer (ms). */;
+      readonly ms: number;
+    }
   | { readonly kind: 'congestion'; readonly at: number; readonly reason: CongestionReason };
 
 /** Why the number of parts in flight changed. */
-export type ConcurrencyReason = 'first-round' | 'throughput-rose' | 'throughput-flat' | 'probe' | 'probe-failed' | 'rtt-grew' | CongestionReason;
+export type ConcurrencyReason =
+  | 'first-round'
+  | 'throughput-rose'
+  | 'throughput-flat'
+  | 'probe'
+  | 'probe-failed'
+  | 'rtt-grew'
+  | CongestionReason;
 
 /** One change of the number of parts in flight, with the round that caused it. */
 export interface ConcurrencyDecision {
@@ -99,14 +111,30 @@ export function initialConcurrency(bounds: ConcurrencyBounds, at: number): Concu
 }
 
 /** The next state after one sample, and the decision when the figure changed. */
-export function stepConcurrency(state: ConcurrencyState, sample: ConcurrencySample, bounds: ConcurrencyBounds): { state: ConcurrencyState; decision?: ConcurrencyDecision } {
+export function stepConcurrency(
+  state: ConcurrencyState,
+  sample: ConcurrencySample,
+  bounds: ConcurrencyBounds,
+): { state: ConcurrencyState; decision?: ConcurrencyDecision } {
   if (sample.kind === 'congestion') {
     if (state.deafAcks > 0) return { state };
     const to = clamp(state.limit / 2, bounds);
-    const next: ConcurrencyState = { limit: to, phase: 'steady', round: newRound(sample.at, to), reference: undefined, steadyRounds: 0, deafAcks: state.limit };
+    const next: ConcurrencyState = {
+      limit: to,
+      phase: 'steady',
+      round: newRound(sample.at, to),
+      reference: undefined,
+      steadyRounds: 0,
+      deafAcks: state.limit,
+    };
     return { state: next, decision: { from: state.limit, to, reason: sample.reason, throughput: 0, rttMs: 0 } };
   }
-  const round = { ...state.round, acks: state.round.acks + 1, bytes: state.round.bytes + sample.bytes, msSum: state.round.msSum + sample.ms };
+  const round = {
+    ...state.round,
+    acks: state.round.acks + 1,
+    bytes: state.round.bytes + sample.bytes,
+    msSum: state.round.msSum + sample.ms,
+  };
   const deafAcks = Math.max(0, state.deafAcks - 1);
   if (round.acks < round.size) return { state: { ...state, round, deafAcks } };
 
@@ -114,7 +142,13 @@ export function stepConcurrency(state: ConcurrencyState, sample: ConcurrencySamp
   if (state.phase === 'warmup') return { state: { ...state, phase: 'start', round: newRound(sample.at, state.limit), deafAcks } };
   const elapsed = Math.max(1, sample.at - round.startedAt);
   const measured: Measured = { limit: state.limit, throughput: (round.bytes / elapsed) * 1000, rttMs: round.msSum / round.acks };
-  const change = (to: number, reason: ConcurrencyReason, phase: ConcurrencyState['phase'], reference: Measured | undefined, steadyRounds = 0) => {
+  const change = (
+    to: number,
+    reason: ConcurrencyReason,
+    phase: ConcurrencyState['phase'],
+    reference: Measured | undefined,
+    steadyRounds = 0,
+  ) => {
     const limit = clamp(to, bounds);
     const next: ConcurrencyState = { limit, phase, round: newRound(sample.at, limit), reference, steadyRounds, deafAcks };
     if (limit === state.limit) return { state: next };
@@ -131,7 +165,8 @@ export function stepConcurrency(state: ConcurrencyState, sample: ConcurrencySamp
     return change(previous.limit, 'throughput-flat', 'steady', previous.limit === state.limit ? measured : previous);
   }
   if (state.phase === 'probe') {
-    if (previous && measured.throughput < previous.throughput * PROBE_RISE) return change(previous.limit, 'probe-failed', 'steady', previous);
+    if (previous && measured.throughput < previous.throughput * PROBE_RISE)
+      return change(previous.limit, 'probe-failed', 'steady', previous);
     return change(state.limit, 'throughput-rose', 'steady', measured);
   }
   // Steady.
@@ -164,7 +199,11 @@ export interface AutoConcurrency {
 }
 
 /** A running controller from {@link initialConcurrency}, stepping on each sample. */
-export function createAutoConcurrency(bounds: ConcurrencyBounds, at: number, onDecision: (decision: ConcurrencyDecision) => void = () => {}): AutoConcurrency {
+export function createAutoConcurrency(
+  bounds: ConcurrencyBounds,
+  at: number,
+  onDecision: (decision: ConcurrencyDecision) => void = () => {},
+): AutoConcurrency {
   let state = initialConcurrency(bounds, at);
   return {
     get limit() {

@@ -66,7 +66,9 @@ export interface RuntimeServices {
 }
 
 /** Options of a runtime entry's `createUploadQueue()`: the engine's, with the client and hasher optional. */
-export type EasyUploadQueueOptions<S extends UploadSource = Blob> = Omit<UploadQueueOptions<S>, 'client' | 'hasher'> & ConnectionOptions & RetryShorthand & { hasher?: Hasher };
+export type EasyUploadQueueOptions<S extends UploadSource = Blob> = Omit<UploadQueueOptions<S>, 'client' | 'hasher'> &
+  ConnectionOptions &
+  RetryShorthand & { hasher?: Hasher };
 
 /** The `upload()` of every runtime entry: one signature everywhere. */
 export type UploadFunction = (source: UploadSource, options: EasyUploadOptions) => UploadHandle;
@@ -103,11 +105,16 @@ export function bindUpload(runtime: RuntimeServices): BoundUpload {
   const clientFor = (options: ConnectionOptions): VodClient => {
     if (options.client) return options.client;
     const signer = options.signer ?? secretSigner(options);
-    const headers = typeof options.headers === 'object' && !Array.isArray(options.headers) && !(options.headers instanceof Headers) ? JSON.stringify(options.headers) : idOf(options.headers as object | undefined);
+    const headers =
+      typeof options.headers === 'object' && !Array.isArray(options.headers) && !(options.headers instanceof Headers)
+        ? JSON.stringify(options.headers)
+        : idOf(options.headers as object | undefined);
     const streamPartBodies = options.streamPartBodies ?? runtime.clientDefaults?.streamPartBodies;
     // Values as given (undefined → null, numbers as text so NaN stays NaN): '' or 0 is not "the
     // default" and must reach the client's validation, not reuse a client made without them.
-    const given = [options.endpoint, options.region, options.timeoutMs, options.stallTimeoutMs, streamPartBodies].map((value) => (value === undefined ? null : typeof value === 'number' ? String(value) : value));
+    const given = [options.endpoint, options.region, options.timeoutMs, options.stallTimeoutMs, streamPartBodies].map((value) =>
+      value === undefined ? null : typeof value === 'number' ? String(value) : value,
+    );
     const key = JSON.stringify([...given, idOf(signer), idOf(options.fetch), headers]);
     let client = clients.get(key);
     if (!client) {

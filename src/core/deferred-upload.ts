@@ -26,10 +26,15 @@ export function checkDeferredArguments(source: unknown, options: unknown): void 
 
 /** Something to sign with, and an endpoint that is a non-empty string when given (the queue checks these when it is made). */
 export function checkConnection(connection: ConnectionOptions): void {
-  if (connection.client === undefined && connection.signer === undefined && (connection.secretId === undefined || connection.secretKey === undefined)) {
+  if (
+    connection.client === undefined &&
+    connection.signer === undefined &&
+    (connection.secretId === undefined || connection.secretKey === undefined)
+  ) {
     throw new VodArgumentError('signer', 'a Signer, or secretId and secretKey (server-side only)');
   }
-  if (connection.signer !== undefined && typeof connection.signer?.sign !== 'function') throw new VodArgumentError('signer', 'a Signer (an object with sign())', connection.signer);
+  if (connection.signer !== undefined && typeof connection.signer?.sign !== 'function')
+    throw new VodArgumentError('signer', 'a Signer (an object with sign())', connection.signer);
   if (connection.endpoint !== undefined && (typeof connection.endpoint !== 'string' || connection.endpoint === '')) {
     throw new VodArgumentError('endpoint', 'the service URL, e.g. https://vod2.qcloud.com/v2/index.php', connection.endpoint);
   }
@@ -73,7 +78,12 @@ export function deferUpload(load: () => Promise<UploadFunction>, source: UploadS
     (error: unknown) => {
       if (abortReason) throw aborted(abortReason.reason);
       setState('failed');
-      throw new VodError({ code: ClientErrorCode.Unexpected, message: `the upload engine could not be loaded: ${error instanceof Error ? error.message : String(error)}`, canRetry: true, cause: error });
+      throw new VodError({
+        code: ClientErrorCode.Unexpected,
+        message: `the upload engine could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+        canRetry: true,
+        cause: error,
+      });
     },
   );
   const done = Promise.race([abortedMeanwhile, started]);
@@ -105,5 +115,7 @@ export function deferUpload(load: () => Promise<UploadFunction>, source: UploadS
 }
 
 function aborted(reason: unknown): VodError {
-  return reason instanceof VodError ? reason : new VodError({ code: ClientErrorCode.Aborted, message: 'The upload was aborted', canRetry: false, cause: reason });
+  return reason instanceof VodError
+    ? reason
+    : new VodError({ code: ClientErrorCode.Aborted, message: 'The upload was aborted', canRetry: false, cause: reason });
 }

@@ -69,7 +69,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
     decayedTime = decayedTime * decay + dt;
     unsampledBytes = 0;
     lastSample = t;
-    speed = decayedTime > 0 ? decayedBytes / decayedTime * 1000 : 0;
+    speed = decayedTime > 0 ? (decayedBytes / decayedTime) * 1000 : 0;
   };
 
   /**

@@ -11,7 +11,8 @@ import type { UploadHandle, UploadOptions, UploadState } from './upload.js';
  * `S` is the kind of source the queue takes; it defaults to Blob (files in browsers, Node and Bun)
  * and is `UploadSource` where lazily read {@link FileSource}s are queued (Deno).
  */
-export interface UploadQueueOptions<S extends UploadSource = Blob> extends Partial<Omit<UploadOptions, 'limiter' | 'signal' | 'onProgress'>> {
+export interface UploadQueueOptions<S extends UploadSource = Blob>
+  extends Partial<Omit<UploadOptions, 'limiter' | 'signal' | 'onProgress'>> {
   /**
    * Parts in flight across all files: a number bounds them all together (and each file's
    * `'auto'` stays within it); `'auto'` (the default) bounds them at 32 and lets each file follow

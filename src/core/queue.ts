@@ -4,7 +4,13 @@
  * whole queue: add while it runs, pause, resume and cancel all, one progress for all files.
  */
 import { VodArgumentError } from '../protocol/errors.js';
-import { AUTO_MAX_CONCURRENCY, checkConcurrency, checkConcurrencySetting, createLimiter, type ConcurrencySetting } from '../util/concurrency.js';
+import {
+  AUTO_MAX_CONCURRENCY,
+  checkConcurrency,
+  checkConcurrencySetting,
+  createLimiter,
+  type ConcurrencySetting,
+} from '../util/concurrency.js';
 import { createEmitter } from '../util/emitter.js';
 import { createQueueProgress } from './queue-progress.js';
 import { findRestrictionFailure, validateRestrictions } from './restrictions.js';
@@ -12,9 +18,25 @@ import { abortError, raceAbort } from '../util/retry.js';
 import type { UploadResult } from './run-upload.js';
 import { resolveSource, type UploadSource } from './source.js';
 import type { UploadHandle, UploadOptions } from './upload.js';
-import type { QueueEntryResult, QueueFile, QueueFileStatus, QueueState, UploadQueue, UploadQueueEvents, UploadQueueOptions } from './queue-types.js';
+import type {
+  QueueEntryResult,
+  QueueFile,
+  QueueFileStatus,
+  QueueState,
+  UploadQueue,
+  UploadQueueEvents,
+  UploadQueueOptions,
+} from './queue-types.js';
 
-export type { QueueEntryResult, QueueFile, QueueFileStatus, QueueState, UploadQueue, UploadQueueEvents, UploadQueueOptions } from './queue-types.js';
+export type {
+  QueueEntryResult,
+  QueueFile,
+  QueueFileStatus,
+  QueueState,
+  UploadQueue,
+  UploadQueueEvents,
+  UploadQueueOptions,
+} from './queue-types.js';
 
 interface Entry<S extends UploadSource> extends QueueFile<S> {
   status: QueueFileStatus;
@@ -57,7 +79,10 @@ export function createQueue<S extends UploadSource = Blob>(options: UploadQueueO
     state = next;
     emitter.emit('state', next);
   };
-  const fileEvent = <E extends Exclude<keyof UploadQueueEvents<S>, 'progress' | 'state'>>(event: E, payload: UploadQueueEvents<S>[E]): void => {
+  const fileEvent = <E extends Exclude<keyof UploadQueueEvents<S>, 'progress' | 'state'>>(
+    event: E,
+    payload: UploadQueueEvents<S>[E],
+  ): void => {
     emitter.emit(event, payload);
     emitter.emit('progress', totals.snapshot());
   };
@@ -120,7 +145,15 @@ export function createQueue<S extends UploadSource = Blob>(options: UploadQueueO
 
   const add = (source: S, fileOptions: Partial<UploadOptions> = {}): Promise<UploadResult> => {
     const controller = new AbortController();
-    const entry: Entry<S> = { id: entries.length + 1, source, size: sizeOf(source), status: 'waiting', handle: undefined, controller, settled: false };
+    const entry: Entry<S> = {
+      id: entries.length + 1,
+      source,
+      size: sizeOf(source),
+      status: 'waiting',
+      handle: undefined,
+      controller,
+      settled: false,
+    };
     entries.push(entry);
     unsettled += 1;
     totals.fileAdded(entry.id, entry.size);
@@ -162,10 +195,12 @@ export function createQueue<S extends UploadSource = Blob>(options: UploadQueueO
     add,
     addAll(sources, fileOptions) {
       const list = [...sources];
-      const settledOnes = list.map((source) => add(source, fileOptions).then(
-        (result): QueueEntryResult<S> => ({ source, status: 'fulfilled', result }),
-        (error: unknown): QueueEntryResult<S> => ({ source, status: 'rejected', error }),
-      ));
+      const settledOnes = list.map((source) =>
+        add(source, fileOptions).then(
+          (result): QueueEntryResult<S> => ({ source, status: 'fulfilled', result }),
+          (error: unknown): QueueEntryResult<S> => ({ source, status: 'rejected', error }),
+        ),
+      );
       return Promise.all(settledOnes);
     },
     settled: () => Promise.all(results),

@@ -96,10 +96,14 @@ export function validateRestrictions(restrictions: unknown): UploadRestrictions 
     throw new VodArgumentError('restrictions', 'an object with maxFileSize, minFileSize and/or allowedTypes', restrictions);
   }
   for (const name of Object.keys(restrictions)) {
-    if (!RULES.has(name)) throw new VodArgumentError(`restrictions.${name}`, 'one of maxFileSize, minFileSize, allowedTypes (no other rule exists)', name);
+    if (!RULES.has(name))
+      throw new VodArgumentError(`restrictions.${name}`, 'one of maxFileSize, minFileSize, allowedTypes (no other rule exists)', name);
   }
   const { maxFileSize, minFileSize, allowedTypes } = restrictions as UploadRestrictions;
-  for (const [name, value] of [['maxFileSize', maxFileSize], ['minFileSize', minFileSize]] as const) {
+  for (const [name, value] of [
+    ['maxFileSize', maxFileSize],
+    ['minFileSize', minFileSize],
+  ] as const) {
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
       throw new VodArgumentError(`restrictions.${name}`, 'a whole number of bytes ≥ 0', value);
     }
@@ -117,7 +121,11 @@ export function validateRestrictions(restrictions: unknown): UploadRestrictions 
     result.allowedTypes = allowedTypes.map((entry: unknown) => {
       const type = typeof entry === 'string' ? entry.trim().toLowerCase() : '';
       if (!EXTENSION.test(type) && !MIME.test(type)) {
-        throw new VodArgumentError('restrictions.allowedTypes', "entries like '.mp4' (an extension with its dot), 'video/mp4' or 'video/*'", entry);
+        throw new VodArgumentError(
+          'restrictions.allowedTypes',
+          "entries like '.mp4' (an extension with its dot), 'video/mp4' or 'video/*'",
+          entry,
+        );
       }
       return type;
     });

@@ -19,7 +19,14 @@ export async function obtainHash(input: RunInput, partSize: PartSize, signal: Ab
       onWarning: input.onWarning,
     });
     if (saved && (await checkpointMatches(input, saved, signal))) {
-      const hash: HashResult = { sha1: saved.sha1, partSize: saved.partSize, partMd5s: saved.partMd5s, engine: 'checkpoint', bytesHashed: 0, runner: 'inline' };
+      const hash: HashResult = {
+        sha1: saved.sha1,
+        partSize: saved.partSize,
+        partMd5s: saved.partMd5s,
+        engine: 'checkpoint',
+        bytesHashed: 0,
+        runner: 'inline',
+      };
       input.memo.hash = hash;
       input.memo.engine = 'checkpoint';
       return hash;
@@ -47,7 +54,10 @@ async function checkpointMatches(input: RunInput, saved: CheckpointRecord, signa
     // Not counted in hashedBytes, which says whether the file was hashed (a few parts are not).
     const { partMd5s } = await input.hasher.hash(bytes, { partSize: saved.partSize, signal, only: 'partMd5s' });
     if (partMd5s[0] !== saved.partMd5s[index]) {
-      input.onWarning({ kind: 'mismatch', message: `Checkpoint dropped: part ${index} of the file does not match it (another file with the same name, size and time)` });
+      input.onWarning({
+        kind: 'mismatch',
+        message: `Checkpoint dropped: part ${index} of the file does not match it (another file with the same name, size and time)`,
+      });
       await forgetCheckpoint(input);
       return false;
     }
@@ -71,7 +81,11 @@ async function saveCheckpoint(input: RunInput, hash: HashResult): Promise<void> 
   if (!input.checkpoints || !input.checkpointKey) return;
   const { name, path } = input.source;
   // `about` lets a later session list what is pending (file, endpoint); never the SecretId.
-  const about = { name: name.slice(0, 4096), ...(path !== undefined ? { path: path.slice(0, 4096) } : {}), endpoint: input.client.endpoint.slice(0, 2048) };
+  const about = {
+    name: name.slice(0, 4096),
+    ...(path !== undefined ? { path: path.slice(0, 4096) } : {}),
+    endpoint: input.client.endpoint.slice(0, 2048),
+  };
   const record = { sha1: hash.sha1, partSize: hash.partSize as PartSize, partMd5s: hash.partMd5s, size: input.source.size, about };
   await writeCheckpoint(input.checkpoints, input.checkpointKey, record, { onWarning: input.onWarning });
 }

@@ -9,7 +9,10 @@ import type { RunProgress } from './run-upload.js';
 export type UploadProgress = ProgressState;
 
 /** A {@link RunProgress} over a tracker, plus `done()` and `dispose()` for the handle. */
-export function createRunProgress(totalBytes: number, onProgress: (state: ProgressState) => void): RunProgress & Pick<ProgressTracker, 'dispose'> & { done(): void } {
+export function createRunProgress(
+  totalBytes: number,
+  onProgress: (state: ProgressState) => void,
+): RunProgress & Pick<ProgressTracker, 'dispose'> & { done(): void } {
   const tracker = createProgressTracker({ totalBytes });
   tracker.on('progress', onProgress);
   let hashedInJob = 0;

@@ -104,7 +104,14 @@ export interface RunInput {
   onRetry: (what: string, event: RetryEvent) => void;
   onWarning: (warning: UploadWarning) => void;
   /** The caller's hooks (upload options `shouldRetry`, `beforeRequest`) and the `part` event. */
-  hooks?: { shouldRetry?: ShouldRetry | undefined; beforeRequest?: BeforeRequestHook | undefined; onPart?: ((part: PartDone) => void) | undefined; onConcurrency?: ((decision: ConcurrencyDecision) => void) | undefined } | undefined;
+  hooks?:
+    | {
+        shouldRetry?: ShouldRetry | undefined;
+        beforeRequest?: BeforeRequestHook | undefined;
+        onPart?: ((part: PartDone) => void) | undefined;
+        onConcurrency?: ((decision: ConcurrencyDecision) => void) | undefined;
+      }
+    | undefined;
   /** Kept across pause/resume so a resumed run does not hash again. */
   memo: { hash?: HashResult | undefined; hashedBytes: number; engine?: string | undefined };
 }
@@ -125,7 +132,11 @@ export async function runUpload(input: RunInput, signal: AbortSignal): Promise<U
     return await attemptOverSessionLoss(input, signal);
   } catch (error) {
     if (signal.aborted || !fileChanged(error, input.memo)) throw error;
-    input.onWarning({ kind: 'restarted', message: `${(error as VodError).message}: the file changed, hashing it again and starting over`, error });
+    input.onWarning({
+      kind: 'restarted',
+      message: `${(error as VodError).message}: the file changed, hashing it again and starting over`,
+      error,
+    });
     await forgetCheckpoint(input);
     input.memo.hash = undefined;
     input.progress.restart();
@@ -145,7 +156,9 @@ export async function runUpload(input: RunInput, signal: AbortSignal): Promise<U
 const SESSION_RETRIES = 2;
 
 function sessionGone(error: unknown): boolean {
-  return error instanceof VodError && error.code === ErrorCode.CacheRead && (error.action === 'UploadPart' || error.action === 'FinishUpload');
+  return (
+    error instanceof VodError && error.code === ErrorCode.CacheRead && (error.action === 'UploadPart' || error.action === 'FinishUpload')
+  );
 }
 
 async function attemptOverSessionLoss(input: RunInput, signal: AbortSignal): Promise<UploadResult> {
@@ -154,14 +167,23 @@ async function attemptOverSessionLoss(input: RunInput, signal: AbortSignal): Pro
       return await attempt(input, signal);
     } catch (error) {
       if (signal.aborted || round >= SESSION_RETRIES || !sessionGone(error)) throw error;
-      input.onWarning({ kind: 'session-gone', message: `${(error as VodError).message}: the session ended (another upload of the same bytes?), asking InitUpload again`, error });
+      input.onWarning({
+        kind: 'session-gone',
+        message: `${(error as VodError).message}: the session ended (another upload of the same bytes?), asking InitUpload again`,
+        error,
+      });
     }
   }
 }
 
 async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResult> {
   const { client, source, progress } = input;
-  const retry = (what: string) => ({ ...input.retry, signal, onRetry: (event: RetryEvent) => input.onRetry(what, event), shouldRetry: input.hooks?.shouldRetry });
+  const retry = (what: string) => ({
+    ...input.retry,
+    signal,
+    onRetry: (event: RetryEvent) => input.onRetry(what, event),
+    shouldRetry: input.hooks?.shouldRetry,
+  });
   const requestOptions = { signal, beforeRequest: input.hooks?.beforeRequest };
   let hash = await obtainHash(input, input.partSize, signal);
 
@@ -169,7 +191,14 @@ async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResu
   const init = await withRetry(
     () =>
       client.initUpload(
-        { fileName: source.fileName, fileType: source.fileType, fileSha: hash.sha1, fileSize: source.size, dataSize: hash.partSize as PartSize, ...input.extras },
+        {
+          fileName: source.fileName,
+          fileType: source.fileType,
+          fileSha: hash.sha1,
+          fileSize: source.size,
+          dataSize: hash.partSize as PartSize,
+          ...input.extras,
+        },
         requestOptions,
       ),
     retry('InitUpload'),
@@ -233,7 +262,14 @@ function partsMissing(parts: readonly PartSpan[], md5s: readonly string[], liste
   });
 }
 
-function result(input: RunInput, hash: HashResult, done: { fileId: string; url: string }, kind: UploadKind, partsSent: number, partsSkipped: number): UploadResult {
+function result(
+  input: RunInput,
+  hash: HashResult,
+  done: { fileId: string; url: string },
+  kind: UploadKind,
+  partsSent: number,
+  partsSkipped: number,
+): UploadResult {
   return {
     fileId: done.fileId,
     url: done.url,

@@ -102,7 +102,9 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
     return { fileSha, offset: part.offset, dataSize: part.size, dataMd5 };
   });
   const bound = input.concurrency === 'auto' ? autoBound(input) : input.concurrency;
-  const auto = controller?.createAutoConcurrency({ initial: 4, max: bound }, Date.now(), (decision) => events.concurrency?.(decision.to, decision));
+  const auto = controller?.createAutoConcurrency({ initial: 4, max: bound }, Date.now(), (decision) =>
+    events.concurrency?.(decision.to, decision),
+  );
   const limit = (): number => auto?.limit ?? bound;
   events.concurrency?.(limit());
   const presigned = presignAhead(client, allParams, bound);
@@ -110,9 +112,13 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
   // Each part listens to its own signal, and the batch's one listener aborts them all: dozens of
   // parts in flight on one signal would make Node warn of a listener leak (more than 10).
   const partControllers = new Set<AbortController>();
-  batch.signal.addEventListener('abort', () => {
-    for (const part of partControllers) part.abort(batch.signal.reason);
-  }, { once: true });
+  batch.signal.addEventListener(
+    'abort',
+    () => {
+      for (const part of partControllers) part.abort(batch.signal.reason);
+    },
+    { once: true },
+  );
 
   const sendOne = async (part: PartSpan, params: UploadPartParams, signal: AbortSignal): Promise<void> => {
     let done = { attempt: 1, ms: 0 };
@@ -122,7 +128,8 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
         events.sent(part.size);
         try {
           const end = part.offset + part.size;
-          const body = 'read' in blob && typeof blob.read === 'function' ? await blob.read(part.offset, end) : await blob.slice(part.offset, end);
+          const body =
+            'read' in blob && typeof blob.read === 'function' ? await blob.read(part.offset, end) : await blob.slice(part.offset, end);
           await client.uploadPart(params, body, { signal, beforeRequest: input.beforeRequest });
           // Acknowledged, so sent whole: the source may read a later part into the same buffer.
           if (body instanceof Uint8Array && 'recycle' in blob) blob.recycle?.(body);

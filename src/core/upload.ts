@@ -116,7 +116,8 @@ const PAUSED = new VodError({ code: ClientErrorCode.Aborted, message: 'paused', 
  */
 export function upload(source: UploadSource, options: UploadOptions): UploadHandle {
   if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with client and hasher', options);
-  if (typeof options.client?.initUpload !== 'function') throw new VodArgumentError('client', 'a VodClient (createVodClient)', options.client);
+  if (typeof options.client?.initUpload !== 'function')
+    throw new VodArgumentError('client', 'a VodClient (createVodClient)', options.client);
   if (typeof options.hasher?.hash !== 'function') throw new VodArgumentError('hasher', 'a Hasher', options.hasher);
   const resolved = resolveSource(source, options);
   if (options.restrictions !== undefined) checkRestrictions(resolved, validateRestrictions(options.restrictions));
@@ -132,7 +133,12 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     throw new VodArgumentError('signal', 'an AbortSignal', options.signal);
   }
   if (options.signal?.aborted) {
-    throw new VodError({ code: ClientErrorCode.Aborted, message: 'The signal was already aborted; nothing was sent', canRetry: false, cause: options.signal.reason });
+    throw new VodError({
+      code: ClientErrorCode.Aborted,
+      message: 'The signal was already aborted; nothing was sent',
+      canRetry: false,
+      cause: options.signal.reason,
+    });
   }
 
   for (const hook of ['shouldRetry', 'beforeRequest'] as const) {
@@ -173,14 +179,21 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     progress,
     onRetry: (what, event) => emitter.emit('retry', { ...event, what }),
     onWarning: (warning) => emitter.emit('warning', warning),
-    hooks: { shouldRetry: options.shouldRetry, beforeRequest: options.beforeRequest, onPart: (part) => emitter.emit('part', part), onConcurrency: (decision) => emitter.emit('concurrency', decision) },
+    hooks: {
+      shouldRetry: options.shouldRetry,
+      beforeRequest: options.beforeRequest,
+      onPart: (part) => emitter.emit('part', part),
+      onConcurrency: (decision) => emitter.emit('concurrency', decision),
+    },
     memo: { hashedBytes: 0 },
   };
 
   const abortWith = (reason: unknown): void => {
     if (state === 'done' || state === 'failed' || state === 'aborted') return;
     const error =
-      reason instanceof VodError ? reason : new VodError({ code: ClientErrorCode.Aborted, message: 'The upload was aborted', canRetry: false, cause: reason });
+      reason instanceof VodError
+        ? reason
+        : new VodError({ code: ClientErrorCode.Aborted, message: 'The upload was aborted', canRetry: false, cause: reason });
     aborted = error;
     setState('aborted');
     controller.abort(error);
@@ -195,7 +208,14 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
   const done = (async (): Promise<UploadResult> => {
     const key =
       checkpoints && identified
-        ? await checkpointKey({ name: resolved.name, size: resolved.size, lastModified: resolved.lastModified, endpoint: options.client.endpoint, secretId: options.secretId || '-', path: resolved.path })
+        ? await checkpointKey({
+            name: resolved.name,
+            size: resolved.size,
+            lastModified: resolved.lastModified,
+            endpoint: options.client.endpoint,
+            secretId: options.secretId || '-',
+            path: resolved.path,
+          })
         : undefined;
     for (;;) {
       if (aborted) throw aborted;

@@ -49,8 +49,7 @@ export interface ActionContext {
 
 const sessionKey = (secretId: string, fileSha: string): string => `${secretId}\n${fileSha}`;
 
-const fileUrl = (context: ActionContext, record: FileRecord): string =>
-  `${context.publicUrl}/vod/${record.fileId}/f0.${record.fileType}`;
+const fileUrl = (context: ActionContext, record: FileRecord): string => `${context.publicUrl}/vod/${record.fileId}/f0.${record.fileType}`;
 
 const noSession = (fileSha: string): Answer =>
   answer(ErrorCode.CacheRead, `no upload session for fileSha ${fileSha}: call InitUpload first`, 0);
@@ -62,10 +61,19 @@ export async function initUpload(context: ActionContext, params: InitUploadParam
   const existing = await reading(storage.getSession(secretId, params.fileSha));
   if (existing) {
     if (existing.fileSize !== params.fileSize) {
-      return answer(ErrorCode.ProtocolParams, `fileSize: ${params.fileSize} differs from the session's ${existing.fileSize} for this fileSha`, 0);
+      return answer(
+        ErrorCode.ProtocolParams,
+        `fileSize: ${params.fileSize} differs from the session's ${existing.fileSize} for this fileSha`,
+        0,
+      );
     }
     const parts = (await reading(storage.listParts(secretId, params.fileSha))).sort((a, b) => a.offset - b.offset);
-    const listParts = parts.map((part) => ({ offset: part.offset, dataSize: part.dataSize, dataLen: part.dataSize, dataMd5: part.dataMd5 }));
+    const listParts = parts.map((part) => ({
+      offset: part.offset,
+      dataSize: part.dataSize,
+      dataLen: part.dataSize,
+      dataMd5: part.dataMd5,
+    }));
     return answer(1, 'resume the upload', 0, { dataSize: existing.dataSize, listParts });
   }
   const forced = context.faults.take(['dataSize'], 'InitUpload', undefined);
@@ -73,7 +81,11 @@ export async function initUpload(context: ActionContext, params: InitUploadParam
   // Bounds the work any later request can cause (Finish walks every part): the client's own
   // limit on listed parts, about 100 GiB in 512 KiB parts.
   if (Math.ceil(params.fileSize / dataSize) > LIMITS.listParts) {
-    return answer(ErrorCode.ProtocolParams, `fileSize: ${params.fileSize} bytes makes more than ${LIMITS.listParts} parts of ${dataSize} bytes`, 0);
+    return answer(
+      ErrorCode.ProtocolParams,
+      `fileSize: ${params.fileSize} bytes makes more than ${LIMITS.listParts} parts of ${dataSize} bytes`,
+      0,
+    );
   }
   const session: SessionRecord = {
     secretId,
@@ -97,7 +109,11 @@ export async function uploadPart(context: ActionContext, params: UploadPartParam
   const session = await reading(storage.getSession(secretId, params.fileSha));
   if (!session) return noSession(params.fileSha);
   if (params.offset % session.dataSize !== 0 || params.offset >= session.fileSize) {
-    return answer(ErrorCode.ProtocolParams, `offset: expected a multiple of ${session.dataSize} below ${session.fileSize}, got ${params.offset}`, 0);
+    return answer(
+      ErrorCode.ProtocolParams,
+      `offset: expected a multiple of ${session.dataSize} below ${session.fileSize}, got ${params.offset}`,
+      0,
+    );
   }
   if (!partFitsSession(session, params.offset, params.dataSize)) {
     const expected = Math.min(session.dataSize, session.fileSize - params.offset);
@@ -167,7 +183,11 @@ export async function finishUpload(context: ActionContext, params: FinishUploadP
       await writer.abort();
       context.runningSha1.forget(key);
       await writing(storage.deleteParts(secretId, params.fileSha));
-      return answer(ErrorCode.BodyInvalid, `the assembled file's SHA-1 is ${digest}, not fileSha ${params.fileSha}; its parts were dropped`, 0);
+      return answer(
+        ErrorCode.BodyInvalid,
+        `the assembled file's SHA-1 is ${digest}, not fileSha ${params.fileSha}; its parts were dropped`,
+        0,
+      );
     }
     const record: FileRecord = {
       fileId: await context.newFileId(),

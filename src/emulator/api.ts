@@ -39,8 +39,10 @@ function readQuery(url: URL): { query: Query } | { answer: Answer } {
   for (const [name, value] of url.searchParams) {
     if (++count > QUERY_LIMITS.params) return { answer: answer(ErrorCode.CommonParams, `more than ${QUERY_LIMITS.params} parameters`, 0) };
     const code = COMMON_NAMES.has(name) ? ErrorCode.CommonParams : ErrorCode.ProtocolParams;
-    if (name.length > QUERY_LIMITS.nameLength) return { answer: answer(code, `a parameter name is longer than ${QUERY_LIMITS.nameLength} characters`, 0) };
-    if (value.length > QUERY_LIMITS.valueLength) return { answer: answer(code, `${name}: longer than ${QUERY_LIMITS.valueLength} characters`, 0) };
+    if (name.length > QUERY_LIMITS.nameLength)
+      return { answer: answer(code, `a parameter name is longer than ${QUERY_LIMITS.nameLength} characters`, 0) };
+    if (value.length > QUERY_LIMITS.valueLength)
+      return { answer: answer(code, `${name}: longer than ${QUERY_LIMITS.valueLength} characters`, 0) };
     if (Object.hasOwn(query, name)) return { answer: answer(code, `${name}: given more than once`, 0) };
     query[name] = value;
   }
@@ -53,7 +55,9 @@ const decimalOrUndefined = (value: string | undefined): number | undefined =>
 export async function handleApi(request: Request, url: URL, deps: ApiDeps): Promise<Response> {
   const method = request.method;
   if (method !== 'GET' && method !== 'POST') {
-    return textResponse(405, 'Method Not Allowed: the API takes POST (and GET for InitUpload and FinishUpload)', request, { Allow: 'GET, POST, OPTIONS' });
+    return textResponse(405, 'Method Not Allowed: the API takes POST (and GET for InitUpload and FinishUpload)', request, {
+      Allow: 'GET, POST, OPTIONS',
+    });
   }
   const read = readQuery(url);
   const query = 'query' in read ? read.query : {};
@@ -88,7 +92,8 @@ export async function handleApi(request: Request, url: URL, deps: ApiDeps): Prom
     const gate = await deps.gate.check(method as HttpMethod, hosts, url.pathname, query);
     if (!gate.ok) return finish(gate.answer);
     const act = gate.common.Action;
-    if (act === 'UploadPart' && method !== 'POST') return finish(answer(ErrorCode.ProtocolParams, 'UploadPart takes POST with the part as its body', 0));
+    if (act === 'UploadPart' && method !== 'POST')
+      return finish(answer(ErrorCode.ProtocolParams, 'UploadPart takes POST with the part as its body', 0));
 
     const work = async (): Promise<Response> => {
       const parsed = wireSchemas[act].safeParse(query);
@@ -115,9 +120,13 @@ export async function handleApi(request: Request, url: URL, deps: ApiDeps): Prom
     return await applyFault(fault, { request, closed: deps.closed, proceed: work, answerWith: finish, logRaw: () => deps.log.add(entry) });
   } catch (error) {
     if (error instanceof StorageFailure) {
-      return finish(error.kind === 'write' ? answer(ErrorCode.CacheWrite, error.message, 1) : answer(ErrorCode.CacheRead, error.message, 1));
+      return finish(
+        error.kind === 'write' ? answer(ErrorCode.CacheWrite, error.message, 1) : answer(ErrorCode.CacheRead, error.message, 1),
+      );
     }
-    return finish(answer(ErrorCode.Internal, `internal error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000), 1));
+    return finish(
+      answer(ErrorCode.Internal, `internal error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000), 1),
+    );
   } finally {
     if (action === 'UploadPart') deps.log.partEnded();
     deps.log.requestEnded();

@@ -5,8 +5,7 @@
 
 export type BodyResult =
   /** The body as the chunks it arrived in: kept, not copied into one array. */
-  | { ok: true; chunks: Uint8Array[] }
-  | { ok: false; reason: 'long' | 'short' | 'broken'; received: number };
+  { ok: true; chunks: Uint8Array[] } | { ok: false; reason: 'long' | 'short' | 'broken'; received: number };
 
 /**
  * Where a body's bytes come from: the request's web stream, or (on the Node server) the

@@ -31,9 +31,10 @@ function json(request: Request, value: unknown, status = 200): Response {
  */
 export async function handleControl(request: Request, path: string, url: URL, log: RequestLog, faults: FaultInjector): Promise<Response> {
   const refusal = foreignCaller(request, url);
-  const response = refusal !== undefined
-    ? new Response(`Forbidden: ${refusal}`, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
-    : await route(request, path, url, log, faults);
+  const response =
+    refusal !== undefined
+      ? new Response(`Forbidden: ${refusal}`, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+      : await route(request, path, url, log, faults);
   for (const name of [...response.headers.keys()]) if (name.startsWith('access-control-')) response.headers.delete(name);
   return response;
 }
@@ -50,7 +51,8 @@ function isLoopback(hostname: string): boolean {
  * rebind.example), so neither it nor an origin built from it is trusted: both must be loopback.
  */
 function foreignCaller(request: Request, url: URL): string | undefined {
-  if (!isLoopback(url.hostname)) return `the control API answers only requests addressed to a loopback host, not ${url.hostname.slice(0, 100)}`;
+  if (!isLoopback(url.hostname))
+    return `the control API answers only requests addressed to a loopback host, not ${url.hostname.slice(0, 100)}`;
   const origin = request.headers.get('Origin');
   if (origin === null) return undefined;
   let hostname: string;

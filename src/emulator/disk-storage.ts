@@ -35,8 +35,7 @@ const HEADER_MAX = 256;
 const READ_CHUNK = 256 * 1024;
 
 const keyOf = (secretId: string, fileSha: string): string => `${fileSha}\n${secretId}`;
-const dirNameOf = (secretId: string, fileSha: string): string =>
-  `${fileSha}-${bytesToHex(sha1(encoder.encode(secretId))).slice(0, 16)}`;
+const dirNameOf = (secretId: string, fileSha: string): string => `${fileSha}-${bytesToHex(sha1(encoder.encode(secretId))).slice(0, 16)}`;
 
 /** Storage in a directory. Create it with `openDiskStorage(directory)`. */
 export class DiskStorage implements EmulatorStorage {
@@ -124,7 +123,10 @@ export class DiskStorage implements EmulatorStorage {
       if (!match) continue;
       const record = await readJson(join(this.#filesDir, name), fileRecord);
       if (!record || record.fileId !== match[1]) continue;
-      const size = await stat(this.#blobPath(record.fileId)).then((info) => info.size, () => -1);
+      const size = await stat(this.#blobPath(record.fileId)).then(
+        (info) => info.size,
+        () => -1,
+      );
       if (size !== record.fileSize) continue;
       this.#filesById.set(record.fileId, record);
       this.#filesBySha.set(keyOf(record.secretId, record.fileSha), record.fileId);
@@ -267,7 +269,10 @@ export class DiskStorage implements EmulatorStorage {
   }
 }
 
-async function readJson<T>(path: string, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): Promise<T | undefined> {
+async function readJson<T>(
+  path: string,
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+): Promise<T | undefined> {
   try {
     const text = await readFile(path, 'utf8');
     if (text.length > 64 * 1024) return undefined;

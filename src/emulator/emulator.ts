@@ -128,7 +128,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const log = new RequestLog();
   const faults = new FaultInjector(options.faults === undefined ? undefined : parseFaultPlan(options.faults));
   const rateLimits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-  const gate = new Gate({ credentials, timestampWindowSeconds: options.timestampWindowSeconds ?? 300, rateLimits, now, hmacBase64: options.hashing?.hmacBase64?.bind(options.hashing) });
+  const gate = new Gate({
+    credentials,
+    timestampWindowSeconds: options.timestampWindowSeconds ?? 300,
+    rateLimits,
+    now,
+    hmacBase64: options.hashing?.hmacBase64?.bind(options.hashing),
+  });
   let closing = false;
   let markClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -163,7 +169,20 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const link = createLink(options.link);
   const readBody = options.requestBody ?? ((request: Request) => request.body);
   const requestBody = link ? (request: Request) => link.throttle(readBody(request)) : readBody;
-  const deps = { gate, log, faults, storage, now, publicUrl: options.publicUrl, serialize, closed, newFileId, hashing, runningSha1, requestBody };
+  const deps = {
+    gate,
+    log,
+    faults,
+    storage,
+    now,
+    publicUrl: options.publicUrl,
+    serialize,
+    closed,
+    newFileId,
+    hashing,
+    runningSha1,
+    requestBody,
+  };
 
   const route = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);

@@ -72,7 +72,8 @@ function probability(name: string, text: string | number): number {
 
 function waitMs(name: string, text: string | number): number {
   const value = typeof text === 'number' ? text : /^[0-9]{1,6}$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isInteger(value) && value >= 0 && value <= MAX_WAIT_MS)) throw new VodArgumentError(`faults ${name}`, `whole ms from 0 to ${MAX_WAIT_MS}`, text);
+  if (!(Number.isInteger(value) && value >= 0 && value <= MAX_WAIT_MS))
+    throw new VodArgumentError(`faults ${name}`, `whole ms from 0 to ${MAX_WAIT_MS}`, text);
   return value;
 }
 
@@ -81,7 +82,8 @@ export function parseFaultPlan(input: FaultPlanInput): FaultPlan {
   if (typeof input !== 'string') {
     const rates: Partial<Record<PlanKind, number>> = {};
     for (const [kind, rate] of Object.entries(input.rates ?? {})) {
-      if (!(PLAN_KINDS as readonly string[]).includes(kind)) throw new VodArgumentError('faults.rates', `kinds among ${PLAN_KINDS.join(', ')}`, kind);
+      if (!(PLAN_KINDS as readonly string[]).includes(kind))
+        throw new VodArgumentError('faults.rates', `kinds among ${PLAN_KINDS.join(', ')}`, kind);
       rates[kind as PlanKind] = probability(kind, rate as number);
     }
     return checkSum({
@@ -95,7 +97,10 @@ export function parseFaultPlan(input: FaultPlanInput): FaultPlan {
   if (input.length > 1000) throw new VodArgumentError('faults', 'a SPEC of at most 1000 characters', input);
   const plan: FaultPlan = { seed: 1, rates: {}, stallMs: 2000, latencyMs: 100, actions: ALL_ACTIONS };
   let all: number | undefined;
-  for (const item of input.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+  for (const item of input
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
     const match = /^([a-z0-9-]+)=(.*)$/i.exec(item);
     if (!match) throw new VodArgumentError('faults', 'comma-separated name=value pairs, like "seed=7,all=0.2"', item);
     const [, name, value] = match as unknown as [string, string, string];
@@ -116,13 +121,15 @@ export function parseFaultPlan(input: FaultPlanInput): FaultPlan {
 
 function seedOf(value: string | number): number {
   const seed = typeof value === 'number' ? value : /^[0-9]{1,10}$/.test(value) ? Number(value) : NaN;
-  if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new VodArgumentError('faults seed', 'an integer from 0 to 4294967295', value);
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff))
+    throw new VodArgumentError('faults seed', 'an integer from 0 to 4294967295', value);
   return seed;
 }
 
 function actionsOf(names: readonly string[]): VodAction[] {
   for (const name of names) {
-    if (!(ALL_ACTIONS as readonly string[]).includes(name)) throw new VodArgumentError('faults actions', 'InitUpload, UploadPart or FinishUpload joined by +', name);
+    if (!(ALL_ACTIONS as readonly string[]).includes(name))
+      throw new VodArgumentError('faults actions', 'InitUpload, UploadPart or FinishUpload joined by +', name);
   }
   return [...new Set(names)] as VodAction[];
 }

@@ -47,7 +47,12 @@ export const faultRule = z.discriminatedUnion('kind', [
    * Read `readBytes` of the body (default none), then neither read nor answer for `ms`, then cut
    * the connection. Logged when the stall begins, so a test can act while a part is half received.
    */
-  z.object({ ...match, kind: z.literal('stall'), ms: z.number().int().min(0).max(600_000), readBytes: z.number().int().min(0).max(1048576).optional() }),
+  z.object({
+    ...match,
+    kind: z.literal('stall'),
+    ms: z.number().int().min(0).max(600_000),
+    readBytes: z.number().int().min(0).max(1048576).optional(),
+  }),
   /** Do the work, then send only the first half of the JSON answer. */
   z.object({ ...match, kind: z.literal('truncated') }),
   /** Read the body, then answer HTTP 200 with a body that is not JSON. */
@@ -138,7 +143,11 @@ export class FaultInjector {
   }
 
   /** Takes (and counts down) the first rule of one of `kinds` that matches the request. */
-  take<K extends FaultKind>(kinds: readonly K[], action: VodAction, offset: number | undefined): Extract<ParsedRule, { kind: K }> | undefined {
+  take<K extends FaultKind>(
+    kinds: readonly K[],
+    action: VodAction,
+    offset: number | undefined,
+  ): Extract<ParsedRule, { kind: K }> | undefined {
     const index = this.#rules.findIndex(
       ({ rule }) =>
         (kinds as readonly string[]).includes(rule.kind) &&

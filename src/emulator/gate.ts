@@ -82,7 +82,11 @@ export class Gate {
       if (timingSafeEqual(expected, common.Signature)) verified = true;
     }
     if (!verified) {
-      return { ok: false, common, answer: answer(ErrorCode.Signature, `Signature does not verify for ${method} ${hosts[0] ?? ''}${path}`, 0) };
+      return {
+        ok: false,
+        common,
+        answer: answer(ErrorCode.Signature, `Signature does not verify for ${method} ${hosts[0] ?? ''}${path}`, 0),
+      };
     }
     const now = this.#options.now();
     const windowMs = this.#options.timestampWindowSeconds * 1000;

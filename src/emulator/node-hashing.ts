@@ -6,13 +6,15 @@ import { createHash, createHmac, type Hash } from 'node:crypto';
 import type { SignatureMethod } from '../protocol/index.js';
 import type { Digest, EmulatorHashing } from './hashing.js';
 
-const openssl = (algorithm: 'md5' | 'sha1'): (() => Digest) => () => {
-  const state: Hash = createHash(algorithm);
-  return {
-    update: (bytes) => void state.update(bytes),
-    hex: () => state.digest('hex'),
+const openssl =
+  (algorithm: 'md5' | 'sha1'): (() => Digest) =>
+  () => {
+    const state: Hash = createHash(algorithm);
+    return {
+      update: (bytes) => void state.update(bytes),
+      hex: () => state.digest('hex'),
+    };
   };
-};
 
 /** node:crypto's HMAC, computed inline: WebCrypto's async job cost ~5 % of the emulator's CPU per request. */
 const hmacBase64 = (secretKey: string, method: SignatureMethod) => {

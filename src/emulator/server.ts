@@ -66,7 +66,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...(linkSeed === undefined ? {} : { seed: linkSeed }),
   };
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new VodArgumentError('port', 'an integer from 0 to 65535', port);
-  if (data !== undefined && emulatorOptions.storage !== undefined) throw new VodArgumentError('data', 'to be omitted when storage is given', data);
+  if (data !== undefined && emulatorOptions.storage !== undefined)
+    throw new VodArgumentError('data', 'to be omitted when storage is given', data);
   if (data !== undefined && (typeof data !== 'string' || data.length === 0)) throw new VodArgumentError('data', 'a directory path', data);
   const storage = data === undefined ? emulatorOptions.storage : await DiskStorage.open(data);
   // Bodies are read from the IncomingMessage itself: the web-stream adapter cost more CPU per part than hashing it.

@@ -28,6 +28,8 @@ export function createBrowserWorkerHasher(options: BrowserWorkerHasherOptions = 
   return createWorkerHasher({
     ...rest,
     createWorker: () =>
-      workerUrl !== undefined ? new Worker(workerUrl, { type: 'module' }) : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+      workerUrl !== undefined
+        ? new Worker(workerUrl, { type: 'module' })
+        : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
   });
 }

@@ -35,8 +35,7 @@ export type WorkerResponse =
 type Obj = Record<string, unknown>;
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null;
 const isId = (value: unknown): value is number => Number.isSafeInteger(value);
-const isStrings = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every((item) => typeof item === 'string');
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 const isScope = (value: unknown): value is HashScope | undefined =>
   value === undefined || value === 'all' || value === 'sha1' || value === 'partMd5s';
 

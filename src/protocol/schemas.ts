@@ -41,7 +41,13 @@ export const initUploadParams = z.object({
 export type InitUploadParams = z.infer<typeof initUploadParams>;
 
 /** InitUpload's optional extras (class, flags, tags): checked before any hashing. */
-export const initExtrasParams = z.pick(initUploadParams, { classId: true, isTranscode: true, isScreenshot: true, isWatermark: true, tags: true });
+export const initExtrasParams = z.pick(initUploadParams, {
+  classId: true,
+  isTranscode: true,
+  isScreenshot: true,
+  isWatermark: true,
+  tags: true,
+});
 
 export const uploadPartParams = z.object({
   fileSha: sha1Hex,

@@ -70,10 +70,12 @@ const AMBIGUOUS = /[&=\u0000-\u001f\u007f-\u009f]/;
 export function ambiguousParam(params: Readonly<Record<string, string>>): { name: string; message: string } | undefined {
   for (const [name, value] of Object.entries(params)) {
     const shown = name.slice(0, 64);
-    if (AMBIGUOUS.test(name)) return { name: shown, message: `parameter name ${JSON.stringify(shown)} holds & or = or a control character` };
+    if (AMBIGUOUS.test(name))
+      return { name: shown, message: `parameter name ${JSON.stringify(shown)} holds & or = or a control character` };
     if (typeof value !== 'string') return { name: shown, message: `${shown}: expected a string value` };
     const found = AMBIGUOUS.exec(value);
-    if (found) return { name: shown, message: `${shown}: holds ${JSON.stringify(found[0])}, which would make the signature cover another request` };
+    if (found)
+      return { name: shown, message: `${shown}: holds ${JSON.stringify(found[0])}, which would make the signature cover another request` };
   }
   return undefined;
 }
@@ -147,7 +149,12 @@ export function createSecretSigner(options: SecretSignerOptions): Signer {
     async sign(input) {
       // Refused, never signed: such a signature would also be good for another request.
       const ambiguous = ambiguousParam(input.params);
-      if (ambiguous) throw new VodArgumentError(`params.${ambiguous.name}`, 'no &, = or control character (the string to sign joins raw values)', input.params[ambiguous.name]);
+      if (ambiguous)
+        throw new VodArgumentError(
+          `params.${ambiguous.name}`,
+          'no &, = or control character (the string to sign joins raw values)',
+          input.params[ambiguous.name],
+        );
       const params: Record<string, string> = { ...input.params, SecretId: options.secretId };
       if (method === 'HmacSHA256') params.SignatureMethod = method;
       delete params.Signature;

@@ -6,9 +6,10 @@ export function toWire(params: InitUploadParams | UploadPartParams | FinishUploa
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue;
-    if (name === 'tags' && Array.isArray(value)) value.forEach((tag, i) => {
-      query[`tag.${i + 1}`] = String(tag);
-    });
+    if (name === 'tags' && Array.isArray(value))
+      value.forEach((tag, i) => {
+        query[`tag.${i + 1}`] = String(tag);
+      });
     else query[name] = String(value);
   }
   return query;

@@ -62,23 +62,20 @@ function fromQuery<T>(prepare: (query: Record<string, string>) => unknown, schem
   ) as unknown as z.ZodMiniType<T>;
 }
 
-export const initUploadWire = fromQuery(
-  (query) => {
-    return {
-      fileName: query.fileName,
-      fileSha: query.fileSha,
-      fileSize: optionalDecimal(query.fileSize),
-      dataSize: optionalDecimal(query.dataSize),
-      fileType: query.fileType,
-      classId: optionalDecimal(query.classId),
-      isTranscode: optionalDecimal(query.isTranscode),
-      isScreenshot: optionalDecimal(query.isScreenshot),
-      isWatermark: optionalDecimal(query.isWatermark),
-      tags: readTags(query),
-    };
-  },
-  initUploadParams,
-);
+export const initUploadWire = fromQuery((query) => {
+  return {
+    fileName: query.fileName,
+    fileSha: query.fileSha,
+    fileSize: optionalDecimal(query.fileSize),
+    dataSize: optionalDecimal(query.dataSize),
+    fileType: query.fileType,
+    classId: optionalDecimal(query.classId),
+    isTranscode: optionalDecimal(query.isTranscode),
+    isScreenshot: optionalDecimal(query.isScreenshot),
+    isWatermark: optionalDecimal(query.isWatermark),
+    tags: readTags(query),
+  };
+}, initUploadParams);
 
 export const uploadPartWire = fromQuery((query) => {
   return {

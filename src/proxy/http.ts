@@ -25,13 +25,18 @@ export function resolveCors(cors: CorsOptions | false | undefined): ResolvedCors
   if (cors === false) return undefined;
   const options = cors ?? {};
   const origins = options.origins ?? '*';
-  if (origins !== '*' && !(Array.isArray(origins) && origins.every((origin) => typeof origin === 'string' && /^https?:\/\/[^/\s]+$/.test(origin)))) {
+  if (
+    origins !== '*' &&
+    !(Array.isArray(origins) && origins.every((origin) => typeof origin === 'string' && /^https?:\/\/[^/\s]+$/.test(origin)))
+  ) {
     throw new VodArgumentError('cors.origins', '"*" or an array of origins like "https://app.example"', origins);
   }
   const credentials = options.credentials ?? false;
-  if (credentials && origins === '*') throw new VodArgumentError('cors.credentials', 'explicit cors.origins (browsers refuse credentials with "*")', origins);
+  if (credentials && origins === '*')
+    throw new VodArgumentError('cors.credentials', 'explicit cors.origins (browsers refuse credentials with "*")', origins);
   const maxAgeSeconds = options.maxAgeSeconds ?? 600;
-  if (!(Number.isInteger(maxAgeSeconds) && maxAgeSeconds >= 0)) throw new VodArgumentError('cors.maxAgeSeconds', 'an integer ≥ 0', maxAgeSeconds);
+  if (!(Number.isInteger(maxAgeSeconds) && maxAgeSeconds >= 0))
+    throw new VodArgumentError('cors.maxAgeSeconds', 'an integer ≥ 0', maxAgeSeconds);
   return { origins: origins === '*' ? '*' : new Set(origins), credentials, maxAgeSeconds };
 }
 
@@ -78,7 +83,8 @@ export async function runAuthorize(run: () => AuthorizeResult | Promise<Authoriz
 
 /** Checks a required credential option. */
 export function requireString(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) throw new VodArgumentError(name, 'a non-empty string', name === 'secretKey' ? undefined : value);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new VodArgumentError(name, 'a non-empty string', name === 'secretKey' ? undefined : value);
   return value;
 }
 
@@ -88,8 +94,11 @@ export function requireFunction<F>(name: string, value: F): F {
 }
 
 /** Both handlers hold the credentials themselves: checks the options and makes their signer. */
-export function handlerSigner(options: { secretId: string; secretKey: string; signatureMethod?: SignatureMethod | undefined } | undefined): Signer {
-  if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with secretId, secretKey and authorize', options);
+export function handlerSigner(
+  options: { secretId: string; secretKey: string; signatureMethod?: SignatureMethod | undefined } | undefined,
+): Signer {
+  if (!options || typeof options !== 'object')
+    throw new VodArgumentError('options', 'an object with secretId, secretKey and authorize', options);
   return createSecretSigner({
     secretId: requireString('secretId', options.secretId),
     secretKey: requireString('secretKey', options.secretKey),

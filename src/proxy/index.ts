@@ -9,4 +9,10 @@ export { createSigningHandler, type SigningHandlerOptions, type SignCall } from 
 export { createUploadProxy, type UploadProxyOptions } from './upload-proxy.js';
 export type { UploadCall, UploadLimits, Refusal } from './policy.js';
 export type { AuthorizeResult, CorsOptions } from './http.js';
-export { createRemoteSigner, createProxySigner, type RemoteSigner, type RemoteSignerOptions, type RemoteSignerStats } from '../signing/index.js';
+export {
+  createRemoteSigner,
+  createProxySigner,
+  type RemoteSigner,
+  type RemoteSignerOptions,
+  type RemoteSignerStats,
+} from '../signing/index.js';

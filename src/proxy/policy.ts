@@ -51,7 +51,18 @@ const METHODS: Readonly<Record<VodAction, readonly HttpMethod[]>> = {
 const COMMON_NAMES = ['Action', 'Region', 'Timestamp', 'Nonce', 'SecretId', 'Signature', 'SignatureMethod', 'RequestClient'];
 /** Each action's own parameters; InitUpload's tags come as `tag.N` (or `tags.N`, `_` for `.`). */
 const ACTION_NAMES: Readonly<Record<VodAction, ReadonlySet<string>>> = {
-  InitUpload: new Set([...COMMON_NAMES, 'fileName', 'fileSha', 'fileSize', 'dataSize', 'fileType', 'classId', 'isTranscode', 'isScreenshot', 'isWatermark']),
+  InitUpload: new Set([
+    ...COMMON_NAMES,
+    'fileName',
+    'fileSha',
+    'fileSize',
+    'dataSize',
+    'fileType',
+    'classId',
+    'isTranscode',
+    'isScreenshot',
+    'isWatermark',
+  ]),
   UploadPart: new Set([...COMMON_NAMES, 'fileSha', 'offset', 'dataSize', 'dataMd5']),
   FinishUpload: new Set([...COMMON_NAMES, 'fileSha']),
 };
@@ -71,7 +82,10 @@ export function resolveLimits(limits: UploadLimits | undefined): UploadLimits {
   if (maxFileSize !== undefined && !(Number.isSafeInteger(maxFileSize) && maxFileSize >= 1)) {
     throw new VodArgumentError('limits.maxFileSize', 'a positive integer number of bytes', maxFileSize);
   }
-  for (const [name, list] of [['allowedTypes', allowedTypes], ['regions', regions]] as const) {
+  for (const [name, list] of [
+    ['allowedTypes', allowedTypes],
+    ['regions', regions],
+  ] as const) {
     if (list !== undefined && !(Array.isArray(list) && list.every((item) => typeof item === 'string' && item.length > 0))) {
       throw new VodArgumentError(`limits.${name}`, 'an array of non-empty strings', list);
     }
@@ -96,12 +110,18 @@ export function checkUploadRequest(method: string, params: Readonly<Record<strin
   const action = params.Action;
   if (action === undefined || action === '') return refuse(ErrorCode.CommonParams, 'Action: missing');
   if (!ACTIONS.has(action)) {
-    return refuse(ErrorCode.UnsupportedAction, `Action ${JSON.stringify(action.slice(0, 64))} is not an upload action (expected InitUpload, UploadPart or FinishUpload)`);
+    return refuse(
+      ErrorCode.UnsupportedAction,
+      `Action ${JSON.stringify(action.slice(0, 64))} is not an upload action (expected InitUpload, UploadPart or FinishUpload)`,
+    );
   }
   const uploadAction = action as VodAction;
   const unknown = unknownParam(uploadAction, params);
   if (unknown !== undefined) {
-    return refuse(ErrorCode.ProtocolParams, `${JSON.stringify(unknown.slice(0, 64))} is not a parameter of ${uploadAction}: only the protocol's own parameters are signed`);
+    return refuse(
+      ErrorCode.ProtocolParams,
+      `${JSON.stringify(unknown.slice(0, 64))} is not a parameter of ${uploadAction}: only the protocol's own parameters are signed`,
+    );
   }
   if (!(METHODS[uploadAction] as readonly string[]).includes(method)) {
     return refuse(ErrorCode.ParamError, `${uploadAction} takes ${METHODS[uploadAction].join(' or ')}, not ${method.slice(0, 16)}`);
@@ -124,7 +144,10 @@ export function checkUploadRequest(method: string, params: Readonly<Record<strin
       return refuse(ErrorCode.AccessDenied, `fileSize ${fileSize} exceeds this deployment's limit of ${limits.maxFileSize} bytes`);
     }
     if (limits.allowedTypes && !limits.allowedTypes.includes(fileType.toLowerCase())) {
-      return refuse(ErrorCode.AccessDenied, `fileType ${JSON.stringify(fileType)} is not allowed here (allowed: ${limits.allowedTypes.join(', ')})`);
+      return refuse(
+        ErrorCode.AccessDenied,
+        `fileType ${JSON.stringify(fileType)} is not allowed here (allowed: ${limits.allowedTypes.join(', ')})`,
+      );
     }
   }
   return { ok: true, call };

@@ -11,7 +11,14 @@ import {
   VodArgumentError,
   type SignatureMethod,
 } from '../protocol/index.js';
-import { signingRequest, signItem, SIGNING_LIMITS, SigningErrorCode, type SigningErrorCodeValue, type SignItem } from '../signing/schema.js';
+import {
+  signingRequest,
+  signItem,
+  SIGNING_LIMITS,
+  SigningErrorCode,
+  type SigningErrorCodeValue,
+  type SignItem,
+} from '../signing/schema.js';
 import { corsHeaders, handlerSigner, requireFunction, resolveCors, runAuthorize, type AuthorizeResult, type CorsOptions } from './http.js';
 import { readTextAtMost } from '../util/read-text.js';
 import { checkUploadRequest, resolveLimits, type UploadCall, type UploadLimits } from './policy.js';
@@ -66,7 +73,8 @@ const METHODS = 'POST, OPTIONS';
 
 function positiveInteger(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const resolved = value ?? fallback;
-  if (!(Number.isSafeInteger(resolved) && resolved >= 1 && resolved <= max)) throw new VodArgumentError(name, `an integer from 1 to ${max}`, resolved);
+  if (!(Number.isSafeInteger(resolved) && resolved >= 1 && resolved <= max))
+    throw new VodArgumentError(name, `an integer from 1 to ${max}`, resolved);
   return resolved;
 }
 
@@ -85,7 +93,14 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
   const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes, SIGNING_LIMITS.maxBodyBytes, 16 * 1024 * 1024);
   const windowSeconds = positiveInteger('timestampWindowSeconds', options.timestampWindowSeconds, 300);
   const limits = resolveLimits(options.limits);
-  if (options.hosts !== undefined && !(Array.isArray(options.hosts) && options.hosts.length > 0 && options.hosts.every((host) => typeof host === 'string' && host.length > 0))) {
+  if (
+    options.hosts !== undefined &&
+    !(
+      Array.isArray(options.hosts) &&
+      options.hosts.length > 0 &&
+      options.hosts.every((host) => typeof host === 'string' && host.length > 0)
+    )
+  ) {
     throw new VodArgumentError('hosts', 'a non-empty array of host names (with :port when addressed with one)', options.hosts);
   }
   const hosts = new Set(options.hosts ?? [new URL(DEFAULT_ENDPOINT).host]);
@@ -99,8 +114,13 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
     headers.set('Cache-Control', 'no-store');
     return new Response(JSON.stringify(body), { status, headers });
   };
-  const fail = (request: Request, status: number, code: SigningErrorCodeValue, message: string, extra: { index?: number; maxBatch?: number } = {}): Response =>
-    reply(request, status, { error: { code, message, ...extra } });
+  const fail = (
+    request: Request,
+    status: number,
+    code: SigningErrorCodeValue,
+    message: string,
+    extra: { index?: number; maxBatch?: number } = {},
+  ): Response => reply(request, status, { error: { code, message, ...extra } });
 
   /** Checks one set; a refusal as [status, code, message] otherwise. */
   const checkItem = (item: unknown, index: number): SignCall | [number, SigningErrorCodeValue, string] => {
@@ -111,8 +131,14 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
       return [400, SigningErrorCode.BadRequest, `${at}.${issue?.path.map(String).join('.') || ''}: ${issue?.message ?? 'invalid'}`];
     }
     const { method, host, path, params }: SignItem = parsed.data;
-    if (!paths.has(path)) return [400, SigningErrorCode.NotAllowed, `${at}.path: ${JSON.stringify(path)} is not a protocol path (${[...paths].join(', ')})`];
-    if (!hosts.has(host)) return [400, SigningErrorCode.NotAllowed, `${at}.host: ${JSON.stringify(host)} is not a host this endpoint signs for (${[...hosts].join(', ')})`];
+    if (!paths.has(path))
+      return [400, SigningErrorCode.NotAllowed, `${at}.path: ${JSON.stringify(path)} is not a protocol path (${[...paths].join(', ')})`];
+    if (!hosts.has(host))
+      return [
+        400,
+        SigningErrorCode.NotAllowed,
+        `${at}.host: ${JSON.stringify(host)} is not a host this endpoint signs for (${[...hosts].join(', ')})`,
+      ];
     const check = checkUploadRequest(method, params, limits);
     if (!check.ok) {
       const status = check.refusal.code === ErrorCode.AccessDenied ? 403 : 400;
@@ -121,15 +147,21 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
     const timestamp = commonWireParams.shape.Timestamp.safeParse(params.Timestamp);
     if (!timestamp.success) return [400, SigningErrorCode.BadRequest, `${at}.params.Timestamp: expected Unix seconds`];
     if (Math.abs(timestamp.data * 1000 - now()) > windowSeconds * 1000) {
-      return [400, SigningErrorCode.BadRequest, `${at}.params.Timestamp: ${timestamp.data} is more than ${windowSeconds} s from the server's clock (${Math.floor(now() / 1000)})`];
+      return [
+        400,
+        SigningErrorCode.BadRequest,
+        `${at}.params.Timestamp: ${timestamp.data} is more than ${windowSeconds} s from the server's clock (${Math.floor(now() / 1000)})`,
+      ];
     }
-    if (!commonWireParams.shape.Nonce.safeParse(params.Nonce).success) return [400, SigningErrorCode.BadRequest, `${at}.params.Nonce: expected a positive integer`];
+    if (!commonWireParams.shape.Nonce.safeParse(params.Nonce).success)
+      return [400, SigningErrorCode.BadRequest, `${at}.params.Nonce: expected a positive integer`];
     return { ...check.call, method, host, path, raw: params };
   };
 
   return async (request) => {
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: corsHeaders(request, cors, METHODS) });
-    if (request.method !== 'POST') return fail(request, 405, SigningErrorCode.MethodNotAllowed, `the signing endpoint takes POST, not ${request.method}`);
+    if (request.method !== 'POST')
+      return fail(request, 405, SigningErrorCode.MethodNotAllowed, `the signing endpoint takes POST, not ${request.method}`);
     // A caller that goes away mid-body is answered like any bad request: the handler never throws.
     const text = await readTextAtMost(request, maxBodyBytes).catch(() => null);
     if (text === null) return fail(request, 400, SigningErrorCode.BadRequest, 'the request body could not be read');
@@ -141,11 +173,23 @@ export function createSigningHandler(options: SigningHandlerOptions): (request: 
       return fail(request, 400, SigningErrorCode.BadRequest, 'request body is not JSON (expected { requests: [...] })');
     }
     const body = signingRequest.safeParse(json);
-    if (!body.success) return fail(request, 400, SigningErrorCode.BadRequest, `expected { requests: [{ method, host, path, params }, ...] }: ${body.error.issues[0]?.message ?? 'invalid'}`);
+    if (!body.success)
+      return fail(
+        request,
+        400,
+        SigningErrorCode.BadRequest,
+        `expected { requests: [{ method, host, path, params }, ...] }: ${body.error.issues[0]?.message ?? 'invalid'}`,
+      );
     const items = body.data.requests;
     if (items.length > maxBatch) {
       // The limit travels with the refusal so a remote signer can split its batches to fit.
-      return fail(request, 413, SigningErrorCode.BatchTooLarge, `batch of ${items.length} parameter sets exceeds this endpoint's limit of ${maxBatch}`, { maxBatch });
+      return fail(
+        request,
+        413,
+        SigningErrorCode.BatchTooLarge,
+        `batch of ${items.length} parameter sets exceeds this endpoint's limit of ${maxBatch}`,
+        { maxBatch },
+      );
     }
     const calls: SignCall[] = [];
     for (const [index, item] of items.entries()) {

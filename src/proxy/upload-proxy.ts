@@ -12,7 +12,16 @@ import {
   type HttpMethod,
   type SignatureMethod,
 } from '../protocol/index.js';
-import { corsHeaders, handlerSigner, requireFunction, requireString, resolveCors, runAuthorize, type AuthorizeResult, type CorsOptions } from './http.js';
+import {
+  corsHeaders,
+  handlerSigner,
+  requireFunction,
+  requireString,
+  resolveCors,
+  runAuthorize,
+  type AuthorizeResult,
+  type CorsOptions,
+} from './http.js';
 import { checkUploadRequest, resolveLimits, type Refusal, type UploadCall, type UploadLimits } from './policy.js';
 
 /** Options of {@link createUploadProxy}. */
@@ -55,12 +64,17 @@ function randomNonce(): string {
 }
 
 function readQuery(url: URL): { query: Record<string, string> } | { refusal: Refusal } {
-  if (url.search.length > QUERY_LIMITS.length) return { refusal: { code: ErrorCode.CommonParams, message: `query string longer than ${QUERY_LIMITS.length} characters`, canRetry: 0 } };
+  if (url.search.length > QUERY_LIMITS.length)
+    return {
+      refusal: { code: ErrorCode.CommonParams, message: `query string longer than ${QUERY_LIMITS.length} characters`, canRetry: 0 },
+    };
   const query: Record<string, string> = {};
   let count = 0;
   for (const [name, value] of url.searchParams) {
-    if (++count > QUERY_LIMITS.params) return { refusal: { code: ErrorCode.CommonParams, message: `more than ${QUERY_LIMITS.params} parameters`, canRetry: 0 } };
-    if (Object.hasOwn(query, name)) return { refusal: { code: ErrorCode.ProtocolParams, message: `${name.slice(0, 64)}: given more than once`, canRetry: 0 } };
+    if (++count > QUERY_LIMITS.params)
+      return { refusal: { code: ErrorCode.CommonParams, message: `more than ${QUERY_LIMITS.params} parameters`, canRetry: 0 } };
+    if (Object.hasOwn(query, name))
+      return { refusal: { code: ErrorCode.ProtocolParams, message: `${name.slice(0, 64)}: given more than once`, canRetry: 0 } };
     query[name] = value;
   }
   return { query };
@@ -105,7 +119,8 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
   } catch {
     throw new VodArgumentError('upstream', 'an absolute http(s) URL', options.upstream);
   }
-  if (upstream.protocol !== 'https:' && upstream.protocol !== 'http:') throw new VodArgumentError('upstream', 'an http(s) URL', options.upstream);
+  if (upstream.protocol !== 'https:' && upstream.protocol !== 'http:')
+    throw new VodArgumentError('upstream', 'an http(s) URL', options.upstream);
   if (options.region !== undefined) requireString('region', options.region);
   if (options.fetch !== undefined) requireFunction('fetch', options.fetch);
   const limits = resolveLimits(options.limits);
@@ -123,14 +138,28 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
   const refuse = (request: Request, refusal: Refusal, status = 200): Response => {
     // Unread body bytes are not wanted: cancelling stops the upload instead of draining it.
     request.body?.cancel().catch(() => undefined);
-    const body = { code: refusal.code, message: refusal.message, codeDesc: errorDescriptions[refusal.code] ?? 'error', canRetry: refusal.canRetry };
+    const body = {
+      code: refusal.code,
+      message: refusal.message,
+      codeDesc: errorDescriptions[refusal.code] ?? 'error',
+      canRetry: refusal.canRetry,
+    };
     return respond(request, status, JSON.stringify(body), 'application/json; charset=utf-8');
   };
 
   return async (request) => {
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: corsHeaders(request, cors, METHODS) });
     const method = request.method;
-    if (method !== 'GET' && method !== 'POST') return refuse(request, { code: ErrorCode.ParamError, message: `the upload proxy takes POST (and GET for InitUpload and FinishUpload), not ${method.slice(0, 16)}`, canRetry: 0 }, 405);
+    if (method !== 'GET' && method !== 'POST')
+      return refuse(
+        request,
+        {
+          code: ErrorCode.ParamError,
+          message: `the upload proxy takes POST (and GET for InitUpload and FinishUpload), not ${method.slice(0, 16)}`,
+          canRetry: 0,
+        },
+        405,
+      );
     const read = readQuery(new URL(request.url));
     if ('refusal' in read) return refuse(request, read.refusal);
     const params = read.query;
@@ -146,10 +175,15 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
       if (declared !== null) {
         length = /^[0-9]{1,16}$/.test(declared) ? Number(declared) : NaN;
         if (length !== call.params.dataSize) {
-          return refuse(request, { code: ErrorCode.BodyInvalid, message: `body of ${declared} bytes, but dataSize is ${call.params.dataSize}`, canRetry: 1 });
+          return refuse(request, {
+            code: ErrorCode.BodyInvalid,
+            message: `body of ${declared} bytes, but dataSize is ${call.params.dataSize}`,
+            canRetry: 1,
+          });
         }
       }
-      if (!request.body) return refuse(request, { code: ErrorCode.BodyInvalid, message: `no body, but dataSize is ${call.params.dataSize}`, canRetry: 1 });
+      if (!request.body)
+        return refuse(request, { code: ErrorCode.BodyInvalid, message: `no body, but dataSize is ${call.params.dataSize}`, canRetry: 1 });
     }
 
     const decision = await runAuthorize(() => authorize(request, call));
@@ -184,7 +218,15 @@ export function createUploadProxy(options: UploadProxyOptions): (request: Reques
       if (overflowed()) return refuse(request, { code: ErrorCode.BodyInvalid, message: 'body longer than its dataSize', canRetry: 1 });
       options.onError?.(error);
       const reason = error instanceof Error ? error.message : String(error);
-      return refuse(request, { code: ErrorCode.Internal, message: `${call.action}: the upstream service could not be reached (${reason.slice(0, 200)})`, canRetry: 1 }, 502);
+      return refuse(
+        request,
+        {
+          code: ErrorCode.Internal,
+          message: `${call.action}: the upstream service could not be reached (${reason.slice(0, 200)})`,
+          canRetry: 1,
+        },
+        502,
+      );
     }
     return respond(request, answer.status, answer.body, answer.headers.get('Content-Type') ?? 'application/json; charset=utf-8');
   };

@@ -117,14 +117,20 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
   if (!(Number.isFinite(windowMs) && windowMs >= 0)) throw new VodArgumentError('windowMs', 'a number of ms ≥ 0', windowMs);
   const timeoutMs = options.timeoutMs ?? 30_000;
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new VodArgumentError('timeoutMs', 'a positive number of ms', timeoutMs);
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new VodArgumentError('fetch', 'a fetch function', options.fetch);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function')
+    throw new VodArgumentError('fetch', 'a fetch function', options.fetch);
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const stats: RemoteSignerStats = { signed: 0, batches: 0, requests: 0 };
   let pending: Pending[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const fail = (input: SignInput, code: number | (typeof ClientErrorCode)[keyof typeof ClientErrorCode], message: string, canRetry: boolean, extra: { status?: number; body?: string; cause?: unknown } = {}): VodError =>
-    new VodError({ code, message: `signing endpoint ${url}: ${message}`, canRetry, action: actionOf(input), ...extra });
+  const fail = (
+    input: SignInput,
+    code: number | (typeof ClientErrorCode)[keyof typeof ClientErrorCode],
+    message: string,
+    canRetry: boolean,
+    extra: { status?: number; body?: string; cause?: unknown } = {},
+  ): VodError => new VodError({ code, message: `signing endpoint ${url}: ${message}`, canRetry, action: actionOf(input), ...extra });
 
   /** One HTTP attempt for a batch; resolves with the signed sets in order. */
   const attempt = async (batch: readonly SignInput[]): Promise<Record<string, string>[]> => {
@@ -151,14 +157,19 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
       return Promise.reject(fail(first, ClientErrorCode.Network, `network failure (${reason})`, true, { cause: error }));
     }
     // A server sending more than the limit is not speaking this protocol: asking again won't help.
-    if (read === undefined) throw fail(first, ClientErrorCode.BadAnswer, `answer exceeds the ${ANSWER_LIMIT}-byte limit`, false, { status });
+    if (read === undefined)
+      throw fail(first, ClientErrorCode.BadAnswer, `answer exceeds the ${ANSWER_LIMIT}-byte limit`, false, { status });
     const text = read;
     const { signingError, SigningErrorCode, signingResponse } = await loadSchemas();
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (cause) {
-      throw fail(first, ClientErrorCode.NotJson, `the answer was not JSON (HTTP ${status})`, status >= 500 || status === 429, { status, body: text.slice(0, 200), cause });
+      throw fail(first, ClientErrorCode.NotJson, `the answer was not JSON (HTTP ${status})`, status >= 500 || status === 429, {
+        status,
+        body: text.slice(0, 200),
+        cause,
+      });
     }
     if (status !== 200) {
       const refusal = signingError.safeParse(json);
@@ -166,12 +177,18 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
         throw new BatchTooLarge(refusal.data.error.maxBatch ?? Math.ceil(batch.length / 2));
       }
       const detail = refusal.success ? `${refusal.data.error.code}: ${refusal.data.error.message}` : text.slice(0, 200);
-      throw fail(first, codeForStatus(status), `refused to sign (HTTP ${status} ${detail})`, status >= 500 || status === 429, { status, body: text.slice(0, 200) });
+      throw fail(first, codeForStatus(status), `refused to sign (HTTP ${status} ${detail})`, status >= 500 || status === 429, {
+        status,
+        body: text.slice(0, 200),
+      });
     }
     const answer = signingResponse.safeParse(json);
     const broken = answer.success ? mismatch(batch, answer.data.signatures) : (answer.error.issues[0]?.message ?? 'invalid');
     if (!answer.success || broken !== undefined) {
-      throw fail(first, ClientErrorCode.BadAnswer, `the answer broke the signing protocol (${broken})`, false, { status, body: text.slice(0, 200) });
+      throw fail(first, ClientErrorCode.BadAnswer, `the answer broke the signing protocol (${broken})`, false, {
+        status,
+        body: text.slice(0, 200),
+      });
     }
     const signatures = answer.data.signatures;
     return signatures;
@@ -196,9 +213,20 @@ export function createRemoteSigner(options: RemoteSignerOptions): RemoteSigner {
         }
         // Each caller gets the error under its own action.
         for (const item of batch) {
-          item.reject(error instanceof VodError && !(error instanceof VodArgumentError) && error.action !== actionOf(item.input)
-            ? new VodError({ code: error.code, message: error.message, canRetry: error.canRetry, action: actionOf(item.input), codeDesc: error.codeDesc, status: error.status, body: error.body, cause: error.cause })
-            : error);
+          item.reject(
+            error instanceof VodError && !(error instanceof VodArgumentError) && error.action !== actionOf(item.input)
+              ? new VodError({
+                  code: error.code,
+                  message: error.message,
+                  canRetry: error.canRetry,
+                  action: actionOf(item.input),
+                  codeDesc: error.codeDesc,
+                  status: error.status,
+                  body: error.body,
+                  cause: error.cause,
+                })
+              : error,
+          );
         }
       },
     );

@@ -21,7 +21,9 @@ const paramsRecord = z
 /** One parameter set to sign; the shape of `SignInput`. */
 export const signItem = z.object({
   method: z.enum(['GET', 'POST']),
-  host: text(1, SIGNING_LIMITS.hostLength).check(z.regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/, 'expected a host name with an optional :port')),
+  host: text(1, SIGNING_LIMITS.hostLength).check(
+    z.regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/, 'expected a host name with an optional :port'),
+  ),
   path: text(1, SIGNING_LIMITS.pathLength).check(z.startsWith('/')),
   params: paramsRecord,
 });
@@ -33,7 +35,9 @@ export const signingRequest = z.object({ requests: z.array(z.unknown()).check(z.
 /** What the handler answers on success: every set, complete and signed, in request order. */
 export const signingResponse = z.object({
   signatures: z.array(
-    paramsRecord.check(z.refine((params) => typeof params.SecretId === 'string' && typeof params.Signature === 'string', 'expected SecretId and Signature')),
+    paramsRecord.check(
+      z.refine((params) => typeof params.SecretId === 'string' && typeof params.Signature === 'string', 'expected SecretId and Signature'),
+    ),
   ),
 });
 export type SigningResponse = z.infer<typeof signingResponse>;

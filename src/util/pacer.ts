@@ -162,7 +162,8 @@ export function createRatePacer(options: RatePacerOptions = {}): RatePacer {
   const sleep = options.sleep ?? abortableSleep;
   const limits: Record<VodAction, number> = { ...DEFAULT_RATE_LIMITS };
   for (const [action, value] of Object.entries(options.limits ?? {}) as [VodAction, number | undefined][]) {
-    if (!Object.hasOwn(DEFAULT_RATE_LIMITS, action)) throw new VodArgumentError('limits', 'keys InitUpload, UploadPart, FinishUpload', action);
+    if (!Object.hasOwn(DEFAULT_RATE_LIMITS, action))
+      throw new VodArgumentError('limits', 'keys InitUpload, UploadPart, FinishUpload', action);
     if (value !== undefined) limits[action] = checkLimit(action, value);
   }
   // Buffers are allocated on first use: a client that never uploads pays nothing.

@@ -39,22 +39,14 @@ export interface RetryPolicy {
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** Public codes that mean "the same request may succeed later", whatever `canRetry` said. */
-const RETRYABLE_PROTOCOL_CODES: ReadonlySet<number> = new Set([
-  ErrorCode.RateLimited,
-  ErrorCode.ReplayOrClock,
-  ErrorCode.Internal,
-]);
+const RETRYABLE_PROTOCOL_CODES: ReadonlySet<number> = new Set([ErrorCode.RateLimited, ErrorCode.ReplayOrClock, ErrorCode.Internal]);
 
 /**
  * Client codes worth retrying. `NOT_JSON` is in: an HTML 502 page from a proxy is transient.
  * `BAD_ANSWER` is not in the set: it is retried (within the budget) only when it came with a 2xx
  * status, since every action of this protocol can be repeated safely.
  */
-const RETRYABLE_CLIENT_CODES: ReadonlySet<string> = new Set([
-  ClientErrorCode.Network,
-  ClientErrorCode.Timeout,
-  ClientErrorCode.NotJson,
-]);
+const RETRYABLE_CLIENT_CODES: ReadonlySet<string> = new Set([ClientErrorCode.Network, ClientErrorCode.Timeout, ClientErrorCode.NotJson]);
 
 /**
  * True when sending the same request again (re-signed) can succeed.
@@ -228,7 +220,8 @@ export async function withRetry<T>(fn: (attempt: RetryAttempt) => Promise<T>, op
 
 async function askShouldRetry(hook: ShouldRetry, error: unknown, attempt: number, signal: AbortSignal | undefined): Promise<boolean> {
   const answer: unknown = await raceAbort(Promise.resolve(hook(error, attempt)), signal);
-  if (typeof answer !== 'boolean') throw new VodArgumentError('shouldRetry', 'a function returning true or false (or a promise of it)', answer);
+  if (typeof answer !== 'boolean')
+    throw new VodArgumentError('shouldRetry', 'a function returning true or false (or a promise of it)', answer);
   return answer;
 }
 
@@ -254,10 +247,13 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       clearTimeout(timer);
       reject(abortError(signal));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

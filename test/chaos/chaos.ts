@@ -65,7 +65,14 @@ async function runOne(seed: number, tools: Tools, boundScale: number): Promise<R
   const dir = await mkdtemp(join(tmpdir(), `vod-chaos-${seed}-`));
   const emulator = await startEmulator({ port: 0, faults: faultSpec(seed, runner) });
   try {
-    const input: RunnerInput = { seed, dir, endpoint: emulator.endpoint, ...DEV_CREDENTIALS, boundMs: BOUND_MS[runner] * boundScale, timeoutMs: REQUEST_TIMEOUT_MS };
+    const input: RunnerInput = {
+      seed,
+      dir,
+      endpoint: emulator.endpoint,
+      ...DEV_CREDENTIALS,
+      boundMs: BOUND_MS[runner] * boundScale,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    };
     let outcome: RunnerOutcome;
     if (runner === 'library') outcome = await runLibrary(input);
     else if (runner === 'cli') outcome = await runCli(input, tools.bin!);
@@ -143,7 +150,9 @@ export function summarize(reports: readonly RunReport[]): string[] {
   const count = (status: RunStatus): number => reports.filter((report) => report.status === status).length;
   const faults: Record<string, number> = {};
   for (const report of reports) for (const [kind, n] of Object.entries(report.faults)) faults[kind] = (faults[kind] ?? 0) + n;
-  const byRunner = (['library', 'cli', 'browser'] as const).map((runner) => `${runner} ${reports.filter((report) => report.runner === runner).length}`);
+  const byRunner = (['library', 'cli', 'browser'] as const).map(
+    (runner) => `${runner} ${reports.filter((report) => report.runner === runner).length}`,
+  );
   const ms = reports.map((report) => report.ms).sort((a, b) => a - b);
   const requests = reports.reduce((sum, report) => sum + report.requests, 0);
   const faulted = Object.values(faults).reduce((sum, n) => sum + n, 0);
@@ -156,13 +165,19 @@ export function summarize(reports: readonly RunReport[]): string[] {
     `corrupt: ${count('corrupt')}`,
     `failed: ${count('failed')}`,
     `requests: ${requests}, faulted: ${faulted} (${((100 * faulted) / Math.max(1, requests)).toFixed(1)} %)`,
-    `faults injected: ${Object.entries(faults).sort(([a], [b]) => a.localeCompare(b)).map(([kind, n]) => `${kind} ${n}`).join(', ')}`,
+    `faults injected: ${Object.entries(faults)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ')}`,
     `run time: median ${ms[Math.floor(ms.length / 2)] ?? 0} ms, max ${ms.at(-1) ?? 0} ms`,
   ];
 }
 
 /** One line per run. */
 export function runLine(report: RunReport): string {
-  const faults = Object.entries(report.faults).map(([kind, n]) => `${kind}×${n}`).join(' ') || 'none';
+  const faults =
+    Object.entries(report.faults)
+      .map(([kind, n]) => `${kind}×${n}`)
+      .join(' ') || 'none';
   return `seed ${String(report.seed).padStart(3)} ${report.runner.padEnd(7)} ${report.status.padEnd(8)} retries ${String(report.retries).padStart(2)} ${String(report.ms).padStart(6)} ms  faults: ${faults}${report.detail ? `  (${report.detail})` : ''}`;
 }

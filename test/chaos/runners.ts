@@ -105,7 +105,11 @@ export async function runCli(input: RunnerInput, bin: string): Promise<RunnerOut
     return { kind: 'hung' };
   }
   // --json also writes a `type: "retry"` record per retry; the file's record is the `type: "file"` one.
-  const record = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.type === 'file');
+  const record = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((entry) => entry.type === 'file');
   if (settled.value === 0 && record?.status === 'done' && typeof record.url === 'string') {
     return { kind: 'done', url: record.url, sha1: String(record.sha1) };
   }
@@ -118,10 +122,16 @@ export async function runBrowser(input: RunnerInput, web: BrowserHarness): Promi
   const page = await web.open('/', { timeoutMs: 30_000 });
   try {
     await page.page.waitForFunction(() => 'vodChaos' in window, null, { timeout: 30_000 });
-    const run: BrowserRunInput = { endpoint: input.endpoint, secretId: input.secretId, secretKey: input.secretKey, seed: input.seed, timeoutMs: input.timeoutMs };
-    const evaluated = page.evaluate((value) => window.vodChaos.upload(value), run).catch(
-      (error: unknown): BrowserRunReport => ({ error: { code: 'PAGE', message: String(error) }, retries: 0 }),
-    );
+    const run: BrowserRunInput = {
+      endpoint: input.endpoint,
+      secretId: input.secretId,
+      secretKey: input.secretKey,
+      seed: input.seed,
+      timeoutMs: input.timeoutMs,
+    };
+    const evaluated = page
+      .evaluate((value) => window.vodChaos.upload(value), run)
+      .catch((error: unknown): BrowserRunReport => ({ error: { code: 'PAGE', message: String(error) }, retries: 0 }));
     const settled = await within(evaluated, input.boundMs);
     if (!settled) return { kind: 'hung' };
     const { result, error, retries } = settled.value;

@@ -213,7 +213,9 @@ export async function openPage(browser: Browser, url: string, options: { timeout
   page.on('response', (response) => {
     if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.request().method()} ${response.url()}`);
   });
-  page.on('requestfailed', (request) => failedRequests.push(`${request.failure()?.errorText ?? 'failed'} ${request.method()} ${request.url()}`));
+  page.on('requestfailed', (request) =>
+    failedRequests.push(`${request.failure()?.errorText ?? 'failed'} ${request.method()} ${request.url()}`),
+  );
   await page.goto(url, { timeout, waitUntil: 'load' });
   return {
     page,

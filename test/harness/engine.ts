@@ -103,7 +103,13 @@ async function chromiumBrowser(): Promise<EngineBrowser> {
 }
 
 async function firefoxBrowser(executablePath: string): Promise<EngineBrowser> {
-  const browser: PuppeteerBrowser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true, protocolTimeout: 60_000, timeout: 60_000 });
+  const browser: PuppeteerBrowser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath,
+    headless: true,
+    protocolTimeout: 60_000,
+    timeout: 60_000,
+  });
   const version = (await browser.version()).replace(/^firefox\//i, '');
   return {
     engine: 'firefox',

@@ -32,15 +32,22 @@ export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 export const DEBIAN_FIREFOX = '/usr/bin/firefox-esr';
 export const WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver';
 export const XVFB_RUN = '/usr/bin/xvfb-run';
-const MINIBROWSER_CANDIDATES = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser'];
+const MINIBROWSER_CANDIDATES = [
+  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+  '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+];
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
 /** The engines `VOD_TEST_HIDE_OS_BROWSERS` hides (unknown names are an error, not ignored). */
 export function hiddenEngines(value = process.env[HIDE_ENV] ?? ''): Set<EngineName> {
-  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   if (names.includes('all') || names.includes('1')) return new Set(['chromium', 'firefox', 'webkit']);
   for (const name of names) {
-    if (!(name in ENGINE_LABELS)) throw new Error(`${HIDE_ENV}: expected a comma list of chromium, firefox, webkit or all, got ${JSON.stringify(name)}`);
+    if (!(name in ENGINE_LABELS))
+      throw new Error(`${HIDE_ENV}: expected a comma list of chromium, firefox, webkit or all, got ${JSON.stringify(name)}`);
   }
   return new Set(names as EngineName[]);
 }

@@ -16,7 +16,8 @@ export function onCi(): boolean {
 
 /** The matrix row's name: engine, version and where the binary came from. */
 export function runtimeTitle(browser: EngineBrowser): string {
-  const from = browser.engine === 'chromium' ? browser.source : browser.engine === 'firefox' ? 'Debian firefox-esr' : 'Debian WebKitGTK, MiniBrowser';
+  const from =
+    browser.engine === 'chromium' ? browser.source : browser.engine === 'firefox' ? 'Debian firefox-esr' : 'Debian WebKitGTK, MiniBrowser';
   return `${RUNTIME_PREFIX}${browser.label} (${from})`;
 }
 

@@ -89,7 +89,10 @@ export async function createSession(base: string, capabilities: Record<string, u
       return command(base, 'POST', `${at}/execute/async`, { script, args }, scriptTimeoutMs + 5_000);
     },
     async sendKeys(css, text) {
-      const found = (await command(base, 'POST', `${at}/element`, { using: 'css selector', value: css }, timeoutMs)) as Record<string, string>;
+      const found = (await command(base, 'POST', `${at}/element`, { using: 'css selector', value: css }, timeoutMs)) as Record<
+        string,
+        string
+      >;
       const element = Object.values(found)[0];
       await command(base, 'POST', `${at}/element/${element}/value`, { text }, timeoutMs);
     },

@@ -51,7 +51,12 @@ export function freshNonce(): string {
 }
 
 /** Builds a signed URL for an action. */
-export async function signedUrl(endpoint: string, action: string, params: Record<string, string | number>, options: CallOptions = {}): Promise<string> {
+export async function signedUrl(
+  endpoint: string,
+  action: string,
+  params: Record<string, string | number>,
+  options: CallOptions = {},
+): Promise<string> {
   const url = new URL(endpoint);
   if (options.path) url.pathname = options.path;
   const credentials = options.credentials ?? DEV_CREDENTIALS;
@@ -64,14 +69,24 @@ export async function signedUrl(endpoint: string, action: string, params: Record
     Nonce: options.nonce ?? freshNonce(),
   });
   for (const [name, value] of Object.entries(params)) raw[name] = String(value);
-  const signed = await signer.sign({ method: options.method ?? 'POST', host: options.signHost ?? url.host, path: url.pathname, params: raw });
+  const signed = await signer.sign({
+    method: options.method ?? 'POST',
+    host: options.signHost ?? url.host,
+    path: url.pathname,
+    params: raw,
+  });
   options.tamper?.(signed);
   url.search = new URLSearchParams(signed).toString();
   return url.toString();
 }
 
 /** Sends one signed request and reads the JSON answer. */
-export async function call(endpoint: string, action: string, params: Record<string, string | number>, options: CallOptions = {}): Promise<{ status: number; answer: Answer; text: string; response: Response }> {
+export async function call(
+  endpoint: string,
+  action: string,
+  params: Record<string, string | number>,
+  options: CallOptions = {},
+): Promise<{ status: number; answer: Answer; text: string; response: Response }> {
   const url = await signedUrl(endpoint, action, params, options);
   const init: RequestInit & { duplex?: 'half' } = { method: options.method ?? 'POST' };
   if (options.body !== undefined) init.body = options.body;
@@ -115,12 +130,22 @@ export function makeFile(size: number): TestFile {
 }
 
 /** InitUpload params for a file. */
-export function initParams(file: TestFile, dataSize = 1048576, extra: Record<string, string | number> = {}): Record<string, string | number> {
+export function initParams(
+  file: TestFile,
+  dataSize = 1048576,
+  extra: Record<string, string | number> = {},
+): Record<string, string | number> {
   return { fileName: 'clip', fileSha: file.fileSha, fileSize: file.fileSize, dataSize, fileType: 'mp4', ...extra };
 }
 
 /** Sends the part at `offset` with the right md5 (unless `dataMd5` is given). */
-export function sendPart(endpoint: string, file: TestFile, offset: number, dataSize: number, options: CallOptions & { dataMd5?: string } = {}) {
+export function sendPart(
+  endpoint: string,
+  file: TestFile,
+  offset: number,
+  dataSize: number,
+  options: CallOptions & { dataMd5?: string } = {},
+) {
   const bytes = file.bytes.subarray(offset, offset + dataSize);
   return call(
     endpoint,

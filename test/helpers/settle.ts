@@ -14,7 +14,10 @@ export async function settle(emulator: { emulator: { log: RequestLog } }, timeou
   const log = emulator.emulator.log;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the emulator still handles ${log.requestsInFlight} request(s) after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`the emulator still handles ${log.requestsInFlight} request(s) after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([log.settled(), expired]);
@@ -27,7 +30,11 @@ export async function settle(emulator: { emulator: { log: RequestLog } }, timeou
  * The same for an emulator in another process, through `GET /_emulator/log` (polled: the control
  * API has no push). Returns the settled log summary.
  */
-export async function settleRemote(origin: string, timeoutMs = SETTLE_TIMEOUT_MS, stepMs = 25): Promise<{ requestsInFlight: number; [field: string]: unknown }> {
+export async function settleRemote(
+  origin: string,
+  timeoutMs = SETTLE_TIMEOUT_MS,
+  stepMs = 25,
+): Promise<{ requestsInFlight: number; [field: string]: unknown }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await fetch(`${origin}/_emulator/log?entries=0`);
@@ -60,7 +67,12 @@ export async function within<T>(promise: Promise<T>, ms: number, message: string
  * Polls `condition` every `stepMs` until it holds, for state that announces no event (another
  * process, a counter); fails with `message` after `timeoutMs`.
  */
-export async function until(condition: () => boolean | Promise<boolean>, message: string, timeoutMs = SETTLE_TIMEOUT_MS, stepMs = 10): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  message: string,
+  timeoutMs = SETTLE_TIMEOUT_MS,
+  stepMs = 10,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${message} (waited ${timeoutMs} ms)`);

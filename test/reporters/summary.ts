@@ -41,9 +41,13 @@ export default class SummaryReporter implements Reporter {
     if (runtimes.size === 0) lines.push('  (no runtime tests ran)');
     for (const [runtime, row] of [...runtimes].sort(([a], [b]) => a.localeCompare(b))) {
       const verdict = row.failed > 0 ? 'FAILED' : row.passed > 0 ? 'passed' : 'skipped';
-      lines.push(`  ${verdict.padEnd(7)} ${runtime} (${row.passed} passed, ${row.failed} failed${row.skipped ? `, ${row.skipped} skipped` : ''})`);
+      lines.push(
+        `  ${verdict.padEnd(7)} ${runtime} (${row.passed} passed, ${row.failed} failed${row.skipped ? `, ${row.skipped} skipped` : ''})`,
+      );
     }
-    const absent = EXPECTED_RUNTIMES.filter((name) => ![...runtimes.keys()].some((row) => row.toLowerCase().startsWith(name.toLowerCase())));
+    const absent = EXPECTED_RUNTIMES.filter(
+      (name) => ![...runtimes.keys()].some((row) => row.toLowerCase().startsWith(name.toLowerCase())),
+    );
     if (runtimes.size > 0 && absent.length > 0) lines.push(`  not in this run: ${absent.join(', ')}`);
     lines.push('', `${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -7,16 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from './scenario.mjs';
 
-const runtime = typeof Deno !== 'undefined' ? `Deno ${Deno.version.deno}` : typeof Bun !== 'undefined' ? `Bun ${Bun.version}` : `Node ${process.versions.node}`;
+const runtime =
+  typeof Deno !== 'undefined'
+    ? `Deno ${Deno.version.deno}`
+    : typeof Bun !== 'undefined'
+      ? `Bun ${Bun.version}`
+      : `Node ${process.versions.node}`;
 const args = typeof Deno !== 'undefined' ? Deno.args : process.argv.slice(2);
 const mib = Number(args[0] ?? 256);
-const api = await import(typeof Deno !== 'undefined' ? 'vod-upload/deno' : typeof Bun !== 'undefined' ? 'vod-upload/bun' : 'vod-upload/node');
+const api = await import(
+  typeof Deno !== 'undefined' ? 'vod-upload/deno' : typeof Bun !== 'undefined' ? 'vod-upload/bun' : 'vod-upload/node'
+);
 const make = api.createNodeHasher ?? api.createDenoHasher ?? api.createBunHasher;
 const dir = await mkdtemp(join(tmpdir(), 'vod-bench-'));
 const path = join(dir, 'bench.mp4');
 const chunk = randomBytes(16 << 20);
 await writeFile(path, new Uint8Array(0));
-for (let written = 0; written < mib; written += 16) await writeFile(path, chunk.subarray(0, Math.min(16, mib - written) << 20), { flag: 'a' });
+for (let written = 0; written < mib; written += 16)
+  await writeFile(path, chunk.subarray(0, Math.min(16, mib - written) << 20), { flag: 'a' });
 
 function stallProbe() {
   let worst = 0;
@@ -44,7 +52,9 @@ try {
       stall = Math.max(stall, stop());
       best = Math.max(best, (mib * 1048576) / 1e6 / seconds);
     }
-    console.log(`${runtime} ${runner.padEnd(6)} engine=${result.engine} runner=${result.runner}: ${Math.round(best)} MB/s (best of 3, ${mib} MiB), longest event-loop stall ${stall} ms`);
+    console.log(
+      `${runtime} ${runner.padEnd(6)} engine=${result.engine} runner=${result.runner}: ${Math.round(best)} MB/s (best of 3, ${mib} MiB), longest event-loop stall ${stall} ms`,
+    );
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -68,7 +68,11 @@ export async function runScenario(ctx) {
       check(response.ok, 'POST /_emulator/log/clear failed', response.status);
     },
     async fault(rule) {
-      const response = await fetch(`${origin}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+      const response = await fetch(`${origin}/_emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(rule),
+      });
       check(response.ok, 'POST /_emulator/faults failed', response.status);
     },
     async clearFaults() {
@@ -146,7 +150,13 @@ export async function runScenario(ctx) {
   check(count(log, 'UploadPart:0') === 4 && count(log, 'UploadPart') === 4, 'emulator saw 4 parts', log.counts);
   check(count(log, 'FinishUpload:0') === 1, 'emulator finished the file', log.counts);
   await served(first.url, sha1A, sizeA);
-  report.newUpload = { kind: first.kind, partsSent: first.partsSent, hashEngine: first.hashEngine, fileId: first.fileId, emulatorParts: count(log, 'UploadPart') };
+  report.newUpload = {
+    kind: first.kind,
+    partsSent: first.partsSent,
+    hashEngine: first.hashEngine,
+    fileId: first.fileId,
+    emulatorParts: count(log, 'UploadPart'),
+  };
 
   // 2. Instant upload of the same file: no part travels.
   await emulator.clear();
@@ -188,23 +198,55 @@ export async function runScenario(ctx) {
   });
   await emulator.clearFaults();
   check(aborted.error !== undefined, 'the upload was not aborted (finished first)');
-  check(aborted.error.code === api.ClientErrorCode.Aborted, 'abort rejects with ABORTED', { code: aborted.error.code, message: aborted.error.message });
+  check(aborted.error.code === api.ClientErrorCode.Aborted, 'abort rejects with ABORTED', {
+    code: aborted.error.code,
+    message: aborted.error.message,
+  });
   log = await emulator.log();
   const heldOffsets = [...new Set(partOffsets(log))];
-  check(heldOffsets.length === stopAfter, 'the parts before the hanging one were stored, and no more', { held: heldOffsets.length, stopAfter, totalParts });
+  check(heldOffsets.length === stopAfter, 'the parts before the hanging one were stored, and no more', {
+    held: heldOffsets.length,
+    stopAfter,
+    totalParts,
+  });
   check(count(log, 'FinishUpload') === 0, 'no Finish before the abort', log.counts);
 
   await emulator.clear();
-  const resumed = await timed(steps, 'resume in a new handle', async () => api.upload(await api.openFile(pathB), { ...connection, partSize: partB }).done);
+  const resumed = await timed(
+    steps,
+    'resume in a new handle',
+    async () => api.upload(await api.openFile(pathB), { ...connection, partSize: partB }).done,
+  );
   log = await emulator.log();
   const resentOffsets = partOffsets(log);
   check(resumed.kind === 'resumed', 'resume result kind', resumed);
-  check(resumed.hashedBytes === 0 && resumed.hashEngine === 'checkpoint', 'the resume hashed nothing (checkpoint from disk)', { hashedBytes: resumed.hashedBytes, hashEngine: resumed.hashEngine });
-  check(resumed.partsSkipped === heldOffsets.length, 'the resume skipped exactly the stored parts', { skipped: resumed.partsSkipped, held: heldOffsets.length });
-  check(resumed.partsSent === totalParts - heldOffsets.length && count(log, 'UploadPart') === resumed.partsSent, 'only the missing parts were sent', { sent: resumed.partsSent, emulator: count(log, 'UploadPart'), totalParts });
-  check(resentOffsets.every((offset) => !heldOffsets.includes(offset)), 'a stored part was sent again', { heldOffsets, resentOffsets });
-  check(new Set([...heldOffsets, ...resentOffsets]).size === totalParts, 'stored and resent parts cover the file', { heldOffsets, resentOffsets });
-  check(count(log, 'InitUpload:1') === 1 && count(log, 'FinishUpload:0') === 1, 'InitUpload answered 1 (resume), Finish succeeded', log.counts);
+  check(resumed.hashedBytes === 0 && resumed.hashEngine === 'checkpoint', 'the resume hashed nothing (checkpoint from disk)', {
+    hashedBytes: resumed.hashedBytes,
+    hashEngine: resumed.hashEngine,
+  });
+  check(resumed.partsSkipped === heldOffsets.length, 'the resume skipped exactly the stored parts', {
+    skipped: resumed.partsSkipped,
+    held: heldOffsets.length,
+  });
+  check(
+    resumed.partsSent === totalParts - heldOffsets.length && count(log, 'UploadPart') === resumed.partsSent,
+    'only the missing parts were sent',
+    { sent: resumed.partsSent, emulator: count(log, 'UploadPart'), totalParts },
+  );
+  check(
+    resentOffsets.every((offset) => !heldOffsets.includes(offset)),
+    'a stored part was sent again',
+    { heldOffsets, resentOffsets },
+  );
+  check(new Set([...heldOffsets, ...resentOffsets]).size === totalParts, 'stored and resent parts cover the file', {
+    heldOffsets,
+    resentOffsets,
+  });
+  check(
+    count(log, 'InitUpload:1') === 1 && count(log, 'FinishUpload:0') === 1,
+    'InitUpload answered 1 (resume), Finish succeeded',
+    log.counts,
+  );
   await served(resumed.url, sha1B, sizeB);
   report.resume = { partsBeforeAbort: heldOffsets.length, partsResent: resumed.partsSent, totalParts, hashedBytes: resumed.hashedBytes };
   report.ok = true;

@@ -32,7 +32,9 @@ export function command(runtime: ServerRuntime, denoPermissions: string[] = DENO
   if (runtime === 'node') return { file: process.execPath, args: [] };
   const file = resolve(REPO_ROOT, 'node_modules/.bin', runtime);
   if (!existsSync(file)) {
-    throw new Error(`${file} is missing: ${runtime} comes from the "${runtime}" devDependency; run \`npm ci\` (or \`npm install\`) to install it`);
+    throw new Error(
+      `${file} is missing: ${runtime} comes from the "${runtime}" devDependency; run \`npm ci\` (or \`npm install\`) to install it`,
+    );
   }
   if (runtime === 'deno') return { file, args: ['run', '--no-lock', '--no-prompt', ...denoPermissions] };
   return { file, args: [] };
@@ -116,7 +118,12 @@ export function runChild(
 }
 
 /** Runs the scenario in `runtime` against the emulator at `origin`; throws with the child's output when it printed no report. */
-export async function runScenarioIn(runtime: ServerRuntime, origin: string, credentials: { secretId: string; secretKey: string }, timeoutMs = 90_000): Promise<ScenarioReport> {
+export async function runScenarioIn(
+  runtime: ServerRuntime,
+  origin: string,
+  credentials: { secretId: string; secretKey: string },
+  timeoutMs = 90_000,
+): Promise<ScenarioReport> {
   const entry = resolve(REPO_ROOT, `dist/${runtime}.js`);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build the package first (\`npm run build\`; \`npm test\` does it)`);
   const config = JSON.stringify({ origin, ...credentials });
@@ -124,14 +131,18 @@ export async function runScenarioIn(runtime: ServerRuntime, origin: string, cred
   const line = result.stdout.split('\n').find((text) => text.startsWith('RESULT '));
   if (!line) {
     const why = result.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${result.code}`;
-    throw new Error(`${runtime} printed no report (${why}).\nstdout:\n${result.stdout.slice(-2000)}\nstderr:\n${result.stderr.slice(-4000)}`);
+    throw new Error(
+      `${runtime} printed no report (${why}).\nstdout:\n${result.stdout.slice(-2000)}\nstderr:\n${result.stderr.slice(-4000)}`,
+    );
   }
   const report = JSON.parse(line.slice('RESULT '.length)) as ScenarioReport;
   if (!report.ok) throw new Error(`${report.version}: ${report.error}\n${report.stack ?? ''}\nstderr:\n${result.stderr.slice(-2000)}`);
   // A report is not enough: the runtime must also end, cleanly (a hasher worker left running, an
   // unhandled rejection after the report, would otherwise pass).
   if (result.timedOut || result.code !== 0) {
-    const why = result.timedOut ? `did not exit within ${EXIT_AFTER_RESULT_MS} ms of its report` : `exited with ${result.code} after its report`;
+    const why = result.timedOut
+      ? `did not exit within ${EXIT_AFTER_RESULT_MS} ms of its report`
+      : `exited with ${result.code} after its report`;
     throw new Error(`${runtime} ${why}.\nstderr:\n${result.stderr.slice(-2000)}`);
   }
   return report;
@@ -142,7 +153,9 @@ export async function runProbe(runtime: ServerRuntime, script: string, denoPermi
   const result = await runChild(runtime, script, [], { timeoutMs: 20_000, denoPermissions });
   const line = result.stdout.split('\n').find((text) => text.startsWith('RESULT '));
   if (!line || result.timedOut || result.code !== 0) {
-    throw new Error(`${script} in ${runtime}: ${line ? 'a result, but' : 'no result,'} exit ${result.code}${result.timedOut ? ', timed out' : ''}:\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `${script} in ${runtime}: ${line ? 'a result, but' : 'no result,'} exit ${result.code}${result.timedOut ? ', timed out' : ''}:\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return JSON.parse(line.slice('RESULT '.length)) as unknown;
 }

@@ -53,16 +53,32 @@ export function createIdbCheckpointStore(options: IdbCheckpointStoreOptions = {}
     get backend() {
       return memory ? 'memory' : 'indexeddb';
     },
-    get: (key) => run((store) => get<unknown>(key, store), (store) => store.get(key)),
+    get: (key) =>
+      run(
+        (store) => get<unknown>(key, store),
+        (store) => store.get(key),
+      ),
     // JSON round trip: stores exactly what a memory or file store would, and rejects what they would.
-    set: (key, value) => run((store) => set(key, JSON.parse(JSON.stringify(value)) as unknown, store), async (store) => {
-      await store.set(key, value);
-      memoryKeys.add(key);
-    }),
-    delete: (key) => run((store) => del(key, store), async (store) => {
-      await store.delete(key);
-      memoryKeys.delete(key);
-    }),
-    keys: () => run(async (store) => (await keys(store)).filter((key): key is string => typeof key === 'string'), async () => [...memoryKeys]),
+    set: (key, value) =>
+      run(
+        (store) => set(key, JSON.parse(JSON.stringify(value)) as unknown, store),
+        async (store) => {
+          await store.set(key, value);
+          memoryKeys.add(key);
+        },
+      ),
+    delete: (key) =>
+      run(
+        (store) => del(key, store),
+        async (store) => {
+          await store.delete(key);
+          memoryKeys.delete(key);
+        },
+      ),
+    keys: () =>
+      run(
+        async (store) => (await keys(store)).filter((key): key is string => typeof key === 'string'),
+        async () => [...memoryKeys],
+      ),
   };
 }

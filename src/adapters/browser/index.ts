@@ -46,5 +46,7 @@ export function createUploadQueue<S extends UploadSource = Blob>(options: EasyUp
   if (!options || typeof options !== 'object') throw new VodArgumentError('options', 'an object with endpoint and signer', options);
   checkConnection(options);
   // The queue passes its options on to each file's upload, where the engine reads the connection.
-  return createQueue(options as UploadQueueOptions<S>, (source, fileOptions) => deferUpload(loadEngine, source, fileOptions as EasyUploadOptions));
+  return createQueue(options as UploadQueueOptions<S>, (source, fileOptions) =>
+    deferUpload(loadEngine, source, fileOptions as EasyUploadOptions),
+  );
 }

@@ -85,7 +85,8 @@ export class DenoFile implements FileSource {
           }
           const chunk = new Uint8Array(Math.min(CHUNK, this.size - position));
           const count = await file.read(chunk);
-          if (count === null || count === 0) throw new DOMException(`${this.path} ended at byte ${position} of ${this.size}`, 'NotReadableError');
+          if (count === null || count === 0)
+            throw new DOMException(`${this.path} ended at byte ${position} of ${this.size}`, 'NotReadableError');
           position += count;
           controller.enqueue(count === chunk.length ? chunk : chunk.subarray(0, count));
         } catch (error) {

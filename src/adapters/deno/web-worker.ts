@@ -48,8 +48,5 @@ export function denoWorkerEnv(scope: WorkerScope, crypto: typeof import('node:cr
 
 /** Starts the hash worker (its module is made once per process). */
 export const spawnDenoWorker = /* @__PURE__ */ moduleWorkerSpawner(() =>
-  [
-    "const crypto = await import('node:crypto');",
-    `(${String(hashWorkerMain)})((${String(denoWorkerEnv)})(self, crypto));`,
-  ].join('\n'),
+  ["const crypto = await import('node:crypto');", `(${String(hashWorkerMain)})((${String(denoWorkerEnv)})(self, crypto));`].join('\n'),
 );

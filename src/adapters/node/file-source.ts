@@ -113,9 +113,11 @@ export class NodeFile implements FileSource {
       this.#reading -= 1;
       if (this.#reading === 0 && this.#closeWaiters.length > 0) {
         const waiters = this.#closeWaiters.splice(0);
-        void this.#closeHandle().then(() => waiters.forEach((resolve) => {
-          resolve();
-        }));
+        void this.#closeHandle().then(() =>
+          waiters.forEach((resolve) => {
+            resolve();
+          }),
+        );
       }
     }
   }

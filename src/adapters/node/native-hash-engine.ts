@@ -31,7 +31,11 @@ export const nodeCryptoEngine: HashEngineLoader = {
   name: 'node',
   load() {
     if (!engine) {
-      engine = import('node:crypto').then(({ createHash }) => ({ name: 'node', sha1: native(createHash, 'sha1'), md5: native(createHash, 'md5') }));
+      engine = import('node:crypto').then(({ createHash }) => ({
+        name: 'node',
+        sha1: native(createHash, 'sha1'),
+        md5: native(createHash, 'md5'),
+      }));
       engine.catch(() => (engine = undefined));
     }
     return engine;

@@ -24,11 +24,17 @@ export interface NodeHasherOptions {
 export function createNodeHasher(options: NodeHasherOptions = {}): Hasher & { close(): void } {
   const runner = options.runner ?? 'worker';
   if (runner !== 'worker' && runner !== 'inline') throw new VodArgumentError('runner', "'worker' or 'inline'", runner);
-  if (options.threads !== undefined && options.threads !== 1 && options.threads !== 2) throw new VodArgumentError('threads', '1 or 2', options.threads);
+  if (options.threads !== undefined && options.threads !== 1 && options.threads !== 2)
+    throw new VodArgumentError('threads', '1 or 2', options.threads);
   const inline = createInlineHasher({ engines: [nodeCryptoEngine] });
   if (runner === 'inline') return { hash: (source, hashOptions) => inline.hash(source, hashOptions), close: () => undefined };
   return lazyHasher(async () => {
     const { Worker } = await import('node:worker_threads');
-    return createThreadHasher({ spawn: () => spawnNodeWorker(Worker), fallback: inline, idleTimeoutMs: options.idleTimeoutMs, threads: options.threads });
+    return createThreadHasher({
+      spawn: () => spawnNodeWorker(Worker),
+      fallback: inline,
+      idleTimeoutMs: options.idleTimeoutMs,
+      threads: options.threads,
+    });
   });
 }

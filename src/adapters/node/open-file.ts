@@ -25,6 +25,18 @@ export async function openFile(path: string): Promise<NodeFile> {
 function openError(path: string, error: unknown): VodError {
   if (error instanceof VodError) return error;
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : error instanceof Error ? error.message : String(error);
-  return new VodError({ code: ClientErrorCode.Source, message: `Cannot open ${JSON.stringify(path)}: ${reason}`, canRetry: false, cause: error });
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : error instanceof Error
+          ? error.message
+          : String(error);
+  return new VodError({
+    code: ClientErrorCode.Source,
+    message: `Cannot open ${JSON.stringify(path)}: ${reason}`,
+    canRetry: false,
+    cause: error,
+  });
 }

@@ -8,7 +8,11 @@ import type { MessagePort } from 'node:worker_threads';
 import { hashWorkerMain, type HashWorkerEnv, type ThreadWorker } from '../shared/hash-worker-main.js';
 
 /** Runs inside the worker: self-contained (shipped as source text), given the modules it needs. */
-export function nodeWorkerEnv(port: MessagePort, crypto: typeof import('node:crypto'), fs: typeof import('node:fs/promises')): HashWorkerEnv {
+export function nodeWorkerEnv(
+  port: MessagePort,
+  crypto: typeof import('node:crypto'),
+  fs: typeof import('node:fs/promises'),
+): HashWorkerEnv {
   return {
     engine: 'node',
     createHash(algorithm) {
@@ -58,7 +62,8 @@ export function spawnNodeWorker(Worker: typeof NodeWorker): ThreadWorker {
   let terminating = false;
   const event = (type: string, fields: Record<string, unknown>): Event => Object.assign(new Event(type), fields);
   return {
-    postMessage: (message, transfer) => worker.postMessage(message, transfer as import('node:worker_threads').TransferListItem[] | undefined),
+    postMessage: (message, transfer) =>
+      worker.postMessage(message, transfer as import('node:worker_threads').TransferListItem[] | undefined),
     addEventListener(type, listener) {
       if (type === 'message') worker.on('message', (data: unknown) => listener(event('message', { data })));
       else if (type === 'messageerror') worker.on('messageerror', (error: unknown) => listener(event('messageerror', { error })));

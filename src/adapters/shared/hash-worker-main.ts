@@ -8,10 +8,17 @@
  * (no imports, no module-level names). The runtime-specific parts arrive in `env`.
  */
 
-
 import type { FileRef, HashWorkerEnv, ThreadHashRequest } from './hash-worker-types.js';
 
-export type { FileRef, WorkerFile, HashWorkerEnv, ThreadHashRequest, PairMessage, ThreadMessage, ThreadWorker } from './hash-worker-types.js';
+export type {
+  FileRef,
+  WorkerFile,
+  HashWorkerEnv,
+  ThreadHashRequest,
+  PairMessage,
+  ThreadMessage,
+  ThreadWorker,
+} from './hash-worker-types.js';
 
 /** Runs inside the worker. Self-contained: see the module comment. */
 export function hashWorkerMain(env: HashWorkerEnv): void {
@@ -130,8 +137,7 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
       if (message.type === 'ack') {
         link.acks += 1;
         if (message.bytes) link.free.push(new Uint8Array(message.bytes.buffer));
-      }
-      else if (message.type === 'md5s') link.md5s = message.partMd5s ?? [];
+      } else if (message.type === 'md5s') link.md5s = message.partMd5s ?? [];
       else if (message.type === 'failed') link.failed = message.message ?? 'the MD5 worker failed';
       link.wake?.();
     });
@@ -185,7 +191,9 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
       let hashed = 0;
       let reported = 0;
       // ReadableStream is async-iterable in Node, Deno and Bun (the DOM typings lag behind).
-      const chunks = (request.file ? fileChunks(request.file, job, lead ? pooled : undefined) : request.blob?.stream()) as AsyncIterable<Uint8Array> | undefined;
+      const chunks = (request.file ? fileChunks(request.file, job, lead ? pooled : undefined) : request.blob?.stream()) as
+        | AsyncIterable<Uint8Array>
+        | undefined;
       if (!chunks) throw named('TypeError', 'A hash request needs a blob or a file');
       for await (const chunk of chunks) {
         if (job.aborted) throw named('AbortError', 'The hash job was aborted');
@@ -217,7 +225,15 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
         partMd5s = link.md5s ?? [];
       }
       if (reported !== hashed) env.post({ type: 'progress', id, hashedBytes: hashed });
-      const result = { sha1: sha1 ? sha1.digest() : '', partSize, partMd5s, engine: env.engine, bytesHashed: hashed, runner: 'worker', threads: lead ? 2 : 1 };
+      const result = {
+        sha1: sha1 ? sha1.digest() : '',
+        partSize,
+        partMd5s,
+        engine: env.engine,
+        bytesHashed: hashed,
+        runner: 'worker',
+        threads: lead ? 2 : 1,
+      };
       env.post({ type: 'done', id, result });
     } finally {
       if (lead && link) {
@@ -228,7 +244,11 @@ export function hashWorkerMain(env: HashWorkerEnv): void {
   };
 
   env.listen((data) => {
-    const message = (typeof data === 'object' && data !== null ? data : {}) as Partial<Omit<ThreadHashRequest, 'type'>> & { type?: unknown; role?: unknown; port?: unknown };
+    const message = (typeof data === 'object' && data !== null ? data : {}) as Partial<Omit<ThreadHashRequest, 'type'>> & {
+      type?: unknown;
+      role?: unknown;
+      port?: unknown;
+    };
     if (message.type === 'pair' && typeof message.port === 'object' && message.port !== null) {
       if (message.role === 'md5') serveLead(message.port as Port);
       else if (message.role === 'lead') leadWith(message.port as Port);

@@ -3,7 +3,13 @@
  * hasher, where its cache directory is), the entry's `upload`, `createUploadQueue`, `uploadFile`
  * and `createDirectoryCheckpointStore`. Nothing is built until the first call.
  */
-import { bindUpload, type BoundUpload, type EasyUploadOptions, type EasyUploadQueueOptions, type RuntimeServices } from '../../core/bind-upload.js';
+import {
+  bindUpload,
+  type BoundUpload,
+  type EasyUploadOptions,
+  type EasyUploadQueueOptions,
+  type RuntimeServices,
+} from '../../core/bind-upload.js';
 import type { UploadQueue } from '../../core/queue.js';
 import type { UploadResult } from '../../core/run-upload.js';
 import type { UploadSource } from '../../core/source.js';
@@ -52,7 +58,8 @@ export interface ServerEntry<F extends UploadSource> {
 
 /** Builds a server entry's functions from the runtime's pieces. */
 export function serverEntry<F extends UploadSource>(pieces: ServerRuntimePieces<F>): ServerEntry<F> {
-  const createDirectoryCheckpointStore = (dir?: string): DirectoryCheckpointStore => directoryStore(dir ?? (() => pieces.defaultCheckpointDir()));
+  const createDirectoryCheckpointStore = (dir?: string): DirectoryCheckpointStore =>
+    directoryStore(dir ?? (() => pieces.defaultCheckpointDir()));
   let bound: BoundUpload | undefined;
   const runtime = (): BoundUpload =>
     (bound ??= bindUpload({

@@ -117,7 +117,10 @@ export function lazyHasher(create: () => Promise<Hasher>): Hasher & { close(): v
       return (await made).hash(source, options);
     },
     close() {
-      void made?.then((hasher) => (hasher as Partial<WorkerHasher>).close?.(), () => undefined);
+      void made?.then(
+        (hasher) => (hasher as Partial<WorkerHasher>).close?.(),
+        () => undefined,
+      );
     },
   };
 }

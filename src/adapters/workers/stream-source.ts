@@ -10,7 +10,10 @@ import { VodArgumentError, describe } from '../../protocol/errors.js';
 export const DEFAULT_MAX_BUFFER_BYTES = 64 * 1048576;
 
 /** Something that yields the file's bytes once: a request body, an R2 object body, a fetch Response. */
-export type StreamLike = ReadableStream<Uint8Array> | { body: ReadableStream<Uint8Array> | null } | { stream(): ReadableStream<Uint8Array> };
+export type StreamLike =
+  | ReadableStream<Uint8Array>
+  | { body: ReadableStream<Uint8Array> | null }
+  | { stream(): ReadableStream<Uint8Array> };
 
 /** How {@link bufferSource} (and `uploadStream`) read a stream into memory. */
 export interface BufferOptions {
@@ -44,11 +47,16 @@ function streamOf(source: StreamLike): ReadableStream<Uint8Array> {
 export async function bufferSource(source: Blob | StreamLike, options: BufferOptions): Promise<File> {
   const { name, size, lastModified = 0, type = '', signal } = options ?? {};
   const maxBytes = options?.maxBytes ?? DEFAULT_MAX_BUFFER_BYTES;
-  if (typeof name !== 'string' || name === '') throw new VodArgumentError('name', 'the file name with its extension, like "clip.mp4"', name);
+  if (typeof name !== 'string' || name === '')
+    throw new VodArgumentError('name', 'the file name with its extension, like "clip.mp4"', name);
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new VodArgumentError('maxBytes', 'an integer ≥ 1', maxBytes);
   if (size !== undefined && (!Number.isSafeInteger(size) || size < 1)) throw new VodArgumentError('size', 'an integer ≥ 1', size);
   const tooLarge = (seen: string) =>
-    new VodArgumentError('source', `at most maxBytes (${maxBytes}) bytes: Workers hold a stream in memory to hash it before sending; raise maxBytes or upload from a server runtime`, seen);
+    new VodArgumentError(
+      'source',
+      `at most maxBytes (${maxBytes}) bytes: Workers hold a stream in memory to hash it before sending; raise maxBytes or upload from a server runtime`,
+      seen,
+    );
   if (size !== undefined && size > maxBytes) throw tooLarge(`${size} bytes`);
   if (source instanceof Blob) {
     if (size !== undefined && source.size !== size) throw new VodArgumentError('size', `the source's size (${source.size})`, size);

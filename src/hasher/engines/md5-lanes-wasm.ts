@@ -119,7 +119,13 @@ export function md5LanesModule(): Uint8Array<ArrayBuffer> {
     ...section(1, vector([[0x60, ...vector([[0x7f], [0x7f], [0x7f], [0x7f], [0x7f]]), 0]])),
     ...section(3, vector([[0]])),
     ...section(5, vector([[0x00, ...uleb(MD5_LANES_PAGES)]])),
-    ...section(7, vector([[...name('f'), 0x00, 0], [...name('m'), 0x02, 0]])),
+    ...section(
+      7,
+      vector([
+        [...name('f'), 0x00, 0],
+        [...name('m'), 0x02, 0],
+      ]),
+    ),
     ...section(10, vector([[...uleb(body.length), ...body]])),
     ...section(11, vector([[0x00, ...i32Const(CONSTANTS_AT), 0x0b, ...uleb(64 * 16), ...constantBytes()]])),
   ]);

@@ -51,7 +51,9 @@ export async function loadMd5Lanes(): Promise<((partSize: number) => PartMd5Batc
     if (partSize <= 0 || partSize % 64 !== 0 || LANES_AT + LANES * stride > MD5_LANES_PAGES * 65536) return undefined;
     const bytes = new Uint8Array(memory.buffer);
     const words = new DataView(memory.buffer);
-    const lanes = Array.from({ length: LANES }, (_, index) => bytes.subarray(LANES_AT + index * stride, LANES_AT + index * stride + partSize));
+    const lanes = Array.from({ length: LANES }, (_, index) =>
+      bytes.subarray(LANES_AT + index * stride, LANES_AT + index * stride + partSize),
+    );
     for (let index = 0; index < LANES; index++) {
       // The padding block is the same for every lane: 0x80, zeros, the length in bits (64-bit LE).
       const padding = LANES_AT + index * stride + partSize;
@@ -63,7 +65,8 @@ export async function loadMd5Lanes(): Promise<((partSize: number) => PartMd5Batc
       lanes: LANES,
       lane: (index) => lanes[index]!,
       digest() {
-        for (let word = 0; word < 4; word++) for (let lane = 0; lane < LANES; lane++) words.setUint32(16 * word + 4 * lane, INITIAL_STATE[word]!, true);
+        for (let word = 0; word < 4; word++)
+          for (let lane = 0; lane < LANES; lane++) words.setUint32(16 * word + 4 * lane, INITIAL_STATE[word]!, true);
         const at = (lane: number, block: number): number => LANES_AT + lane * stride + block * 64;
         for (let block = 0, total = stride / 64; block < total; block += BLOCKS_PER_CALL) {
           run(at(0, block), at(1, block), at(2, block), at(3, block), Math.min(BLOCKS_PER_CALL, total - block));
@@ -71,7 +74,8 @@ export async function loadMd5Lanes(): Promise<((partSize: number) => PartMd5Batc
         // Lane j's digest: bytes 4j to 4j+3 of each of the four state vectors A, B, C, D.
         return lanes.map((_, lane) => {
           let hex = '';
-          for (let word = 0; word < 4; word++) for (let byte = 0; byte < 4; byte++) hex += (bytes[16 * word + 4 * lane + byte]! | 256).toString(16).slice(1);
+          for (let word = 0; word < 4; word++)
+            for (let byte = 0; byte < 4; byte++) hex += (bytes[16 * word + 4 * lane + byte]! | 256).toString(16).slice(1);
           return hex;
         });
       },

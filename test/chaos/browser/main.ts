@@ -23,7 +23,9 @@ export interface BrowserRunReport {
 const api = {
   async upload(input: BrowserRunInput): Promise<BrowserRunReport> {
     const shape = runShape(input.seed);
-    const file = new File([seededBytes(input.seed, shape.size)], `chaos-${input.seed}.mp4`, { lastModified: 1_700_000_000_000 + input.seed });
+    const file = new File([seededBytes(input.seed, shape.size)], `chaos-${input.seed}.mp4`, {
+      lastModified: 1_700_000_000_000 + input.seed,
+    });
     // A Signer like a remote one would be; the key only exists because this is the local emulator.
     const signer = createSecretSigner({ secretId: input.secretId, secretKey: input.secretKey });
     const handle = upload(file, {

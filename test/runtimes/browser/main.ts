@@ -116,7 +116,14 @@ const api = {
     const file = files.get(key);
     if (!file) throw new Error(`no file ${key}`);
     const handle = upload(file, { ...options(connection), concurrency: 1 });
-    const run = { handle, ackedBytes: 0, settled: handle.done.then(() => 'finished', (error: { code?: string }) => error.code ?? String(error)) };
+    const run = {
+      handle,
+      ackedBytes: 0,
+      settled: handle.done.then(
+        () => 'finished',
+        (error: { code?: string }) => error.code ?? String(error),
+      ),
+    };
     handle.on('progress', (progress) => {
       run.ackedBytes = progress.ackedBytes;
     });
@@ -162,7 +169,13 @@ const api = {
     try {
       const result = await hasher.hash(file, { partSize: MiB });
       const spark = await createInlineHasher({ engines: [sparkEngine] }).hash(file, { partSize: MiB, only: 'partMd5s' });
-      return { runner: result.runner, engine: result.engine, sha1Matches: result.sha1 === (await sha1Hex(file)), md5sMatch: result.partMd5s.join() === spark.partMd5s.join(), parts: result.partMd5s.length };
+      return {
+        runner: result.runner,
+        engine: result.engine,
+        sha1Matches: result.sha1 === (await sha1Hex(file)),
+        md5sMatch: result.partMd5s.join() === spark.partMd5s.join(),
+        parts: result.partMd5s.length,
+      };
     } finally {
       hasher.close();
     }

@@ -102,7 +102,9 @@ export function describePlaygroundFlow(browser: EngineBrowser): void {
       expect(first.badge).toBe('new');
       // Resuming asked the service what it held: only the missing part was sent again.
       expect(slow.badge).toBe('resumed');
-      const parts = playground.emulator.emulator.log.entries().filter((entry) => entry.action === 'UploadPart' && entry.code === 0 && entry.dataSize !== undefined);
+      const parts = playground.emulator.emulator.log
+        .entries()
+        .filter((entry) => entry.action === 'UploadPart' && entry.code === 0 && entry.dataSize !== undefined);
       expect(parts.filter((entry) => entry.offset === 0)).toHaveLength(2); // one per file
       expect(parts.filter((entry) => entry.offset === 3 * MiB)).toHaveLength(1);
       expect((await bytesAt(first.url!)).equals(await readFile(clip))).toBe(true);

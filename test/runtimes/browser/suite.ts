@@ -25,7 +25,10 @@ export function describeBrowserScenario(browser: EngineBrowser): void {
   const tag = `[${browser.engine}]`;
 
   beforeAll(async () => {
-    [site, emu] = await Promise.all([serveVite({ root: 'test/runtimes/browser', vite: { plugins: [probe.plugin] } }), startEmulator({ port: 0 })]);
+    [site, emu] = await Promise.all([
+      serveVite({ root: 'test/runtimes/browser', vite: { plugins: [probe.plugin] } }),
+      startEmulator({ port: 0 }),
+    ]);
     connection = { endpoint: emu.endpoint, secretId: DEV_CREDENTIALS.secretId, secretKey: DEV_CREDENTIALS.secretKey };
   }, 60_000);
 
@@ -66,7 +69,9 @@ export function describeBrowserScenario(browser: EngineBrowser): void {
       expect(['wasm', 'spark']).toContain(report.result.hashEngine);
       expect(report.workersCreated).toBeGreaterThanOrEqual(1);
       // The worker script, as served, reported a job of this size and its result from a worker scope.
-      await expect.poll(() => probe.sightings.filter((s) => s.event === 'done' && s.bytesHashed === size).length, { timeout: 5_000 }).toBe(1);
+      await expect
+        .poll(() => probe.sightings.filter((s) => s.event === 'done' && s.bytesHashed === size).length, { timeout: 5_000 })
+        .toBe(1);
       expect(probe.sightings.filter((s) => s.size === size)).toEqual([{ scope: 'DedicatedWorkerGlobalScope', event: 'job', size }]);
       expect(probe.sightings.find((s) => s.event === 'done')?.scope).toBe('DedicatedWorkerGlobalScope');
       // Where the automation protocol lists workers (CDP, BiDi), the hasher's is there too.
@@ -117,7 +122,13 @@ export function describeBrowserScenario(browser: EngineBrowser): void {
       expect(report.result).toMatchObject({ hashedBytes: 0, hashEngine: 'checkpoint' });
       // No job of the whole file reached the worker (parts being sent may be hashed one by one).
       expect(probe.sightings.slice(sightingsBefore).filter((s) => s.event === 'job' && s.size === size)).toEqual([]);
-      expect(emu.emulator.log.entries().filter((entry) => entry.action === 'UploadPart' && entry.code === 0).map((entry) => entry.offset).sort((a, b) => a! - b!)).toEqual([5, 6, 7, 8].map((n) => n * MiB));
+      expect(
+        emu.emulator.log
+          .entries()
+          .filter((entry) => entry.action === 'UploadPart' && entry.code === 0)
+          .map((entry) => entry.offset)
+          .sort((a, b) => a! - b!),
+      ).toEqual([5, 6, 7, 8].map((n) => n * MiB));
       expect(emu.emulator.log.count('FinishUpload', 0)).toBe(1);
       await served(report);
       expect(await p.errors()).toEqual([]);
@@ -134,7 +145,9 @@ export function describeBrowserScenario(browser: EngineBrowser): void {
       const spark = await p.evaluate(() => window.vodRuntime.hashBench(4, 'spark'));
       const inline = await p.evaluate(() => window.vodRuntime.hashBench(4, 'wasm', 'inline'));
       const line = (name: string, b: typeof wasm) => `${name} ${b.mib} MiB ${b.mbPerSecond} MB/s (${b.ms} ms)`;
-      console.log(`${tag} ${browser.label} hashing (SHA-1 + part MD5s): ${line('worker wasm', wasm)}; ${line('worker spark', spark)}; ${line('inline wasm', inline)}`);
+      console.log(
+        `${tag} ${browser.label} hashing (SHA-1 + part MD5s): ${line('worker wasm', wasm)}; ${line('worker spark', spark)}; ${line('inline wasm', inline)}`,
+      );
       expect(wasm).toMatchObject({ engine: 'wasm', runner: 'worker' });
       expect(spark).toMatchObject({ engine: 'spark', runner: 'worker' });
       expect(inline).toMatchObject({ engine: 'wasm', runner: 'inline' });

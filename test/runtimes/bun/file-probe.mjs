@@ -21,7 +21,10 @@ try {
   out.worker = { runner: worker.runner, engine: worker.engine, ok: worker.sha1 === expected };
   out.inline = { runner: inline.runner, engine: inline.engine, ok: inline.sha1 === expected };
   out.sameMd5s = JSON.stringify(worker.partMd5s) === JSON.stringify(inline.partMd5s) && worker.partMd5s.length === 4;
-  out.missing = await api.openFile(join(dir, 'nope.mp4')).then(() => 'opened', (e) => e.name);
+  out.missing = await api.openFile(join(dir, 'nope.mp4')).then(
+    () => 'opened',
+    (e) => e.name,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -26,9 +26,21 @@ try {
   out.inline = { runner: inline.runner, ok: inline.sha1 === expected };
   out.sameMd5s = JSON.stringify(worker.partMd5s) === JSON.stringify(inline.partMd5s) && worker.partMd5s.length === 4;
   await Deno.writeFile(path, new Uint8Array(10), { append: true });
-  out.changed = await api.createDenoHasher().hash(file, { partSize: 1048576 }).then(() => 'hashed', (e) => e.name);
-  out.changedSlice = await Promise.resolve(file.slice(0, 10)).then(() => 'read', (e) => e.name);
-  out.missing = await api.openFile(`${dir}/nope.mp4`).then(() => 'opened', (e) => e.name);
+  out.changed = await api
+    .createDenoHasher()
+    .hash(file, { partSize: 1048576 })
+    .then(
+      () => 'hashed',
+      (e) => e.name,
+    );
+  out.changedSlice = await Promise.resolve(file.slice(0, 10)).then(
+    () => 'read',
+    (e) => e.name,
+  );
+  out.missing = await api.openFile(`${dir}/nope.mp4`).then(
+    () => 'opened',
+    (e) => e.name,
+  );
 } finally {
   await Deno.remove(dir, { recursive: true });
 }

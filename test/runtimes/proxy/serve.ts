@@ -23,7 +23,9 @@ export async function serveHandler(handler: (request: Request) => Promise<Respon
     close: async () => undefined,
   };
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: async (request) => {
+    const s = serve(
+      {
+        fetch: async (request) => {
           served.count += 1;
           served.active += 1;
           try {
@@ -31,7 +33,12 @@ export async function serveHandler(handler: (request: Request) => Promise<Respon
           } finally {
             served.active -= 1;
           }
-        }, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+        },
+        hostname: '127.0.0.1',
+        port: 0,
+      },
+      () => resolve(s),
+    );
   });
   const address = server.address() as AddressInfo;
   served.origin = `http://127.0.0.1:${address.port}`;

@@ -27,7 +27,9 @@ export function describeSecretFreePage(browser: EngineBrowser): void {
   beforeAll(async () => {
     [site, emu] = await Promise.all([serveVite({ root: 'test/runtimes/proxy/page' }), startEmulator({ port: 0 })]);
     signing = await serveHandler(createSigningHandler({ ...DEV_CREDENTIALS, authorize, hosts: [new URL(emu.endpoint).host] }));
-    proxy = await serveHandler(createUploadProxy({ ...DEV_CREDENTIALS, upstream: emu.endpoint, authorize, limits: { allowedTypes: ['mp4'] } }));
+    proxy = await serveHandler(
+      createUploadProxy({ ...DEV_CREDENTIALS, upstream: emu.endpoint, authorize, limits: { allowedTypes: ['mp4'] } }),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -71,7 +73,11 @@ export function describeSecretFreePage(browser: EngineBrowser): void {
 
     it('through the upload proxy', async () => {
       proxy.count = 0;
-      const report = await page!.evaluate((o) => window.vodProxyPage.viaProxy(o), { proxyUrl: `${proxy.origin}/vod-upload`, token, size: Math.round(4.2 * MiB) });
+      const report = await page!.evaluate((o) => window.vodProxyPage.viaProxy(o), {
+        proxyUrl: `${proxy.origin}/vod-upload`,
+        token,
+        size: Math.round(4.2 * MiB),
+      });
       expect(report.result).toMatchObject({ kind: 'new', partsSent: 5, sha1: report.sha1 });
       expect(emu.emulator.log.count('UploadPart', 0)).toBe(5);
       // Preflights included: the page is on another origin than the proxy.
@@ -82,7 +88,11 @@ export function describeSecretFreePage(browser: EngineBrowser): void {
 
     it('a wrong token through the proxy fails with the protocol error, nothing forwarded', async () => {
       const error = await page!.evaluate(
-        (o) => window.vodProxyPage.viaProxy(o).then(() => 'uploaded', (e: { code: unknown; message: string }) => `${String(e.code)} ${e.message}`),
+        (o) =>
+          window.vodProxyPage.viaProxy(o).then(
+            () => 'uploaded',
+            (e: { code: unknown; message: string }) => `${String(e.code)} ${e.message}`,
+          ),
         // Another path: bindUpload reuses a client per endpoint whatever `fetch` it was given (reported to the lead).
         { proxyUrl: `${proxy.origin}/vod-upload/other`, token: 'wrong', size: 1000 },
       );

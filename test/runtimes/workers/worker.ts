@@ -3,7 +3,15 @@
  * Files live in an R2 bucket (made here from random bytes) and are uploaded from the object's
  * stream or from the request body; checkpoints live in KV so a later request can resume.
  */
-import { createKvCheckpointStore, r2Source, upload, uploadStream, VodArgumentError, type KvLike, type R2BucketLike } from '../../../src/adapters/workers/index.js';
+import {
+  createKvCheckpointStore,
+  r2Source,
+  upload,
+  uploadStream,
+  VodArgumentError,
+  type KvLike,
+  type R2BucketLike,
+} from '../../../src/adapters/workers/index.js';
 import { wasmEngine } from '../../../src/engine.js';
 
 /** The subset of R2 used here (no @cloudflare/workers-types in this project). */
@@ -28,7 +36,13 @@ async function sha1Hex(bytes: BufferSource): Promise<string> {
 }
 
 function connection(env: Env) {
-  return { endpoint: env.ENDPOINT, secretId: env.SECRET_ID, secretKey: env.SECRET_KEY, partSize: MiB as 1048576, checkpoints: createKvCheckpointStore(env.CHECKPOINTS) };
+  return {
+    endpoint: env.ENDPOINT,
+    secretId: env.SECRET_ID,
+    secretKey: env.SECRET_KEY,
+    partSize: MiB as 1048576,
+    checkpoints: createKvCheckpointStore(env.CHECKPOINTS),
+  };
 }
 
 async function object(env: Env, key: string) {
@@ -42,7 +56,10 @@ async function handle(request: Request, env: Env): Promise<unknown> {
   const key = url.searchParams.get('key') ?? '';
   switch (url.pathname) {
     case '/probe': {
-      const wasm = await wasmEngine.load().then(() => 'loads', (error: unknown) => String(error));
+      const wasm = await wasmEngine.load().then(
+        () => 'loads',
+        (error: unknown) => String(error),
+      );
       return { wasm, hasWorker: typeof (globalThis as { Worker?: unknown }).Worker, navigator: globalThis.navigator?.userAgent ?? '' };
     }
     case '/make': {

@@ -42,7 +42,12 @@ const api = {
   },
   async viaProxy(options: { proxyUrl: string; token: string; size: number }): Promise<PageReport> {
     const file = randomFile(options.size, 'proxied.mp4');
-    const result = await upload(file, { endpoint: options.proxyUrl, signer: createProxySigner(), fetch: withToken(options.token), checkpoints: false }).done;
+    const result = await upload(file, {
+      endpoint: options.proxyUrl,
+      signer: createProxySigner(),
+      fetch: withToken(options.token),
+      checkpoints: false,
+    }).done;
     return { result, sha1: await sha1Hex(file) };
   },
 };
