@@ -13,9 +13,10 @@ import { failureLine, failureOutcome, skippedOutcome, toJsonRecord, type FileOut
 import { retryLine, retryNotice, retryRecord } from '../src/cli/retry-notice.js';
 import { renderSummary } from '../src/cli/summary.js';
 import { isLoopback } from '../src/cli/target.js';
+import { createPlainReporter } from '../src/cli/reporter-plain.js';
 import { parseUploadArgs } from '../src/cli/upload-args.js';
 import { collectFiles } from '../src/cli/walk.js';
-import type { UploadResult } from '../src/core/index.js';
+import type { UploadHandle, UploadProgress, UploadResult } from '../src/core/index.js';
 import { VodError } from '../src/protocol/index.js';
 
 const file = (display: string, size: number) => ({ display, absolute: `/x/${display}`, name: display, size, mtimeMs: 1 });
@@ -147,6 +148,40 @@ describe('meters and lines', () => {
     expect(renderOverallLine('all 0/1 files', 1e6, 4e6, 2e6, 1.5, layout, 0.25)).toBe(
       'all 0/1 files    ███░░░░░░░            25%   1.9 MB/s  ETA 1.5s',
     );
+  });
+
+  it('plain lines (logs, pipes) show each quarter with its speed, the parts in flight and the ETA', () => {
+    const lines: string[] = [];
+    const reporter = createPlainReporter({ out: (line) => lines.push(line), err: (line) => lines.push(line) }, 80);
+    let listener: ((state: UploadProgress) => void) | undefined;
+    const handle = { on: (_event: string, callback: (state: UploadProgress) => void) => (listener = callback) };
+    reporter.fileStarted(file('clip.mp4', 4e6), handle as unknown as UploadHandle);
+    const state = (ackedBytes: number, concurrency: number): UploadProgress => ({
+      phase: 'uploading',
+      hashedBytes: 4e6,
+      sentBytes: ackedBytes,
+      ackedBytes,
+      totalBytes: 4e6,
+      speed: 2e6,
+      eta: (4e6 - ackedBytes) / 2e6,
+      percent: ackedBytes / 4e4,
+      overallPercent: ackedBytes / 4e4,
+      concurrency,
+    });
+    for (const [acked, parts] of [
+      [5e5, 4],
+      [1e6, 8],
+      [2.2e6, 1],
+      [3.1e6, 0],
+    ] as const)
+      listener?.(state(acked, parts));
+    expect(lines).toEqual([
+      '→ clip.mp4 (3.8 MB)',
+      '  clip.mp4: uploading',
+      '  clip.mp4: 25% at 1.9 MB/s, 8 parts in flight, ETA 1.5s',
+      '  clip.mp4: 50% at 1.9 MB/s, 1 part in flight, ETA 0.9s',
+      '  clip.mp4: 75% at 1.9 MB/s, ETA 0.5s',
+    ]);
   });
 
   it('formats sizes, rates, durations and long names', () => {

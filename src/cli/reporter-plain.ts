@@ -1,6 +1,7 @@
 /**
  * Progress as plain lines (for logs and pipes): a line when a file starts, changes phase, passes
- * each quarter of its upload, retries, and ends. The summary table closes the run.
+ * each quarter of its upload (with its speed, how many parts were in flight, and the ETA), retries,
+ * and ends. The summary table closes the run.
  */
 import { createFileMeter } from './file-meter.js';
 import { doneLine, failureLine } from './outcome.js';
@@ -26,7 +27,9 @@ export function createPlainReporter(sink: Sink, width: number): Reporter {
           const reached = Math.floor(view.fraction * 4);
           if (reached > quarter && reached < 4) {
             quarter = reached;
-            sink.err(`  ${file.display}: ${reached * 25}% at ${formatRate(view.speed)}, ETA ${formatDuration(view.eta)}`);
+            // The figure `--concurrency auto` has reached: in a log, the one place to see it.
+            const parts = state.concurrency > 0 ? `, ${state.concurrency} ${state.concurrency === 1 ? 'part' : 'parts'} in flight` : '';
+            sink.err(`  ${file.display}: ${reached * 25}% at ${formatRate(view.speed)}${parts}, ETA ${formatDuration(view.eta)}`);
           }
         }
       });
