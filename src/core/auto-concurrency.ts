@@ -28,9 +28,12 @@ export type CongestionReason = 'rate-limited' | 'timeout' | 'reset';
 /** What the controller learns: a part acknowledged, or a congestion signal. */
 export type ConcurrencySample =
   | {
-      readonly kind: 'ack' /** When (ms). */;
-      readonly at: number /** Part size. */;
-      readonly bytes: number /** The attempt's time, read to answer (ms). */;
+      readonly kind: 'ack';
+      /** When (ms). */
+      readonly at: number;
+      /** Part size. */
+      readonly bytes: number;
+      /** The attempt's time, read to answer (ms). */
       readonly ms: number;
     }
   | { readonly kind: 'congestion'; readonly at: number; readonly reason: CongestionReason };
