@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pkg from './package.json' with { type: 'json' };
 
 /** Library entries: one per public subpath (and runtime of `.`) of package.json `exports`, plus the CLI. */
@@ -22,6 +23,10 @@ const entries = {
   emulator: 'src/emulator/index.ts',
   cli: 'src/cli/main.ts',
   'hasher-worker': 'src/hasher/worker.ts',
+  // The server runtimes' hash workers, started by path from beside their spawners' chunks.
+  'node-hash-worker': 'src/adapters/node/hash-worker.ts',
+  'deno-hash-worker': 'src/adapters/deno/hash-worker.ts',
+  'bun-hash-worker': 'src/adapters/bun/hash-worker.ts',
 };
 
 const entryPaths = new Set(Object.values(entries).map((path) => resolve(path)));
@@ -49,7 +54,26 @@ const hasherWorkerUrl: Plugin = {
     return { code: out, map: null };
   },
   renderChunk(code) {
-    const out = code.replace(/new URL\(\s*\/\* @vite-ignore \*\/\s*(["']\.\/hasher-worker\.js["'])/g, 'new URL($1');
+    const out = code.replace(/new URL\(\s*\/\* @vite-ignore \*\/\s*(["']\.\/[a-z]+-(?:hash-)?worker\.js["'])/g, 'new URL($1');
+    return out === code ? null : { code: out, map: null };
+  },
+};
+
+/**
+ * Under Vitest the server spawners run from src/, where no worker script is: their
+ * `new URL('./<runtime>-hash-worker.js', import.meta.url)` is pointed at the built one in dist/
+ * (suites that hash on a server worker run after `npm run build`; without it the hasher runs inline).
+ */
+const serverHashWorkerFromDist: Plugin = {
+  name: 'vod-upload:server-hash-worker-from-dist',
+  apply: () => process.env.VITEST !== undefined,
+  enforce: 'pre',
+  transform(code, id) {
+    if (!/\/src\/adapters\/(node|deno|bun)\/(thread|web)-worker\.ts$/.test(id)) return null;
+    const out = code.replace(
+      /new URL\(\s*\/\* @vite-ignore \*\/\s*'\.\/([a-z]+-hash-worker\.js)',\s*import\.meta\.url\)/,
+      (_match, file: string) => `new URL(${JSON.stringify(pathToFileURL(resolve('dist', file)).href)})`,
+    );
     return out === code ? null : { code: out, map: null };
   },
 };
@@ -101,7 +125,7 @@ const BROWSER_TESTS = [
 ];
 
 export default defineConfig({
-  plugins: [hasherWorkerUrl],
+  plugins: [hasherWorkerUrl, serverHashWorkerFromDist],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -3,15 +3,17 @@
  * @arethetypeswrong/cli (profile esm-only: the package is ESM only, so node10 and require() from
  * CommonJS are out of scope) finds every entry's types under node16 and bundler resolution. Both
  * run offline on the packed tarball (`npm pack --ignore-scripts`: the build is already done).
- * Also: the tarball holds the LICENSE and the docs the README links to. Needs the build.
+ * Also: the tarball holds the LICENSE and the docs the README links to, and from the unpacked
+ * tarball Node, Deno and Bun hash on the build's worker scripts. Needs the build.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { publint } from 'publint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command, type ServerRuntime } from './runtimes/server-runtime-child.js';
 import { REPO_ROOT } from './bundle-apps.js';
 
 const run = promisify(execFile);
@@ -62,4 +64,24 @@ describe('publishing', () => {
     expect(links.length).toBeGreaterThan(0);
     for (const link of links) expect(files, link).toContain(link);
   });
+
+  it('hashes on a worker thread pair from the unpacked tarball in Node, Deno and Bun', async () => {
+    // The server hash workers are scripts the build emits beside the spawners' chunks
+    // (dist/<runtime>-hash-worker.js): one missing from the tarball would make the job run inline.
+    await run('tar', ['xzf', tarball, '-C', dir]);
+    const pkg = join(dir, 'package');
+    await symlink(join(REPO_ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    await copyFile(join(REPO_ROOT, 'test/runtimes/pack-probe.mjs'), join(pkg, 'pack-probe.mjs'));
+    const results = [];
+    for (const runtime of ['node', 'deno', 'bun'] as ServerRuntime[]) {
+      const { file, args } = command(runtime);
+      const { stdout } = await run(file, [...args, 'pack-probe.mjs'], { cwd: pkg, timeout: 60_000 });
+      results.push(JSON.parse(/^RESULT (.*)$/m.exec(stdout)?.[1] ?? 'null'));
+    }
+    expect(results).toEqual([
+      { runtime: 'node', runner: 'worker', threads: 2, engine: 'node', ok: true },
+      { runtime: 'deno', runner: 'worker', threads: 2, engine: 'node', ok: true },
+      { runtime: 'bun', runner: 'worker', threads: 2, engine: 'bun', ok: true },
+    ]);
+  }, 120_000);
 });

@@ -5,7 +5,7 @@
  */
 import { hashBlob } from './hash-blob.js';
 import { enginesByName, loadFirstEngine } from './load-engine.js';
-import type { HashEngineLoader, HashResult, HashScope, HashSource } from './types.js';
+import type { HashEngineLoader, HashOptions, HashResult, HashScope, HashSource } from './types.js';
 
 /** Page → worker: start a job. */
 export interface HashRequest {
@@ -86,6 +86,13 @@ export function parseWorkerResponse(data: unknown): WorkerResponse | undefined {
 export interface WorkerHandlerOptions {
   /** Maps posted engine names to loaders; defaults to the built-in engines. */
   resolveEngines?: ((names: readonly string[]) => HashEngineLoader[]) | undefined;
+  /** Reads an incoming message (default {@link parseWorkerRequest}): a server runtime's worker also takes files by path. */
+  parseRequest?: ((data: unknown) => WorkerRequest | undefined) | undefined;
+  /**
+   * Hashes one job's source (default: {@link hashBlob} with the first of the request's engines
+   * that loads). A server runtime's worker hashes with its native engine, on one or two threads.
+   */
+  hashJob?: ((request: HashRequest, options: HashOptions) => Promise<HashResult>) | undefined;
 }
 
 /** The worker's side: feed it every incoming message's data. */
@@ -105,13 +112,17 @@ export function createWorkerMessageHandler(
   options: WorkerHandlerOptions = {},
 ): WorkerMessageHandler {
   const resolveEngines = options.resolveEngines ?? enginesByName;
+  const parseRequest = options.parseRequest ?? parseWorkerRequest;
+  const hashJob =
+    options.hashJob ??
+    (async (request: HashRequest, hashOptions: HashOptions) =>
+      hashBlob(request.blob, await loadFirstEngine(resolveEngines(request.engines)), hashOptions));
   const jobs = new Map<number, AbortController>();
 
   const run = async (request: HashRequest, controller: AbortController): Promise<void> => {
-    const { id, blob, partSize, only } = request;
+    const { id, partSize, only } = request;
     try {
-      const engine = await loadFirstEngine(resolveEngines(request.engines));
-      const result = await hashBlob(blob, engine, {
+      const result = await hashJob(request, {
         partSize,
         only,
         signal: controller.signal,
@@ -129,7 +140,7 @@ export function createWorkerMessageHandler(
 
   return {
     handle(data) {
-      const request = parseWorkerRequest(data);
+      const request = parseRequest(data);
       if (!request) {
         // A job the worker cannot run is answered, never dropped: the page would wait forever.
         if (isObj(data) && isId(data.id) && data.type === 'hash') {

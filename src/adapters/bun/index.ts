@@ -13,7 +13,8 @@ import { createBunHasher } from './bun-hasher.js';
 export * from '../../api.js';
 export type { DirectoryCheckpointStore } from '../shared/directory-store.js';
 export type { BunFile } from './bun-api.js';
-export { bunCryptoEngine, createBunHasher, type BunHasherOptions } from './bun-hasher.js';
+export { createBunHasher, type BunHasherOptions } from './bun-hasher.js';
+export { bunCryptoEngine } from './native-hash-engine.js';
 
 /** Opens a file for {@link upload}: `Bun.file(path)`, after checking that it exists. */
 export async function openFile(path: string): Promise<BunFile> {

@@ -1,5 +1,5 @@
-/** The messages and pieces of the server runtimes' hash worker (see hash-worker-main.ts). */
-import type { HashSource } from '../../hasher/types.js';
+/** The messages and pieces of the server runtimes' hash worker (see server-hash-worker.ts). */
+import type { HashEngineLoader, HashSource } from '../../hasher/types.js';
 
 /** A file the main thread opened, as the worker must find it: same size and mtime, or it changed. */
 export interface FileRef {
@@ -16,12 +16,10 @@ export interface WorkerFile {
   close(): Promise<void> | void;
 }
 
-/** What the runtime gives the worker body. */
+/** What a runtime gives its hash worker (see server-hash-worker.ts). */
 export interface HashWorkerEnv {
-  /** Reported as `HashResult.engine`. */
-  engine: string;
-  /** A fresh single-use hash; `digest` returns lower-case hex. */
-  createHash(algorithm: 'sha1' | 'md5'): { update(bytes: Uint8Array): void; digest(): string };
+  /** The runtime's native engine (node:crypto, `Bun.CryptoHasher`). */
+  engine: HashEngineLoader;
   post(message: unknown): void;
   listen(onMessage: (data: unknown) => void): void;
   /** Opens a file by path (absent where files always arrive as Blobs). */

@@ -1,19 +1,17 @@
 /**
- * Module Web Workers made from source text behind a `blob:` URL (Deno, Bun): nothing to locate on
- * disk, so it works from the published bundle and from inside an application bundle alike.
+ * Module Web Workers (Deno, Bun) running a hash worker script the build emitted beside this
+ * package's modules (`dist/<runtime>-hash-worker.js`).
  */
-import type { ThreadWorker } from './hash-worker-main.js';
+import type { ThreadWorker } from './hash-worker-types.js';
 
 /**
- * A function that starts a worker running `source()` (built once, on the first start). Error
- * events are marked handled: left unhandled, Deno would end the program, and the hasher falls
- * back to hashing inline by itself.
+ * A function that starts a module worker running the script at `url()`. Error events are marked
+ * handled: left unhandled, Deno would end the program, and the hasher falls back to hashing
+ * inline by itself.
  */
-export function moduleWorkerSpawner(source: () => string): () => ThreadWorker {
-  let scriptUrl: string | undefined;
+export function moduleWorkerSpawner(url: () => URL): () => ThreadWorker {
   return () => {
-    if (!scriptUrl) scriptUrl = URL.createObjectURL(new Blob([source()], { type: 'text/javascript' }));
-    const worker = new Worker(scriptUrl, { type: 'module' });
+    const worker = new Worker(url().href, { type: 'module' });
     return {
       postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
       addEventListener(type, listener) {

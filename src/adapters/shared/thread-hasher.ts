@@ -1,6 +1,6 @@
 /**
  * The server runtimes' hasher: the core's worker hasher (job bookkeeping, abort, inline fallback
- * when the worker cannot start or crashes) driving a worker that runs {@link hashWorkerMain}.
+ * when the worker cannot start or crashes) driving a worker that runs the runtime's hash worker (server-hash-worker.ts).
  * Sources opened by this package's `openFile` travel to the worker as a path (file-backed Blobs
  * of Node and Deno's lazy files cannot be posted); other Blobs are posted as they are.
  */
@@ -8,7 +8,7 @@ import { createWorkerHasher, type WorkerHasher, type WorkerLike } from '../../ha
 import type { Hasher } from '../../hasher/types.js';
 import type { WorkerRequest } from '../../hasher/worker-protocol.js';
 import { VodArgumentError } from '../../protocol/errors.js';
-import type { FileRef, ThreadWorker } from './hash-worker-main.js';
+import type { FileRef, ThreadWorker } from './hash-worker-types.js';
 
 const files = new WeakMap<object, FileRef>();
 
@@ -23,11 +23,11 @@ export function fileRefOf(source: unknown): FileRef | undefined {
   return typeof source === 'object' && source !== null ? files.get(source) : undefined;
 }
 
-/** Makes a runtime's worker running {@link hashWorkerMain}. */
+/** Makes a runtime's worker running the runtime's hash worker script. */
 export type SpawnWorker = () => ThreadWorker;
 
 export interface ThreadHasherOptions {
-  /** Makes a worker running {@link hashWorkerMain}. */
+  /** Makes a worker running the runtime's hash worker script. */
   spawn: SpawnWorker;
   /** Hashes on the calling thread where no worker can (same engine, ideally). */
   fallback: Hasher;
