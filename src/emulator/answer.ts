@@ -48,6 +48,20 @@ export function answerText(value: Answer, numericFileId = false): string {
   return text.replace(`"fileId":"${value.fileId}"`, `"fileId":${value.fileId}`);
 }
 
+/** The text bodies of the answers built here, so a server can write them without reading the body stream back. */
+const plainBodies = new WeakMap<Response, string>();
+
+/** A text answer built here, with its body as given (undefined once anything read the body, or for other responses). */
+export function plainBodyOf(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : plainBodies.get(response);
+}
+
+const plain = (text: string, status: number, headers: Headers): Response => {
+  const response = new Response(text, { status, headers });
+  plainBodies.set(response, text);
+  return response;
+};
+
 export function jsonResponse(text: string, request?: Request, extra?: HeadersInit): Response {
   const headers = corsHeaders(request);
   headers.set('Content-Type', 'application/json; charset=utf-8');
@@ -55,7 +69,7 @@ export function jsonResponse(text: string, request?: Request, extra?: HeadersIni
   // `no-store` request as net::ERR_ABORTED in DevTools, hiding real failures among false ones.
   headers.set('Cache-Control', 'no-cache');
   if (extra) for (const [name, value] of new Headers(extra)) headers.set(name, value);
-  return new Response(text, { status: 200, headers });
+  return plain(text, 200, headers);
 }
 
 /** A non-protocol HTTP answer (404, 405, 416, ...) as plain text. */
@@ -63,7 +77,7 @@ export function textResponse(status: number, text: string, request?: Request, ex
   const headers = corsHeaders(request);
   headers.set('Content-Type', 'text/plain; charset=utf-8');
   if (extra) for (const [name, value] of new Headers(extra)) headers.set(name, value);
-  return new Response(text, { status, headers });
+  return plain(text, status, headers);
 }
 
 /** The answer to a CORS preflight. */

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { VodArgumentError } from '../protocol/index.js';
+import { plainBodyOf } from './answer.js';
 import { isConnectionReset } from './connection-reset.js';
 import { DiskStorage } from './disk-storage.js';
 import { createEmulator, type Emulator, type EmulatorCredential, type EmulatorOptions } from './emulator.js';
@@ -83,6 +84,16 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     async (request, env) => {
       incomingOf.set(request, (env as HttpBindings).incoming);
       const response = await emulator.handler(request);
+      const text = plainBodyOf(response);
+      if (text !== undefined) {
+        // The emulator's own text answers go out as they are: a web Response's body stream costs more than the answer.
+        const outgoing = (env as HttpBindings).outgoing;
+        const headers: Record<string, string> = { 'Content-Length': String(Buffer.byteLength(text)) };
+        for (const [name, value] of response.headers) headers[name] = value;
+        outgoing.writeHead(response.status, headers);
+        outgoing.end(text);
+        return RESPONSE_ALREADY_SENT;
+      }
       if (!isConnectionReset(response)) return response;
       // An injected fault asked for a cut connection: a TCP reset, not an answer.
       void response.body?.cancel().catch(() => undefined);
