@@ -35,7 +35,7 @@ export function throughputChart(results) {
       );
       parts.push(`<text x="${(x(bar.range[1]) + 6).toFixed(1)}" y="${y + 13}">${bar.median.toFixed(0)}</text>`);
     });
-    parts.push(`<text x="${width - 80}" y="${top + 10}">${r.ratio.toFixed(2)}× ${r.met ? '✓' : '✗'}</text>`);
+    parts.push(`<text x="${width - 80}" y="${top + 10}">${r.ratio.toFixed(2)}× ${r.met === null ? '' : r.met ? '✓' : '✗'}</text>`);
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

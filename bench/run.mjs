@@ -153,7 +153,7 @@ if (figures.length > 0) {
   for (const r of results) {
     const range = (pair) => `(${fmt(pair[0])}–${fmt(pair[1])})`;
     console.log(
-      `| ${r.figure} | ${fmt(r.value)} ${range(r.valueRange)} ${r.unit} | ${fmt(r.baseline)} ${range(r.baselineRange)} ${r.unit} | ${fmt(r.ratio)}× ${range(r.ratioRange)} | ${r.goal} | ${r.met ? 'yes' : 'NO'} |`,
+      `| ${r.figure} | ${fmt(r.value)} ${range(r.valueRange)} ${r.unit} | ${fmt(r.baseline)} ${range(r.baselineRange)} ${r.unit} | ${fmt(r.ratio)}× ${range(r.ratioRange)} | ${r.goal} | ${r.met === null ? '—' : r.met ? 'yes' : 'NO'} |`,
     );
   }
   const resume = repsOf.get('resume');
