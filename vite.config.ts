@@ -102,6 +102,7 @@ const UNIT_TESTS = [
   'test/node-imports.test.ts',
   'test/overall-percent.test.ts',
   'test/playground-view.test.ts',
+  'test/protocol-*.test.ts',
   'test/restrictions.test.ts',
   'test/signature.test.ts',
   'test/signing-smuggling.test.ts',

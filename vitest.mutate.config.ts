@@ -2,28 +2,48 @@
  * The fast unit suites only, for mutation testing (`npm run mutate`): no build, no browsers, no
  * runtime children, so one Stryker run fits on a small shared machine.
  */
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Shortest suites first (vitest's default runs the longest first, to fill parallel workers). Stryker
+ * runs one worker and stops at the first failing test, so a mutant that a quick unit test kills is
+ * then decided without waiting for the end-to-end suites.
+ */
+class ShortestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return (await super.sort(files)).reverse();
+  }
+}
 
 export default defineConfig({
   test: {
     include: [
+      'test/bad-input.test.ts',
       'test/bind-upload.test.ts',
       'test/chaos-faults.test.ts',
       'test/client.test.ts',
       'test/client-early-answer.test.ts',
       'test/core-*.test.ts',
+      'test/deferred-upload.test.ts',
       'test/emulator.test.ts',
       'test/emulator-bounds.test.ts',
+      'test/emulator-control-origin.test.ts',
       'test/emulator-disk.test.ts',
       'test/emulator-http.test.ts',
       'test/emulator-running-sha1.test.ts',
+      'test/hooks.test.ts',
       'test/overall-percent.test.ts',
+      'test/protocol-*.test.ts',
       'test/restrictions.test.ts',
       'test/signature.test.ts',
+      'test/signing-smuggling.test.ts',
       'test/source.test.ts',
       'test/upload.test.ts',
+      'test/upload-arguments.test.ts',
       'test/upload-lifecycle.test.ts',
     ],
+    sequence: { sequencer: ShortestFirst },
     // Instrumented code on a loaded machine is several times slower than `npm test`.
     testTimeout: 120_000,
     hookTimeout: 120_000,
