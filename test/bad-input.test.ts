@@ -24,6 +24,8 @@ import {
   VodArgumentError,
   VodError,
 } from '../src/adapters/node/index.js';
+import { createBunHasher } from '../src/adapters/bun/bun-hasher.js';
+import { createDenoHasher } from '../src/adapters/deno/deno-hasher.js';
 import { createVodClient } from '../src/engine.js';
 import { DEV_CREDENTIALS, createEmulator, startEmulator } from '../src/emulator/index.js';
 import { createSigningHandler, createUploadProxy } from '../src/proxy/index.js';
@@ -203,6 +205,9 @@ table('library API: upload options, sources, client and signer arguments', [
   { input: 'client.finishUpload {}', expected: 'VodArgumentError fileSha', run: () => client.finishUpload({} as never) },
   { input: 'createDirectoryCheckpointStore(42)', expected: 'VodArgumentError dir', run: () => createDirectoryCheckpointStore(42 as never) },
   { input: 'createNodeHasher runner "gpu"', expected: 'VodArgumentError runner', run: () => createNodeHasher({ runner: 'gpu' as never }) },
+  { input: 'createNodeHasher threads 3', expected: 'VodArgumentError threads', run: () => createNodeHasher({ threads: 3 as never }) },
+  { input: 'createDenoHasher threads 0', expected: 'VodArgumentError threads', run: () => createDenoHasher({ threads: 0 as never }) },
+  { input: 'createBunHasher null options', expected: 'VodArgumentError options', run: () => createBunHasher(null as never) },
 ]);
 
 // ── Hostile answers, as the client sees them ───────────────────────────────────────────────────
