@@ -27,6 +27,7 @@ const entries = {
   'node-hash-worker': 'src/adapters/node/hash-worker.ts',
   'deno-hash-worker': 'src/adapters/deno/hash-worker.ts',
   'bun-hash-worker': 'src/adapters/bun/hash-worker.ts',
+  'pure-js-hasher-worker': 'src/hasher/worker-pure-js.ts',
 };
 
 const entryPaths = new Set(Object.values(entries).map((path) => resolve(path)));
@@ -34,27 +35,32 @@ const entryPaths = new Set(Object.values(entries).map((path) => resolve(path)));
 const external = [...builtinModules, ...builtinModules.map((name) => `node:${name}`), ...Object.keys(pkg.dependencies ?? {})];
 
 /**
- * Keeps the browser hasher's `new Worker(new URL(...), import.meta.url)` in dist as a plain relative
- * URL to the `hasher-worker` entry, so downstream bundlers (Vite, webpack 5) find and bundle the
- * worker. Left alone, Vite bundles the worker itself and writes an `@vite-ignore`d absolute URL
- * (`/assets/worker-….js`) that no downstream bundler follows.
+ * Keeps the browser hasher's two `new Worker(new URL(...), import.meta.url)` in dist as plain
+ * relative URLs to the `hasher-worker` and `pure-js-hasher-worker` entries, so downstream bundlers
+ * (Vite, webpack 5) find and bundle the workers. Left alone, Vite bundles each worker itself and
+ * writes an `@vite-ignore`d absolute URL (`/assets/worker-….js`) that no downstream bundler follows.
  */
+const WORKER_URLS: readonly (readonly [string, string])[] = [
+  ['./worker.js', './hasher-worker.js'],
+  ['./worker-pure-js.js', './pure-js-hasher-worker.js'],
+];
 const hasherWorkerUrl: Plugin = {
   name: 'vod-upload:hasher-worker-url',
   apply: 'build',
   enforce: 'pre',
   transform(code, id) {
     if (!id.endsWith('/src/hasher/browser-worker.ts')) return null;
-    const out = code.replace(
-      "new URL('./worker.js', import.meta.url)",
-      "new URL(/* @vite-ignore */ './hasher-worker.js', import.meta.url)",
-    );
-    if (out === code) this.error("browser-worker.ts no longer has new URL('./worker.js', import.meta.url)");
+    let out = code;
+    for (const [source, built] of WORKER_URLS) {
+      const next = out.replace(`new URL('${source}', import.meta.url)`, `new URL(/* @vite-ignore */ '${built}', import.meta.url)`);
+      if (next === out) this.error(`browser-worker.ts no longer has new URL('${source}', import.meta.url)`);
+      out = next;
+    }
     // Same line, same columns before the URL: the existing source map still holds.
     return { code: out, map: null };
   },
   renderChunk(code) {
-    const out = code.replace(/new URL\(\s*\/\* @vite-ignore \*\/\s*(["']\.\/[a-z]+-(?:hash-)?worker\.js["'])/g, 'new URL($1');
+    const out = code.replace(/new URL\(\s*\/\* @vite-ignore \*\/\s*(["']\.\/[a-z-]+-(?:hash-)?worker\.js["'])/g, 'new URL($1');
     return out === code ? null : { code: out, map: null };
   },
 };

@@ -1,9 +1,10 @@
 import { defineConfig } from 'vite';
 
 /**
- * The hash worker as a self-contained module (no bare imports, its engines as sibling chunks
- * loaded on demand) in dist/worker/, for bundlers that do not bundle workers: esbuild apps copy
- * this directory to their site (docs/runtimes-web.md). Vite and webpack bundle dist/hasher-worker.js.
+ * The hash workers as self-contained modules (no bare imports) in dist/worker/, for bundlers that
+ * do not bundle workers: esbuild apps copy this directory to their site (docs/runtimes-web.md).
+ * hasher-worker.js is the default (WebAssembly); pure-js-hasher-worker.js is started only where
+ * WebAssembly cannot compile. Vite and webpack bundle dist/hasher-worker.js and its sibling.
  */
 export default defineConfig({
   build: {
@@ -12,7 +13,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     minify: true,
-    lib: { entry: { 'hasher-worker': 'src/hasher/worker.ts' }, formats: ['es'] },
+    lib: { entry: { 'hasher-worker': 'src/hasher/worker.ts', 'pure-js-hasher-worker': 'src/hasher/worker-pure-js.ts' }, formats: ['es'] },
     rollupOptions: { output: { chunkFileNames: 'hasher-[name]-[hash].js' } },
   },
 });

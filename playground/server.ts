@@ -111,7 +111,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       // Known up front, so Vite never reloads the page mid-upload after discovering a dependency.
       optimizeDeps: {
         entries: ['index.html'],
-        include: ['ky', 'zod', 'hash-wasm', 'spark-md5', 'idb-keyval', '@noble/hashes/legacy.js', '@noble/hashes/utils.js'],
+        include: ['ky', 'zod', 'spark-md5', 'idb-keyval', '@noble/hashes/legacy.js', '@noble/hashes/utils.js'],
       },
       server: {
         host,

@@ -9,7 +9,7 @@
  * subpath (`vod-upload/node`, `/deno`, `/bun`, `/browser`, `/workers`); the engine that takes a
  * client and a hasher comes from `vod-upload/core`.
  */
-import { createUploadQueue as browserQueue, upload as browserUpload } from './adapters/browser/index.js';
+import { createUploadQueue as browserQueue, upload as browserUpload } from './adapters/browser/upload.js';
 import type { CreateUploadQueueFunction, UploadFunction } from './core/bind-upload.js';
 
 export * from './api.js';

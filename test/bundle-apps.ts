@@ -27,11 +27,13 @@ export interface AppBuild {
   outDir: string;
   initial: Part;
   /**
-   * The hasher worker as shipped with the app, with every chunk it may load (both engines; for
-   * esbuild: the package's dist/worker/ the app copies).
+   * The default hasher worker (WebAssembly) as shipped with the app, with every chunk it may
+   * load (for esbuild: from the package's dist/worker/ the app copies).
    */
   worker: Part;
-  /** Everything else: chunks the page loads on demand (the fallback engines, …). */
+  /** The pure-JS hasher worker, started only where WebAssembly cannot compile, with its chunks. */
+  fallbackWorker: Part;
+  /** Everything else: chunks the page loads on demand (the page's own fallback engines, …). */
   lazy: Part;
 }
 
@@ -89,17 +91,28 @@ async function measure(outDir: string, files: string[]): Promise<Part> {
   return { files: [...files].sort(), min, gzip };
 }
 
-async function split(bundler: BundlerName, outDir: string, initialFiles: string[], workerFiles: string[]): Promise<AppBuild> {
+async function split(
+  bundler: BundlerName,
+  outDir: string,
+  initialFiles: string[],
+  workerFiles: string[],
+  fallbackWorkerFiles: string[],
+): Promise<AppBuild> {
   const all = (await listFiles(outDir)).filter((file) => file.endsWith('.js'));
-  const lazy = all.filter((file) => !initialFiles.includes(file) && !workerFiles.includes(file));
+  const lazy = all.filter((file) => !initialFiles.includes(file) && !workerFiles.includes(file) && !fallbackWorkerFiles.includes(file));
   return {
     bundler,
     outDir,
     initial: await measure(outDir, initialFiles),
     worker: await measure(outDir, workerFiles),
+    fallbackWorker: await measure(outDir, fallbackWorkerFiles),
     lazy: await measure(outDir, lazy),
   };
 }
+
+/** The default worker script and the pure-JS one, among a build's files. */
+const DEFAULT_WORKER = /(^|\/)hasher-worker[^/]*\.js$/;
+const PURE_JS_WORKER = /(^|\/)pure-js-hasher-worker[^/]*\.js$/;
 
 const PAGE = (script: string, module: boolean) =>
   `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script ${module ? 'type="module" ' : ''}src="${script}"></script></body></html>`;
@@ -116,8 +129,16 @@ export async function buildWithVite(appDir: string): Promise<AppBuild> {
   >;
   const entry = Object.values(manifest).find((chunk) => chunk.isEntry)!.file;
   const initial = await closure(outDir, entry);
-  const workerScript = (await listFiles(outDir)).find((file) => /hasher-worker[^/]*\.js$/.test(file));
-  return split('vite', outDir, initial, workerScript ? await closure(outDir, workerScript) : []);
+  const files = await listFiles(outDir);
+  const workerScript = files.find((file) => DEFAULT_WORKER.test(file));
+  const pureJsScript = files.find((file) => PURE_JS_WORKER.test(file));
+  return split(
+    'vite',
+    outDir,
+    initial,
+    workerScript ? await closure(outDir, workerScript) : [],
+    pureJsScript ? await closure(outDir, pureJsScript) : [],
+  );
 }
 
 /** webpack 5 production build of `appDir/main.js` (an index.html is written to the output). */
@@ -139,24 +160,27 @@ export async function buildWithWebpack(appDir: string): Promise<AppBuild> {
     ),
   );
   await new Promise<void>((resolve) => compiler.close(() => resolve()));
-  const json = stats.toJson({ all: false, ids: true, entrypoints: true, chunks: true, chunkRelations: true, chunkOrigins: true });
+  const json = stats.toJson({ all: false, ids: true, entrypoints: true, chunks: true, chunkRelations: true, chunkModules: true });
   const initial = (json.entrypoints!.main!.assets ?? []).map((asset) => asset.name).filter((name) => name.endsWith('.js'));
   const main = initial.find((name) => name.startsWith('main.'))!;
   await writeFile(join(outDir, 'index.html'), PAGE(`/${main}`, false));
-  // A `new Worker(new URL(…))` is its own entry chunk (not initial) whose origin is the worker expression.
-  // Its split-off parts are its siblings (loaded together with it).
-  // Chunks the worker loads later (its engines, shared with the page's fallback) are its children.
+  // A `new Worker(new URL(…))` is its own entry chunk (not initial), holding the worker's script
+  // (its module's name, possibly "… + N modules" when concatenated). Its split-off parts are its
+  // siblings (loaded together with it). Chunks the worker loads later are its children.
   const chunks = json.chunks ?? [];
-  const workerIds = new Set(
-    chunks
-      .filter((chunk) => chunk.entry && !chunk.initial)
-      .flatMap((chunk) => [chunk.id, ...(chunk.siblings ?? []), ...(chunk.children ?? [])]),
-  );
-  const worker = chunks
-    .filter((chunk) => workerIds.has(chunk.id!))
-    .flatMap((chunk) => chunk.files ?? [])
-    .filter((name) => name.endsWith('.js'));
-  return split('webpack', outDir, initial, worker);
+  const workerFiles = (script: string): string[] => {
+    const named = new RegExp(`(^|/)${script}\\.js( |$)`);
+    const ids = new Set(
+      chunks
+        .filter((chunk) => chunk.entry && !chunk.initial && (chunk.modules ?? []).some((module) => named.test(module.name ?? '')))
+        .flatMap((chunk) => [chunk.id, ...(chunk.siblings ?? []), ...(chunk.children ?? [])]),
+    );
+    return chunks
+      .filter((chunk) => ids.has(chunk.id!))
+      .flatMap((chunk) => chunk.files ?? [])
+      .filter((name) => name.endsWith('.js'));
+  };
+  return split('webpack', outDir, initial, workerFiles('hasher-worker'), workerFiles('pure-js-hasher-worker'));
 }
 
 /** Where the esbuild app copies the package's self-contained worker (dist/worker/), as docs/runtimes-web.md says. */
@@ -185,12 +209,14 @@ export async function buildWithEsbuild(appDir: string, options: { copyWorker?: b
   await writeFile(join(outDir, 'index.html'), PAGE('./main.js', true));
   const initial = await closure(outDir, 'main.js');
   let worker: string[] = [];
+  let pureJsWorker: string[] = [];
   if (options.copyWorker !== false) {
     await cp(join(REPO_ROOT, 'dist', 'worker'), join(outDir, ESBUILD_WORKER_DIR), { recursive: true });
-    worker = (await listFiles(join(outDir, ESBUILD_WORKER_DIR))).map((file) => join(ESBUILD_WORKER_DIR, file));
+    worker = await closure(outDir, join(ESBUILD_WORKER_DIR, 'hasher-worker.js'));
+    pureJsWorker = await closure(outDir, join(ESBUILD_WORKER_DIR, 'pure-js-hasher-worker.js'));
   }
   void result;
-  return split('esbuild', outDir, initial, worker);
+  return split('esbuild', outDir, initial, worker, pureJsWorker);
 }
 
 /** Writes `appDir/main.js`. */

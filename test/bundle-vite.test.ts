@@ -14,7 +14,7 @@ import { DEV_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emu
 import { launchChromium, openPage, REPO_ROOT, serveDirectory, type LaunchedChromium, type StaticSite } from './harness/chromium.js';
 
 /** The library entries a browser app reaches. */
-const BROWSER_ENTRIES = ['index', 'browser', 'hasher-worker'];
+const BROWSER_ENTRIES = ['index', 'browser', 'hasher-worker', 'pure-js-hasher-worker'];
 
 let tmp: string;
 let pageOut: string;
@@ -110,14 +110,18 @@ describe('bundle: Vite production build of a page importing vod-upload', () => {
     expect(worker?.[1], 'new Worker(new URL(…hasher-worker….js)) in the app chunk').toMatch(/^\/assets\/hasher-worker-/);
   });
 
-  it('emits the hasher worker as its own chunk, holding the hash engines', () => {
-    const workers = [...files].filter(([name]) => /hasher-worker-[\w-]+\.js$/.test(name));
+  it('emits the two hasher workers as chunks of their own: WebAssembly by default, pure JS beside it', () => {
+    const workers = [...files].filter(([name]) => /(^|\/)hasher-worker-[\w-]+\.js$/.test(name));
+    const pureJs = [...files].filter(([name]) => /(^|\/)pure-js-hasher-worker-[\w-]+\.js$/.test(name));
     expect(workers).toHaveLength(1);
-    const [, code] = workers[0]!;
-    expect(code.includes('postMessage') && /[`"']ready[`"']/.test(code), 'the worker answers with a ready message').toBe(true);
-    expect(code.includes('WebAssembly'), 'the wasm engine (hash-wasm) is inside').toBe(true);
-    // zod stays out of the worker: it only needs the engines and the message handler.
-    expect(code.includes('ZodError'), 'zod in the worker').toBe(false);
+    expect(pureJs).toHaveLength(1);
+    for (const [, code] of [...workers, ...pureJs]) {
+      expect(code.includes('postMessage') && /[`"']ready[`"']/.test(code), 'the worker answers with a ready message').toBe(true);
+      // zod stays out of the workers: they only need the engines and the message handler.
+      expect(code.includes('ZodError'), 'zod in the worker').toBe(false);
+    }
+    expect(workers[0]![1].includes('WebAssembly'), 'the wasm engine is in the default worker').toBe(true);
+    expect(pureJs[0]![1].includes('WebAssembly'), 'no wasm in the pure-JS worker').toBe(false);
   });
 
   it('has no Node built-ins and no unresolved bare imports', () => {

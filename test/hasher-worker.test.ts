@@ -1,9 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWorkerHasher, createWorkerMessageHandler } from '../src/hasher/index.js';
-import type { WorkerHasher, WorkerLike, WorkerRequest, WorkerResponse } from '../src/hasher/index.js';
+import { createWorkerHasher, createWorkerMessageHandler, sparkEngine, wasmEngine } from '../src/hasher/index.js';
+import type {
+  HashEngineLoader,
+  WorkerHasher,
+  WorkerLike,
+  WorkerMessageHandler,
+  WorkerRequest,
+  WorkerResponse,
+} from '../src/hasher/index.js';
 import { SlowBlob, expected, oddBlob, randomBytes } from './hasher-helpers.js';
 
 const MiB = 1048576;
+const BOTH_ENGINES = [wasmEngine, sparkEngine];
 
 /** Waits until `check` is true, polling; bounded in time. */
 async function until(check: () => boolean, ms = 2000): Promise<void> {
@@ -17,7 +25,7 @@ async function until(check: () => boolean, ms = 2000): Promise<void> {
 describe('worker message handler (pure)', () => {
   it('hash → progress messages then done with the right hashes', async () => {
     const posted: WorkerResponse[] = [];
-    const handler = createWorkerMessageHandler((m) => posted.push(m));
+    const handler = createWorkerMessageHandler((m) => posted.push(m), { engines: BOTH_ENGINES });
     const bytes = randomBytes(2 * MiB + 9);
     handler.handle({ type: 'hash', id: 7, blob: oddBlob(bytes), partSize: 524288, engines: ['wasm', 'spark'] });
     expect(handler.activeJobs()).toEqual([7]);
@@ -35,7 +43,7 @@ describe('worker message handler (pure)', () => {
 
   it('abort → the read is cancelled and an AbortError is posted', async () => {
     const posted: WorkerResponse[] = [];
-    const handler = createWorkerMessageHandler((m) => posted.push(m));
+    const handler = createWorkerMessageHandler((m) => posted.push(m), { engines: BOTH_ENGINES });
     const blob = new SlowBlob(64 * MiB);
     handler.handle({ type: 'hash', id: 1, blob, partSize: 524288, engines: ['spark'] });
     await until(() => posted.some((m) => m.type === 'progress'));
@@ -49,7 +57,7 @@ describe('worker message handler (pure)', () => {
 
   it('ignores junk; answers a hash job it cannot run (so the page never waits forever); reports unknown engines and duplicate ids', async () => {
     const posted: WorkerResponse[] = [];
-    const handler = createWorkerMessageHandler((m) => posted.push(m));
+    const handler = createWorkerMessageHandler((m) => posted.push(m), { engines: BOTH_ENGINES });
     for (const junk of [null, 'hash', { type: 'hash', id: 'x' }]) handler.handle(junk);
     expect(posted).toEqual([]);
     // A source that lost its methods in structured clone (a FileSource object, not a Blob).
@@ -73,9 +81,13 @@ class FakeWorker implements WorkerLike {
   readonly posted: WorkerRequest[] = [];
   terminated = false;
   private readonly listeners = new Map<string, ((event: Event) => void)[]>();
-  private readonly handler = createWorkerMessageHandler((message) => this.emit('message', message));
+  private readonly handler: WorkerMessageHandler;
 
-  constructor(private readonly mode: Mode) {
+  constructor(
+    private readonly mode: Mode,
+    engines: readonly HashEngineLoader[] = BOTH_ENGINES,
+  ) {
+    this.handler = createWorkerMessageHandler((message) => this.emit('message', message), { engines });
     setTimeout(() => {
       if (mode === 'fail-start') this.emit('error');
       else this.emit('message', { type: 'ready' });
@@ -217,6 +229,43 @@ describe('createWorkerHasher: sources a worker cannot take', () => {
     expect(result.runner).toBe('inline');
     expect(result.bytesHashed).toBe(1000);
     expect(created.flatMap((worker) => worker.posted)).toEqual([]);
+    hasher.close();
+  });
+});
+
+describe('createWorkerHasher: the pure-JS worker where WebAssembly cannot load', () => {
+  /** The default worker's engine, failing as WebAssembly.compile does under a CSP without 'wasm-unsafe-eval'. */
+  const forbiddenWasm: HashEngineLoader = {
+    name: 'wasm',
+    load: () => Promise.reject(new WebAssembly.CompileError("WebAssembly.compile(): Refused to compile (no 'wasm-unsafe-eval')")),
+  };
+
+  it('the worker answers EngineUnavailableError; pending and later jobs run on the fallback worker, still off the page', async () => {
+    const defaults: FakeWorker[] = [];
+    const fallbacks: FakeWorker[] = [];
+    const hasher = createWorkerHasher({
+      createWorker: () => (defaults.push(new FakeWorker('ok', [forbiddenWasm])), defaults.at(-1)!),
+      createFallbackWorker: () => (fallbacks.push(new FakeWorker('ok', [sparkEngine])), fallbacks.at(-1)!),
+    });
+    const a = randomBytes(MiB + 5);
+    const b = randomBytes(1000);
+    const [ra, rb] = await Promise.all([hasher.hash(oddBlob(a), { partSize: MiB }), hasher.hash(new Blob([b]), { partSize: MiB })]);
+    expect(ra).toMatchObject({ ...expected(a, MiB), runner: 'worker', engine: 'spark' });
+    expect(rb).toMatchObject({ ...expected(b, MiB), runner: 'worker', engine: 'spark' });
+    expect(defaults).toHaveLength(1);
+    expect(defaults[0]?.terminated).toBe(true);
+    expect(await hasher.hash(new Blob([b]), { partSize: MiB })).toMatchObject({ runner: 'worker', engine: 'spark' });
+    expect(defaults).toHaveLength(1);
+    expect(fallbacks).toHaveLength(1);
+    hasher.close();
+  });
+
+  it('without a fallback worker the job rejects with the reason, naming what failed', async () => {
+    const hasher = createWorkerHasher({ createWorker: () => new FakeWorker('ok', [forbiddenWasm]) });
+    await expect(hasher.hash(new Blob(['abc']), { partSize: MiB })).rejects.toMatchObject({
+      name: 'EngineUnavailableError',
+      message: expect.stringMatching(/could load on this worker \(it has wasm\): .*wasm-unsafe-eval/),
+    });
     hasher.close();
   });
 });

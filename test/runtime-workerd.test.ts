@@ -61,7 +61,7 @@ describe('runtime: workerd (miniflare)', () => {
     expect(probe.navigator).toBe('Cloudflare-Workers');
     expect(probe.hasWorker).toBe('undefined');
     expect(probe.wasm).not.toBe('loads');
-    console.log(`workerd: hash-wasm fails to load: ${probe.wasm}`);
+    console.log(`workerd: the wasm engine fails to load: ${probe.wasm}`);
   });
 
   it('new upload of a multi-part R2 object, read by range', async () => {

@@ -1,8 +1,9 @@
 /**
- * The browser's worker hasher. The `new Worker(new URL(...), { type: 'module' })` expression is
- * written out literally so that bundlers (Vite, webpack 5, Parcel) find worker.ts and emit it as
- * a chunk. Bundlers that do not (esbuild) get the package's self-contained worker
- * (`dist/worker/`) copied by the app, next to the bundle or at `workerUrl`. Nothing runs at
+ * The browser's worker hasher. The `new Worker(new URL(...), { type: 'module' })` expressions are
+ * written out literally so that bundlers (Vite, webpack 5, Parcel) find the two worker scripts
+ * and emit them as chunks: worker.ts (WebAssembly, the default) and worker-pure-js.ts (started
+ * only where WebAssembly cannot compile). Bundlers that do not (esbuild) get the package's
+ * self-contained workers (`dist/worker/`) copied by the app, at `workerUrl`. Nothing runs at
  * import time.
  */
 import { createWorkerHasher } from './worker-hasher.js';
@@ -17,7 +18,8 @@ export interface BrowserWorkerHasherOptions {
   /**
    * Where the worker script is, for bundlers that do not bundle workers (esbuild): the URL of
    * `hasher-worker.js` from the package's `dist/worker/` directory, copied with its sibling files
-   * to your site. Default: the script the bundler emitted beside this module.
+   * to your site (the pure-JS worker, `pure-js-hasher-worker.js`, is taken from beside it).
+   * Default: the scripts the bundler emitted beside this module.
    */
   workerUrl?: string | URL | undefined;
 }
@@ -31,5 +33,9 @@ export function createBrowserWorkerHasher(options: BrowserWorkerHasherOptions = 
       workerUrl !== undefined
         ? new Worker(workerUrl, { type: 'module' })
         : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+    createFallbackWorker: () =>
+      workerUrl !== undefined
+        ? new Worker(new URL('pure-js-hasher-worker.js', new URL(workerUrl, location.href)), { type: 'module' })
+        : new Worker(new URL('./worker-pure-js.js', import.meta.url), { type: 'module' }),
   });
 }

@@ -5,7 +5,7 @@
 import { abortReason, checkHashInput } from './hash-blob.js';
 import { createInlineHasher } from './inline-hasher.js';
 import { defaultEngineNames, enginesByName } from './load-engine.js';
-import { parseWorkerResponse } from './worker-protocol.js';
+import { ENGINE_UNAVAILABLE, parseWorkerResponse } from './worker-protocol.js';
 import type { WorkerRequest } from './worker-protocol.js';
 import type { HashOptions, HashResult, HashSource, Hasher } from './types.js';
 import { VodArgumentError } from '../protocol/errors.js';
@@ -24,6 +24,12 @@ export interface WorkerLike {
 export interface WorkerHasherOptions {
   /** Makes the worker, e.g. `() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`. */
   createWorker: () => WorkerLike;
+  /**
+   * Makes a second worker with other engines, used from the first time the worker answers that
+   * none of the requested engines loads there (e.g. WebAssembly forbidden by a CSP): pending
+   * and later jobs then run on it.
+   */
+  createFallbackWorker?: (() => WorkerLike) | undefined;
   /** Built-in engine names to try in order in the worker; defaults to `['wasm', 'spark']`. */
   engines?: readonly string[] | undefined;
   /** The idle worker is terminated after this many ms (default 10 000); the next job starts a new one. */
@@ -86,6 +92,8 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
   /** Why jobs run inline instead of on the worker (reported with each such result). */
   let brokenReason = '';
   let nextId = 1;
+  /** The fallback worker replaced the first one (for good). */
+  let onFallbackWorker = false;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   const stopWorker = (): void => {
@@ -141,6 +149,10 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
       jobs.get(message.id)?.options.onProgress?.(message.hashedBytes);
       return;
     }
+    if (message.type === 'error' && message.name === ENGINE_UNAVAILABLE && options.createFallbackWorker && !onFallbackWorker) {
+      moveToFallbackWorker();
+      return;
+    }
     const job = settle(message.id);
     if (!job) return; // aborted meanwhile
     if (message.type === 'done') job.resolve(message.result);
@@ -150,7 +162,7 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
   const ensureWorker = (): WorkerLike | undefined => {
     if (worker) return worker;
     try {
-      const created = options.createWorker();
+      const created = onFallbackWorker && options.createFallbackWorker ? options.createFallbackWorker() : options.createWorker();
       created.addEventListener('message', onMessage);
       created.addEventListener('error', onFailure);
       created.addEventListener('messageerror', onFailure);
@@ -163,7 +175,17 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
     }
   };
 
-  return {
+  /** Every pending job was posted to a worker that cannot hash: start them again on the fallback worker. */
+  const moveToFallbackWorker = (): void => {
+    onFallbackWorker = true;
+    stopWorker();
+    for (const id of [...jobs.keys()]) {
+      const job = settle(id);
+      if (job) hasher.hash(job.blob, job.options).then(job.resolve, job.reject);
+    }
+  };
+
+  const hasher: WorkerHasher = {
     hash(blob, hashOptions) {
       try {
         checkHashInput(blob, hashOptions);
@@ -207,4 +229,5 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
       stopWorker();
     },
   };
+  return hasher;
 }

@@ -2,9 +2,13 @@
  * Messages between a page and the hash worker, and the worker's message handling as a pure
  * function (tested without a real Worker). The Blob itself is posted: structured clone shares
  * the underlying file, so no byte goes through the page's thread.
+ *
+ * Each worker script holds only its own engines (worker.ts: WebAssembly; worker-pure-js.ts: pure
+ * JS), so that the default worker stays small; a worker where none of the requested engines
+ * loads answers {@link ENGINE_UNAVAILABLE}, and the page moves to the other worker.
  */
 import { hashBlob } from './hash-blob.js';
-import { enginesByName, loadFirstEngine } from './load-engine.js';
+import { loadFirstEngine } from './first-engine.js';
 import type { HashEngineLoader, HashOptions, HashResult, HashScope, HashSource } from './types.js';
 
 /** Page → worker: start a job. */
@@ -83,9 +87,15 @@ export function parseWorkerResponse(data: unknown): WorkerResponse | undefined {
   return undefined;
 }
 
+/** The `name` of the error a worker answers when none of the requested engines loads there. */
+export const ENGINE_UNAVAILABLE = 'EngineUnavailableError';
+
 export interface WorkerHandlerOptions {
-  /** Maps posted engine names to loaders; defaults to the built-in engines. */
-  resolveEngines?: ((names: readonly string[]) => HashEngineLoader[]) | undefined;
+  /**
+   * The engines this worker has (default none), used by the default `hashJob` in the order the
+   * page names them; names it does not have are skipped.
+   */
+  engines?: readonly HashEngineLoader[] | undefined;
   /** Reads an incoming message (default {@link parseWorkerRequest}): a server runtime's worker also takes files by path. */
   parseRequest?: ((data: unknown) => WorkerRequest | undefined) | undefined;
   /**
@@ -111,13 +121,29 @@ export function createWorkerMessageHandler(
   post: (message: WorkerResponse) => void,
   options: WorkerHandlerOptions = {},
 ): WorkerMessageHandler {
-  const resolveEngines = options.resolveEngines ?? enginesByName;
+  const engines = options.engines ?? [];
   const parseRequest = options.parseRequest ?? parseWorkerRequest;
+  const jobs = new Map<number, AbortController>();
+
+  /** This worker's engines among the requested ones, in the requested order. */
+  const loadEngine = async (names: readonly string[]) => {
+    const loaders = names.flatMap((name) => engines.filter((engine) => engine.name === name));
+    try {
+      return await loadFirstEngine(loaders);
+    } catch (error) {
+      const reasons =
+        error instanceof AggregateError ? error.errors.map((cause) => (cause instanceof Error ? cause.message : String(cause))) : [];
+      const have = engines.map((engine) => engine.name).join(', ');
+      const unavailable = new Error(
+        `no requested hash engine (${names.join(', ')}) could load on this worker (it has ${have})${reasons.length ? `: ${reasons.join('; ')}` : ''}`,
+      );
+      unavailable.name = ENGINE_UNAVAILABLE;
+      throw unavailable;
+    }
+  };
   const hashJob =
     options.hashJob ??
-    (async (request: HashRequest, hashOptions: HashOptions) =>
-      hashBlob(request.blob, await loadFirstEngine(resolveEngines(request.engines)), hashOptions));
-  const jobs = new Map<number, AbortController>();
+    (async (request: HashRequest, hashOptions: HashOptions) => hashBlob(request.blob, await loadEngine(request.engines), hashOptions));
 
   const run = async (request: HashRequest, controller: AbortController): Promise<void> => {
     const { id, partSize, only } = request;

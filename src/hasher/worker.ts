@@ -1,17 +1,9 @@
 /**
- * The hash worker's script (a module worker). It receives Blobs, reads and hashes them itself,
- * and answers with progress and results; see worker-protocol.ts for the messages.
+ * The default hash worker's script: WebAssembly engines only, so that it stays small. Where
+ * WebAssembly cannot compile (a CSP without `wasm-unsafe-eval`, a browser's lockdown mode) it
+ * answers that no engine loads, and the page moves to worker-pure-js.ts.
  */
-import { createWorkerMessageHandler } from './worker-protocol.js';
-import type { WorkerResponse } from './worker-protocol.js';
+import { wasmEngine } from './engines/wasm.js';
+import { serveHashJobs } from './worker-main.js';
 
-/** The part of DedicatedWorkerGlobalScope used here (the DOM lib does not describe workers). */
-interface WorkerScope {
-  postMessage(message: WorkerResponse): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
-}
-
-const scope = globalThis as unknown as WorkerScope;
-const handler = createWorkerMessageHandler((message) => scope.postMessage(message));
-scope.addEventListener('message', (event) => handler.handle(event.data));
-scope.postMessage({ type: 'ready' });
+serveHashJobs([wasmEngine]);

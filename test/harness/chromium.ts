@@ -149,9 +149,10 @@ const MIME: Record<string, string> = {
 
 /**
  * Serves a built directory (e.g. a `vite build` output) on 127.0.0.1 at a free port: `/` is
- * index.html, paths outside the directory are refused, anything missing is a 404.
+ * index.html, paths outside the directory are refused, anything missing is a 404. `headers` are
+ * sent with every file (e.g. a Content-Security-Policy).
  */
-export async function serveDirectory(directory: string): Promise<StaticSite> {
+export async function serveDirectory(directory: string, options: { headers?: Record<string, string> } = {}): Promise<StaticSite> {
   const root = resolve(REPO_ROOT, directory);
   const server = createHttpServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
@@ -161,7 +162,8 @@ export async function serveDirectory(directory: string): Promise<StaticSite> {
       return;
     }
     readFile(file).then(
-      (body) => response.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        response.writeHead(200, { ...options.headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body),
       () => response.writeHead(404).end('not found'),
     );
   });

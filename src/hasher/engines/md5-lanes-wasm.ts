@@ -11,6 +11,9 @@
  * message words gathered across lanes (64-319), the step constants (320-1343), then the caller's.
  */
 
+import { md5Shift, md5StepConstant, md5WordOf } from './sha1-md5-wasm.js';
+import { blockLoop, get, i32Const, i32Load, set, tee, uleb, V128, wasmModule } from './wasm-encode.js';
+
 /** Pages of 64 KiB in the module's memory: room for the state and four 1 MiB parts plus padding. */
 export const MD5_LANES_PAGES = 70;
 /** The first byte of memory free for the caller. */
@@ -18,34 +21,6 @@ export const MD5_LANES_FREE_AT = 65536;
 const WORDS_AT = 64;
 const CONSTANTS_AT = WORDS_AT + 256;
 
-// RFC 1321's per-step shift amounts and sine-derived constants.
-const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-const sineConstant = (i: number): number => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0;
-/** Which message word step i reads. */
-const wordOf = (i: number): number => [i, 5 * i + 1, 3 * i + 5, 7 * i][i >> 4]! % 16;
-
-const uleb = (value: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return out;
-};
-/** Signed LEB128 of the small non-negative constants used here (below 8192). */
-const sleb = (value: number): number[] => (value < 64 ? [value] : [(value & 0x7f) | 0x80, value >> 7]);
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (text: string): number[] => [text.length, ...[...text].map((char) => char.charCodeAt(0))];
-
-// Opcodes (core and SIMD: 0xfd prefix, then the LEB128 sub-opcode).
-const get = (local: number): number[] => [0x20, ...uleb(local)];
-const set = (local: number): number[] => [0x21, ...uleb(local)];
-const tee = (local: number): number[] => [0x22, ...uleb(local)];
-const i32Const = (value: number): number[] => [0x41, ...sleb(value)];
-const i32Load = (offset: number): number[] => [0x28, 2, ...uleb(offset)];
 const simd = (op: number, ...rest: number[]): number[] => [0xfd, ...uleb(op), ...rest];
 const v128Load = (offset: number): number[] => simd(0, 4, ...uleb(offset));
 const v128Store = (offset: number): number[] => simd(11, 4, ...uleb(offset));
@@ -64,7 +39,7 @@ const ZERO = i32Const(0);
 function constantBytes(): number[] {
   const out: number[] = [];
   for (let i = 0; i < 64; i++) {
-    const value = sineConstant(i);
+    const value = md5StepConstant(i);
     for (let lane = 0; lane < 4; lane++) out.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24);
   }
   return out;
@@ -81,14 +56,16 @@ export function md5LanesModule(): Uint8Array<ArrayBuffer> {
     for (const part of parts) code.push(...part);
   };
   for (let r = 0; r < 4; r++) emit(ZERO, v128Load(16 * r), set(A + r));
-  // block { loop { if blocks == 0: break; hash one block per lane; p0..p3 += 64; blocks--; continue } }
-  emit([0x02, 0x40, 0x03, 0x40], get(4), [0x45, 0x0d, 1]);
+  const block: number[] = [];
+  const emitBlock = (...parts: number[][]): void => {
+    for (const part of parts) block.push(...part);
+  };
   for (let word = 0; word < 16; word++) {
-    emit(ZERO, get(0), i32Load(4 * word), splat);
-    for (let lane = 1; lane < 4; lane++) emit(get(lane), i32Load(4 * word), replaceLane(lane));
-    emit(v128Store(WORDS_AT + 16 * word));
+    emitBlock(ZERO, get(0), i32Load(4 * word), splat);
+    for (let lane = 1; lane < 4; lane++) emitBlock(get(lane), i32Load(4 * word), replaceLane(lane));
+    emitBlock(v128Store(WORDS_AT + 16 * word));
   }
-  for (let r = 0; r < 4; r++) emit(get(A + r), set(SAVED + r));
+  for (let r = 0; r < 4; r++) emitBlock(get(A + r), set(SAVED + r));
   for (let i = 0; i < 64; i++) {
     // Each step updates one of A..D; the roles a, b, c, d rotate instead of the values.
     const role = (k: number): number => A + ((k - i) & 3);
@@ -102,31 +79,31 @@ export function md5LanesModule(): Uint8Array<ArrayBuffer> {
           : round === 2
             ? [...get(b), ...get(c), ...xor, ...get(d), ...xor]
             : [...get(c), ...get(b), ...get(d), ...not, ...or, ...xor]; // c ^ (b | ~d)
-    const shift = SHIFTS[(round << 2) | (i & 3)]!;
+    const shift = md5Shift(i);
     // a + word + constant first: only the mix waits for the step before.
-    emit(get(b), ZERO, v128Load(WORDS_AT + 16 * wordOf(i)), ZERO, v128Load(CONSTANTS_AT + 16 * i), add, get(a), add, mix, add, tee(TMP));
-    emit(i32Const(shift), shl, get(TMP), i32Const(32 - shift), shrU, or, add, set(a));
+    emitBlock(
+      get(b),
+      ZERO,
+      v128Load(WORDS_AT + 16 * md5WordOf(i)),
+      ZERO,
+      v128Load(CONSTANTS_AT + 16 * i),
+      add,
+      get(a),
+      add,
+      mix,
+      add,
+      tee(TMP),
+    );
+    emitBlock(i32Const(shift), shl, get(TMP), i32Const(32 - shift), shrU, or, add, set(a));
   }
-  for (let r = 0; r < 4; r++) emit(get(A + r), get(SAVED + r), add, set(A + r));
-  for (let lane = 0; lane < 4; lane++) emit(get(lane), i32Const(64), [0x6a], set(lane));
-  emit(get(4), i32Const(1), [0x6b], set(4), [0x0c, 0, 0x0b, 0x0b]);
+  for (let r = 0; r < 4; r++) emitBlock(get(A + r), get(SAVED + r), add, set(A + r));
+  emit(blockLoop(4, [0, 1, 2, 3], block));
   for (let r = 0; r < 4; r++) emit(ZERO, get(A + r), v128Store(16 * r));
-  code.push(0x0b);
-  const locals = vector([[...uleb(9), 0x7b]]); // nine v128
-  const body = [...locals, ...code];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([[0x60, ...vector([[0x7f], [0x7f], [0x7f], [0x7f], [0x7f]]), 0]])),
-    ...section(3, vector([[0]])),
-    ...section(5, vector([[0x00, ...uleb(MD5_LANES_PAGES)]])),
-    ...section(
-      7,
-      vector([
-        [...name('f'), 0x00, 0],
-        [...name('m'), 0x02, 0],
-      ]),
-    ),
-    ...section(10, vector([[...uleb(body.length), ...body]])),
-    ...section(11, vector([[0x00, ...i32Const(CONSTANTS_AT), 0x0b, ...uleb(64 * 16), ...constantBytes()]])),
-  ]);
+  return wasmModule({
+    params: 5,
+    locals: [[9, V128]],
+    code,
+    pages: MD5_LANES_PAGES,
+    data: { at: CONSTANTS_AT, bytes: constantBytes() },
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * Part MD5s four at a time on WebAssembly SIMD (the module comes from md5-lanes-wasm.ts). MD5's
  * steps depend on each other, so one MD5 leaves a core mostly idle; four parts side by side cost
- * little more than one (about 1.8× the MD5 throughput per CPU second of hash-wasm's).
+ * little more than one (about 1.8× the MD5 throughput per CPU second of the scalar one, sha1-md5-wasm.ts).
  */
 import type { PartMd5Batch } from '../types.js';
 import { md5LanesModule, MD5_LANES_FREE_AT, MD5_LANES_PAGES } from './md5-lanes-wasm.js';
