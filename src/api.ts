@@ -36,7 +36,7 @@ export type { UploadQueue, QueueEntryResult, QueueFile, QueueFileStatus, QueueSt
 export type { QueueProgress } from './core/queue-progress.js';
 export { VodRestrictionError, type UploadRestrictions, type RestrictionRule, type RestrictedFile } from './core/restrictions.js';
 export type { UploadResult, UploadKind, UploadWarning, InitExtras } from './core/run-upload.js';
-export type { UploadProgress } from './core/run-progress.js';
+export type { UploadProgress } from './core/progress-types.js';
 export type { UploadPhase, ProgressState } from './core/progress.js';
 export type { UploadSource, FileSource, NamingOptions } from './core/source.js';
 export type { Hasher, HashResult, HashOptions, HashSource } from './hasher/types.js';

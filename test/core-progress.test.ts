@@ -45,11 +45,11 @@ describe('progress tracker (fake clock)', () => {
   it('phase changes and done are emitted at once, whatever the throttle', () => {
     const { tracker, events } = track(100);
     tracker.hashed(10);
-    tracker.setPhase('uploading');
+    tracker.phase('uploading');
     tracker.sent(100);
     tracker.acked(100);
-    tracker.setPhase('finishing');
-    tracker.setPhase('done');
+    tracker.phase('finishing');
+    tracker.phase('done');
     expect(events.map((e) => e.phase)).toEqual(['hashing', 'uploading', 'finishing', 'done']);
     expect(events.at(-1)).toMatchObject({ percent: 100, ackedBytes: 100, eta: 0 });
   });
@@ -60,13 +60,13 @@ describe('progress tracker (fake clock)', () => {
     tracker.acked(2 * MiB);
     expect(tracker.state.percent).toBeLessThan(100);
     expect(tracker.state.percent).toBeGreaterThan(99);
-    tracker.setPhase('finishing');
+    tracker.phase('finishing');
     expect(tracker.state.percent).toBeLessThan(100);
-    tracker.setPhase('done');
+    tracker.phase('done');
     expect(tracker.state.percent).toBe(100);
     // done is final
-    tracker.rollback(MiB);
-    tracker.setPhase('uploading');
+    tracker.rolledBack(MiB);
+    tracker.phase('uploading');
     expect(tracker.state).toMatchObject({ phase: 'done', percent: 100, sentBytes: 2 * MiB });
   });
 
@@ -74,7 +74,7 @@ describe('progress tracker (fake clock)', () => {
     const { tracker } = track(4 * MiB);
     tracker.hashed(MiB);
     expect(tracker.state.percent).toBe(25);
-    tracker.setPhase('uploading');
+    tracker.phase('uploading');
     expect(tracker.state.percent).toBe(0);
     tracker.sent(2 * MiB);
     expect(tracker.state.percent).toBe(0); // sent is not confirmed
@@ -89,15 +89,15 @@ describe('progress tracker (fake clock)', () => {
     tracker.sent(MiB);
     tracker.sent(MiB);
     expect(tracker.state.sentBytes).toBe(3 * MiB);
-    tracker.rollback(MiB);
+    tracker.rolledBack(MiB);
     expect(tracker.state).toMatchObject({ sentBytes: 2 * MiB, ackedBytes: MiB });
-    tracker.rollback(5 * MiB);
+    tracker.rolledBack(5 * MiB);
     expect(tracker.state.sentBytes).toBe(MiB);
   });
 
   it('skipped parts count as acknowledged but not as speed', async () => {
     const { tracker } = track(10 * MiB, 'uploading');
-    tracker.skipped(8 * MiB);
+    tracker.held(8 * MiB);
     await vi.advanceTimersByTimeAsync(1000);
     tracker.flush();
     expect(tracker.state).toMatchObject({ sentBytes: 8 * MiB, ackedBytes: 8 * MiB, percent: 80 });
@@ -108,7 +108,7 @@ describe('progress tracker (fake clock)', () => {
   it('speed is the smoothed send rate and eta follows from it', async () => {
     const { tracker, events } = track(100 * MiB);
     await vi.advanceTimersByTimeAsync(10_000); // hashing time does not dilute the speed
-    tracker.setPhase('uploading');
+    tracker.phase('uploading');
     for (let second = 0; second < 10; second += 1) {
       await vi.advanceTimersByTimeAsync(1000);
       tracker.sent(MiB); // 1 MiB/s
@@ -123,6 +123,26 @@ describe('progress tracker (fake clock)', () => {
     const after = tracker.state.speed;
     expect(after).toBeGreaterThan(1.2 * MiB);
     expect(after).toBeLessThan(3 * MiB);
+  });
+
+  it('hashed and held take running totals as the hasher and a resumed session report them; a new hash job starts at 0', () => {
+    const { tracker } = track(10 * MiB);
+    tracker.hashing();
+    tracker.hashed(2 * MiB);
+    tracker.hashed(3 * MiB);
+    tracker.hashed(MiB); // an older report changes nothing
+    expect(tracker.state.hashedBytes).toBe(3 * MiB);
+    tracker.hashing(); // the job was interrupted: the next one reads from byte 0
+    expect(tracker.state.hashedBytes).toBe(0);
+    tracker.hashed(MiB);
+    expect(tracker.state.hashedBytes).toBe(MiB);
+    tracker.phase('uploading');
+    tracker.sent(MiB);
+    tracker.acked(MiB);
+    tracker.held(4 * MiB); // the service holds 4 MiB, 1 MiB of them acknowledged here
+    expect(tracker.state).toMatchObject({ sentBytes: 4 * MiB, ackedBytes: 4 * MiB });
+    tracker.held(2 * MiB);
+    expect(tracker.state).toMatchObject({ sentBytes: 4 * MiB, ackedBytes: 4 * MiB });
   });
 
   it('restart zeroes the counters and returns to hashing', () => {

@@ -21,7 +21,7 @@ export {
   type RestrictedFile,
 } from './restrictions.js';
 export type { UploadResult, UploadKind, UploadWarning, InitExtras } from './run-upload.js';
-export type { UploadProgress } from './run-progress.js';
+export type { UploadProgress } from './progress-types.js';
 export type { UploadPhase, ProgressState } from './progress.js';
 export {
   resolveSource,

@@ -62,29 +62,48 @@ export interface ProgressOptions {
   phase?: UploadPhase | undefined;
 }
 
+/**
+ * The one progress vocabulary, from a part to the event: the parts loop reports `sent`, `acked`
+ * and `rolledBack` (one part's bytes each), the hasher its running total (`hashed`), a resumed
+ * session what the service holds (`held`, a total), and the tracker turns them into
+ * {@link ProgressState} events.
+ */
 export interface ProgressTracker {
   /** The current state (not throttled). */
   readonly state: ProgressState;
   /** Listens to throttled `progress` events. Returns the unsubscribe function. */
   on(event: 'progress', listener: Listener<ProgressState>): () => void;
   /** Enters a phase; always emitted at once. `done` is final: later calls are ignored. */
-  setPhase(phase: UploadPhase): void;
-  /** `delta` more bytes were hashed. */
-  hashed(delta: number): void;
-  /** `delta` more bytes were handed to the network. */
-  sent(delta: number): void;
-  /** `delta` bytes were confirmed by the service (they were counted by {@link sent} before). */
-  acked(delta: number): void;
-  /** A part the service already holds: counts as sent and acknowledged, not as speed. */
-  skipped(delta: number): void;
-  /** A failed part's bytes are taken back from `sentBytes` (never below `ackedBytes`). */
-  rollback(delta: number): void;
+  phase(phase: UploadPhase): void;
+  /** A hash job starts: it reads from byte 0, so bytes hashed by an earlier job start over. */
+  hashing(): void;
+  /** The current hash job has hashed `total` bytes (the hasher's running total). */
+  hashed(total: number): void;
+  /** The service holds `total` bytes of the file (parts listed on resume): sent and acknowledged, not speed. */
+  held(total: number): void;
+  /** `bytes` more were handed to the network. */
+  sent(bytes: number): void;
+  /** `bytes` were confirmed by the service (they were counted by {@link sent} before). */
+  acked(bytes: number): void;
+  /** A failed part's `bytes` are taken back from `sentBytes` (never below `ackedBytes`). */
+  rolledBack(bytes: number): void;
   /** Parts allowed in flight now (reported in the next event). */
   concurrency(figure: number): void;
   /** Starts over (the file changed and is hashed again): counters to 0, phase `hashing`. */
   restart(): void;
+  /** The upload completed: phase `done`, and the last event is sent now. */
+  done(): void;
   /** Sends any pending trailing event now. */
   flush(): void;
   /** Cancels the trailing timer (upload failed or aborted); no further events. */
   dispose(): void;
 }
+
+/** What an upload's run reports progress to (the tracker, less its events and lifetime). */
+export type RunProgress = Pick<
+  ProgressTracker,
+  'phase' | 'hashing' | 'hashed' | 'held' | 'sent' | 'acked' | 'rolledBack' | 'concurrency' | 'restart'
+>;
+
+/** One progress report of an upload (see {@link ProgressState}). */
+export type UploadProgress = ProgressState;

@@ -6,9 +6,18 @@
  */
 import { VodArgumentError } from '../protocol/errors.js';
 import { createEmitter } from '../util/emitter.js';
+import { createRateMeter, secondsLeft } from '../util/rate.js';
 
-export type { UploadPhase, ProgressState, Schedule, ProgressOptions, ProgressTracker } from './progress-types.js';
-import type { UploadPhase, ProgressState, Schedule, ProgressOptions, ProgressTracker } from './progress-types.js';
+export type {
+  UploadPhase,
+  ProgressState,
+  Schedule,
+  ProgressOptions,
+  ProgressTracker,
+  RunProgress,
+  UploadProgress,
+} from './progress-types.js';
+import type { ProgressOptions, ProgressState, ProgressTracker, Schedule, UploadPhase } from './progress-types.js';
 
 const PERCENT_CAP = 99.9;
 /** Assumed speeds until measured (bytes/s): a hashing engine, and a typical uplink. */
@@ -20,9 +29,9 @@ const defaultSchedule: Schedule = (fn, ms) => {
   return () => clearTimeout(timer);
 };
 
-function checkDelta(method: string, delta: number): void {
-  if (typeof delta !== 'number' || !Number.isFinite(delta) || delta < 0) {
-    throw new VodArgumentError(`${method}(bytes)`, 'a finite number ≥ 0', delta);
+function checkBytes(method: string, bytes: number): void {
+  if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0) {
+    throw new VodArgumentError(`${method}(bytes)`, 'a finite number ≥ 0', bytes);
   }
 }
 
@@ -43,13 +52,8 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
   let concurrency = 0;
   let sentBytes = 0;
   let ackedBytes = 0;
-  // Speed: exponentially decayed bytes over exponentially decayed time, which gives the exact
-  // rate on the first sample and handles irregular sampling (parts finish in bursts).
-  let decayedBytes = 0;
-  let decayedTime = 0;
-  let unsampledBytes = 0;
-  let lastSample = now();
-  let speed = 0;
+  // The send rate (util/rate.ts); sampled at each event and phase change.
+  const meter = createRateMeter(now, smoothingMs);
   // The whole-job figure (0–1) and the counters it has already accounted for.
   let overall = 0;
   let overallHashed = 0;
@@ -59,18 +63,6 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
   let lastEmit = Number.NEGATIVE_INFINITY;
   let cancelTrailing: (() => void) | undefined;
   let disposed = false;
-
-  const sample = (): void => {
-    const t = now();
-    const dt = t - lastSample;
-    if (dt <= 0) return;
-    const decay = Math.exp(-dt / smoothingMs);
-    decayedBytes = decayedBytes * decay + unsampledBytes;
-    decayedTime = decayedTime * decay + dt;
-    unsampledBytes = 0;
-    lastSample = t;
-    speed = decayedTime > 0 ? (decayedBytes / decayedTime) * 1000 : 0;
-  };
 
   /**
    * Moves the whole-job figure by the work done since the last call. Work is measured in expected
@@ -82,7 +74,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
     const t = now();
     if (phase === 'hashing' && hashedBytes > 0 && t > hashStartedAt) hashSpeed = (hashedBytes / (t - hashStartedAt)) * 1000;
     const byHash = hashSpeed > 0 ? hashSpeed : ASSUMED_HASH_SPEED;
-    const bySend = speed > 0 ? speed : ASSUMED_SEND_SPEED;
+    const bySend = meter.rate > 0 ? meter.rate : ASSUMED_SEND_SPEED;
     const work = Math.max(0, hashedBytes - overallHashed) / byHash + Math.max(0, ackedBytes - overallAcked) / bySend;
     overallHashed = hashedBytes;
     overallAcked = ackedBytes;
@@ -99,7 +91,8 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
     const ratio = totalBytes === 0 ? 0 : (clamp(basis) / totalBytes) * 100;
     const percent = done ? 100 : Math.min(ratio, PERCENT_CAP);
     const uploading = phase === 'uploading';
-    const eta = done ? 0 : uploading && speed > 0 ? Math.max(0, totalBytes - sentBytes) / speed : undefined;
+    const speed = meter.rate;
+    const eta = done ? 0 : uploading && speed > 0 ? secondsLeft(totalBytes - sentBytes, speed) : undefined;
     return {
       phase,
       hashedBytes: clamp(hashedBytes),
@@ -118,7 +111,7 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
     cancelTrailing?.();
     cancelTrailing = undefined;
     if (disposed) return;
-    sample();
+    meter.sample();
     lastEmit = now();
     emitter.emit('progress', snapshot());
   };
@@ -133,61 +126,76 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
 
   const live = (): boolean => !disposed && phase !== 'done';
 
+  const enter = (next: UploadPhase): void => {
+    if (!live() || next === phase) return;
+    meter.sample();
+    // Speed measures sending only: time spent hashing must not dilute it.
+    if (next === 'uploading' && sentBytes === ackedBytes) meter.reset();
+    // The service holds the whole file once Finish succeeded, or on an instant upload (where
+    // sentBytes honestly stays 0).
+    if (next === 'done') ackedBytes = totalBytes;
+    if (next === 'hashing') hashStartedAt = now();
+    advanceOverall();
+    phase = next;
+    emitNow();
+  };
+
+  const restart = (): void => {
+    if (!live()) return;
+    hashedBytes = sentBytes = ackedBytes = 0;
+    // The bytes done before count as work done: the figure keeps its value, the rest of the
+    // bar is spread over the job again.
+    overallHashed = overallAcked = 0;
+    hashStartedAt = now();
+    phase = 'hashing';
+    emitNow();
+  };
+
   return {
     get state() {
       return snapshot();
     },
     on: (event, listener) => emitter.on(event, listener),
-    setPhase(next) {
-      if (!live() || next === phase) return;
-      sample();
-      if (next === 'uploading' && sentBytes === ackedBytes) {
-        // Speed measures sending only: time spent hashing must not dilute it.
-        decayedBytes = decayedTime = unsampledBytes = speed = 0;
-        lastSample = now();
-      }
-      // The service holds the whole file once Finish succeeded, or on an instant upload (where
-      // sentBytes honestly stays 0).
-      if (next === 'done') ackedBytes = totalBytes;
-      if (next === 'hashing') hashStartedAt = now();
-      advanceOverall();
-      phase = next;
-      emitNow();
+    phase: enter,
+    hashing() {
+      // A new hash job after an interrupted one reads from the start again.
+      if (hashedBytes > 0) restart();
+      enter('hashing');
     },
-    hashed(delta) {
-      checkDelta('hashed', delta);
-      if (!live()) return;
-      hashedBytes += delta;
+    hashed(total) {
+      checkBytes('hashed', total);
+      if (!live() || total <= hashedBytes) return;
+      hashedBytes = total;
       advanceOverall();
       update();
     },
-    sent(delta) {
-      checkDelta('sent', delta);
-      if (!live()) return;
-      sentBytes += delta;
-      unsampledBytes += delta;
+    held(total) {
+      checkBytes('held', total);
+      if (!live() || total <= ackedBytes) return;
+      sentBytes += total - ackedBytes;
+      ackedBytes = total;
+      advanceOverall();
       update();
     },
-    acked(delta) {
-      checkDelta('acked', delta);
+    sent(bytes) {
+      checkBytes('sent', bytes);
       if (!live()) return;
-      ackedBytes += delta;
+      sentBytes += bytes;
+      meter.add(bytes);
+      update();
+    },
+    acked(bytes) {
+      checkBytes('acked', bytes);
+      if (!live()) return;
+      ackedBytes += bytes;
       if (sentBytes < ackedBytes) sentBytes = ackedBytes;
       advanceOverall();
       update();
     },
-    skipped(delta) {
-      checkDelta('skipped', delta);
+    rolledBack(bytes) {
+      checkBytes('rolledBack', bytes);
       if (!live()) return;
-      sentBytes += delta;
-      ackedBytes += delta;
-      advanceOverall();
-      update();
-    },
-    rollback(delta) {
-      checkDelta('rollback', delta);
-      if (!live()) return;
-      sentBytes = Math.max(ackedBytes, sentBytes - delta);
+      sentBytes = Math.max(ackedBytes, sentBytes - bytes);
       update();
     },
     concurrency(figure) {
@@ -195,15 +203,10 @@ export function createProgressTracker(options: ProgressOptions): ProgressTracker
       concurrency = figure;
       update();
     },
-    restart() {
-      if (!live()) return;
-      hashedBytes = sentBytes = ackedBytes = 0;
-      // The bytes done before count as work done: the figure keeps its value, the rest of the
-      // bar is spread over the job again.
-      overallHashed = overallAcked = 0;
-      hashStartedAt = now();
-      phase = 'hashing';
-      emitNow();
+    restart,
+    done() {
+      enter('done');
+      if (cancelTrailing) emitNow();
     },
     flush() {
       if (cancelTrailing) emitNow();

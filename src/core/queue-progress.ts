@@ -2,7 +2,8 @@
  * The totals of an upload queue: files and bytes done, one speed, an ETA and one percentage for
  * the whole queue, kept from its files' progress events.
  */
-import type { UploadProgress } from './run-progress.js';
+import { createRateMeter, secondsLeft } from '../util/rate.js';
+import type { UploadProgress } from './progress-types.js';
 
 /** The totals of a queue, as its `progress` event and `progress` property give them. */
 export interface QueueProgress {
@@ -58,28 +59,17 @@ interface FileTotals {
 /** Creates the totals of an empty queue. `now` is the clock in ms (default `Date.now`). */
 export function createQueueProgress(now: () => number = Date.now, smoothingMs = 3_000): QueueProgressKeeper {
   const files = new Map<number, FileTotals>();
-  // Speed as in progress.ts: decayed bytes over decayed time, sampled on every change.
-  let decayedBytes = 0;
-  let decayedTime = 0;
-  let lastSample: number | undefined;
-  let speed = 0;
-
+  // Speed as in progress.ts (util/rate.ts); the clock starts at the first progress event.
+  const meter = createRateMeter(now, smoothingMs);
+  let started = false;
   const sample = (bytes: number): void => {
-    const t = now();
-    if (lastSample === undefined) {
-      lastSample = t;
+    if (!started) {
+      started = true;
+      meter.reset();
       return;
     }
-    const dt = t - lastSample;
-    if (dt <= 0) {
-      decayedBytes += bytes;
-      return;
-    }
-    const decay = Math.exp(-dt / smoothingMs);
-    decayedBytes = decayedBytes * decay + bytes;
-    decayedTime = decayedTime * decay + dt;
-    lastSample = t;
-    speed = decayedTime > 0 ? (decayedBytes / decayedTime) * 1000 : 0;
+    meter.add(bytes);
+    meter.sample();
   };
 
   return {
@@ -141,8 +131,8 @@ export function createQueueProgress(now: () => number = Date.now, smoothingMs = 
         filesWaiting,
         totalBytes,
         bytesDone,
-        speed,
-        eta: left === 0 ? 0 : speed > 0 ? left / speed : undefined,
+        speed: meter.rate,
+        eta: secondsLeft(left, meter.rate),
         overallPercent: allDone ? 100 : totalBytes > 0 ? Math.min(weighted / totalBytes, 99.9) : 0,
       };
     },

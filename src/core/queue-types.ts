@@ -3,7 +3,7 @@ import type { ConcurrencySetting } from '../util/concurrency.js';
 import type { Listener } from '../util/emitter.js';
 import type { QueueProgress } from './queue-progress.js';
 import type { UploadResult } from './run-upload.js';
-import type { UploadProgress } from './run-progress.js';
+import type { UploadProgress } from './progress-types.js';
 import type { UploadSource } from './source.js';
 import type { UploadHandle, UploadOptions, UploadState } from './upload.js';
 

@@ -9,7 +9,8 @@ import type { Hasher, HashResult } from '../hasher/types.js';
 import type { CheckpointStore } from './checkpoint.js';
 import { forgetCheckpoint, obtainHash, rehashParts } from './run-hashes.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
-import { createRetryState, withRetry, type RetryEvent, type RetryOptions, type ShouldRetry } from '../util/retry.js';
+import type { RunProgress } from './progress-types.js';
+import { createRetryState, withRetry, type RetryEvent, type RetryPolicy, type ShouldRetry } from '../util/retry.js';
 import type { ConcurrencyDecision } from './auto-concurrency.js';
 import type { ConcurrencySetting } from '../util/concurrency.js';
 import { sendParts, type PartDone, type TaskLimiter } from './send-parts.js';
@@ -68,24 +69,6 @@ export interface UploadWarning {
   error?: unknown;
 }
 
-/** Progress sink of one run; see progress.ts. */
-export interface RunProgress {
-  phase(phase: 'uploading' | 'finishing'): void;
-  /** A hash job starts (from byte 0). */
-  hashing(): void;
-  /** Bytes hashed so far in the current job. */
-  hashed(total: number): void;
-  /** The service holds this many bytes of the file (parts listed on resume). */
-  held(bytes: number): void;
-  sent(bytes: number): void;
-  acked(bytes: number): void;
-  rolledBack(bytes: number): void;
-  /** Parts allowed in flight now. */
-  concurrency(figure: number): void;
-  /** Everything starts over (the file changed). */
-  restart(): void;
-}
-
 export interface RunInput {
   source: ResolvedSource;
   client: VodClient;
@@ -94,7 +77,8 @@ export interface RunInput {
   concurrency: ConcurrencySetting;
   /** `'auto'` holds at most this many part bytes in flight. */
   maxInFlightBytes: number;
-  retry: RetryOptions;
+  /** Resolved once by the upload (see resolveRetryPolicy). */
+  retry: RetryPolicy;
   extras: InitExtras;
   checkpoints: CheckpointStore | undefined;
   checkpointKey: string | undefined;
@@ -179,7 +163,7 @@ async function attemptOverSessionLoss(input: RunInput, signal: AbortSignal): Pro
 async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResult> {
   const { client, source, progress } = input;
   const retry = (what: string) => ({
-    ...input.retry,
+    state: createRetryState(input.retry),
     signal,
     onRetry: (event: RetryEvent) => input.onRetry(what, event),
     shouldRetry: input.hooks?.shouldRetry,
@@ -234,9 +218,9 @@ async function attempt(input: RunInput, signal: AbortSignal): Promise<UploadResu
     shouldRetry: input.hooks?.shouldRetry,
     beforeRequest: input.hooks?.beforeRequest,
     events: {
-      sent: (bytes) => progress.sent(bytes),
-      acked: (bytes) => progress.acked(bytes),
-      rolledBack: (bytes) => progress.rolledBack(bytes),
+      sent: progress.sent,
+      acked: progress.acked,
+      rolledBack: progress.rolledBack,
       retry: (part, event) => input.onRetry(`UploadPart at offset ${part.offset}`, event),
       part: input.hooks?.onPart,
       concurrency: (figure, decision) => {

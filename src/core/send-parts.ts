@@ -8,6 +8,7 @@ import type { ConcurrencyDecision } from './auto-concurrency.js';
 import { AUTO_MAX_CONCURRENCY, type ConcurrencySetting } from '../util/concurrency.js';
 import { presignAhead } from './presign-ahead.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
+import type { RunProgress } from './progress-types.js';
 import { raceAbort, withRetry, type RetryEvent, type RetryState, type ShouldRetry } from '../util/retry.js';
 import type { PartSpan, UploadSource } from './source.js';
 
@@ -26,10 +27,8 @@ export interface TaskLimiter {
 }
 
 /** What the part sender reports, so progress can follow every byte (and take failed ones back). */
-export interface PartEvents {
-  sent(bytes: number): void;
-  acked(bytes: number): void;
-  rolledBack(bytes: number): void;
+/** What the parts loop reports: `sent`, `acked` and `rolledBack` in the progress vocabulary (one part's bytes each). */
+export interface PartEvents extends Pick<RunProgress, 'sent' | 'acked' | 'rolledBack'> {
   retry(part: PartSpan, event: RetryEvent): void;
   /** Parts allowed in flight now: at the start, and at each change `'auto'` decides. */
   concurrency?: ((figure: number, decision?: ConcurrencyDecision) => void) | undefined;

@@ -12,7 +12,7 @@ import { checkpointKey, type CheckpointStore } from './checkpoint.js';
 import type { ConcurrencyDecision } from './auto-concurrency.js';
 import { checkConcurrencySetting, DEFAULT_MAX_IN_FLIGHT_BYTES, type ConcurrencySetting } from '../util/concurrency.js';
 import { createEmitter, type Listener } from '../util/emitter.js';
-import { createRunProgress, type UploadProgress } from './run-progress.js';
+import { createProgressTracker, type UploadProgress } from './progress.js';
 import { checkRestrictions, validateRestrictions, type UploadRestrictions } from './restrictions.js';
 import { resolveRetryPolicy, type RetryEvent, type RetryOptions, type ShouldRetry } from '../util/retry.js';
 import { runUpload, type InitExtras, type RunInput, type UploadResult, type UploadWarning } from './run-upload.js';
@@ -42,7 +42,11 @@ export interface UploadOptions extends NamingOptions, InitExtras {
    * a name and a modification time (a File, a path), which identify them.
    */
   checkpoints?: CheckpointStore | false;
-  /** Scopes checkpoints to an account (with the endpoint). Runtime entries pass the caller's `secretId` when one is given; with a `signer` alone, checkpoints are scoped by endpoint. */
+  /**
+   * Scopes checkpoints to an account (with the endpoint). Runtime entries hand the caller's own
+   * options over, so this is the `secretId` the caller gave with `secretKey`; a `signer` does not
+   * reveal its key id, so with a `signer` alone checkpoints are scoped by endpoint only.
+   */
   secretId?: string;
   /** Checkpoints older than this are ignored. Default 7 days. */
   checkpointMaxAgeMs?: number;
@@ -127,8 +131,8 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
   if (typeof maxInFlightBytes !== 'number' || !Number.isSafeInteger(maxInFlightBytes) || maxInFlightBytes < 1) {
     throw new VodArgumentError('maxInFlightBytes', 'a whole number of bytes ≥ 1', maxInFlightBytes);
   }
-  const retry = options.retry ?? {};
-  resolveRetryPolicy(retry);
+  // Resolved once here: the run, its parts and their retries use this policy as it is.
+  const retry = resolveRetryPolicy(options.retry ?? {});
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new VodArgumentError('signal', 'an AbortSignal', options.signal);
   }
@@ -161,7 +165,8 @@ export function upload(source: UploadSource, options: UploadOptions): UploadHand
     state = next;
     emitter.emit('state', next);
   };
-  const progress = createRunProgress(resolved.size, (snapshot) => emitter.emit('progress', snapshot));
+  const progress = createProgressTracker({ totalBytes: resolved.size });
+  progress.on('progress', (snapshot) => emitter.emit('progress', snapshot));
   const checkpoints = options.checkpoints === false ? undefined : options.checkpoints;
 
   const input: Omit<RunInput, 'checkpointKey'> = {

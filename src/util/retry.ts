@@ -71,8 +71,16 @@ export function isRateLimited(error: unknown): boolean {
   return error instanceof VodError && (error.code === ErrorCode.RateLimited || error.status === 429);
 }
 
-/** Validates options and fills defaults. Throws {@link VodArgumentError} naming the bad option. */
+/** Policies this module resolved: resolving one again returns it as it is (options are resolved once, at the boundary). */
+const resolvedPolicies = new WeakSet<object>();
+
+/**
+ * Validates options and fills defaults. Throws {@link VodArgumentError} naming the bad option.
+ * A policy it returned is returned again unchanged, so one resolved at the boundary is not
+ * checked again for every part and every retry.
+ */
 export function resolveRetryPolicy(options: RetryOptions = {}): RetryPolicy {
+  if (resolvedPolicies.has(options)) return options as RetryPolicy;
   const retries = options.retries ?? 5;
   if (!Number.isInteger(retries) || retries < 0) throw new VodArgumentError('retries', 'an integer ≥ 0', retries);
   const baseDelayMs = nonNegative('baseDelayMs', options.baseDelayMs ?? 500);
@@ -80,7 +88,9 @@ export function resolveRetryPolicy(options: RetryOptions = {}): RetryPolicy {
   const rateLimitDelayMs = nonNegative('rateLimitDelayMs', options.rateLimitDelayMs ?? 5_000);
   const random = options.random ?? Math.random;
   if (typeof random !== 'function') throw new VodArgumentError('random', 'a function returning [0, 1)', random);
-  return { retries, baseDelayMs, maxDelayMs, rateLimitDelayMs, random };
+  const policy: RetryPolicy = Object.freeze({ retries, baseDelayMs, maxDelayMs, rateLimitDelayMs, random });
+  resolvedPolicies.add(policy);
+  return policy;
 }
 
 function nonNegative(name: string, value: number): number {
