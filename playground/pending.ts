@@ -3,7 +3,7 @@
  * (file name, size, age), so a person can pick the same file again and only the missing parts
  * are sent, or forget one. Uploads running on this page are left out: their cards show them.
  */
-import { ageText, formatBytes } from '../src/cli/format.js';
+import { ageText, formatBytes } from '../src/util/units.js';
 import { findPendingUploads, removePendingUpload, type PendingUpload } from '../src/core/pending.js';
 import type { BrowserCheckpointStore } from '../src/adapters/browser/index.js';
 

@@ -3,7 +3,7 @@
  * buttons, a badge for how it got there, errors in words, and the video once it is done.
  * Built with plain DOM calls on the `document` given, so happy-dom tests it as is.
  */
-import { formatBytes, formatDuration, formatRate } from '../src/cli/format.js';
+import { formatBytes, formatDuration, formatRate } from '../src/util/units.js';
 import type { ItemStatus, UploadItem, UploadList } from './uploads.js';
 
 export interface ItemActions {
