@@ -2,10 +2,10 @@
  * `vod-upload pending [--clear]`: the uploads that hashed their file but did not finish (their
  * checkpoints), with file, size, age and endpoint; `--clear` forgets them.
  */
+import { createDirectoryCheckpointStore } from '../adapters/node/index.js';
 import { clearPendingUploads, findPendingUploads } from '../core/index.js';
 import { parseFlags } from './flags.js';
 import { ageText, formatBytes } from './format.js';
-import { createCheckpointStore } from './services.js';
 import { renderTable } from './summary.js';
 import type { UploadIo } from './upload-command.js';
 
@@ -34,7 +34,7 @@ export async function runPendingCommand(argv: readonly string[], io: UploadIo): 
     io.out(PENDING_USAGE);
     return 0;
   }
-  const store = createCheckpointStore(values['checkpoint-dir']);
+  const store = createDirectoryCheckpointStore(values['checkpoint-dir']);
   if (values.clear) {
     const removed = await clearPendingUploads(store);
     io.err(`removed ${removed} checkpoint${removed === 1 ? '' : 's'}`);

@@ -8,9 +8,8 @@
  * Ctrl-C aborts every upload; checkpoints stay, so the same command resumes without hashing
  * again. A second Ctrl-C exits at once.
  */
-import { createUploadQueue, type UploadHandle, type UploadSource } from '../core/index.js';
-import { createVodClient, type VodClient } from '../client/index.js';
-import { createSecretSigner } from '../protocol/index.js';
+import { createDirectoryCheckpointStore, createUploadQueue, openFile } from '../adapters/node/index.js';
+import type { UploadHandle, UploadSource } from '../core/index.js';
 import { closestFlag, usageError } from './flags.js';
 import { UsageError } from './usage-error.js';
 import { failsEveryFile, isUnreachable, isWrongEndpoint } from './explain.js';
@@ -18,7 +17,6 @@ import { formatBytes } from './format.js';
 import { failureOutcome, skippedOutcome, type FileOutcome } from './outcome.js';
 import { pickReporter } from './pick-reporter.js';
 import { retryNotice } from './retry-notice.js';
-import { createCheckpointStore, createCliHasher, openFile } from './services.js';
 import { openTarget } from './target.js';
 import { parseUploadArgs, UPLOAD_USAGE, type UploadEnv } from './upload-args.js';
 import { CLI_VERSION } from './version.js';
@@ -65,18 +63,6 @@ function createProbeGate() {
     },
     /** Resolves with the probe file that failed, or undefined when the rest may start. */
     wait: () => settled,
-  };
-}
-
-/** The client, telling `onAnswered` when an InitUpload came back (the endpoint works). */
-function observeInit(client: VodClient, onAnswered: () => void): VodClient {
-  return {
-    ...client,
-    async initUpload(...args) {
-      const answer = await client.initUpload(...args);
-      onAnswered();
-      return answer;
-    },
   };
 }
 
@@ -136,34 +122,29 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
     });
 
     const gate = createProbeGate();
-    const client = observeInit(
-      createVodClient({
-        endpoint: target.endpoint,
-        signer: createSecretSigner({ secretId: target.secretId, secretKey: target.secretKey }),
-        timeoutMs: args.timeoutMs,
-        stallTimeoutMs: args.stallTimeoutMs,
-        // Node's fetch sends a stream with its Content-Length: parts go out as views of the bytes
-        // read (a Uint8Array body is copied twice by undici), and the stall watch sees them leave.
-        streamPartBodies: true,
-        ...(target.region !== undefined ? { region: target.region } : {}),
-      }),
-      () => gate.open(),
-    );
-    const hasher = createCliHasher();
     const started = new Map<UploadSource, number>();
     const fileOf = new Map<UploadSource, FoundFile>();
     const kept = new Set<FoundFile>();
+    // The Node entry's queue: its client (streamed part bodies), its hasher (node:crypto on worker
+    // threads) and files read by position; checkpoints in --checkpoint-dir or the user cache directory.
     const queue = createUploadQueue({
-      client,
-      hasher,
+      endpoint: target.endpoint,
+      secretId: target.secretId,
+      secretKey: target.secretKey,
+      timeoutMs: args.timeoutMs,
+      stallTimeoutMs: args.stallTimeoutMs,
+      ...(target.region !== undefined ? { region: target.region } : {}),
       partSize: args.partSize,
       concurrency: args.concurrency,
       files: args.files,
       retry: { retries: args.retries },
       ...args.extras,
       ...(args.fileType !== undefined ? { fileType: args.fileType } : {}),
-      checkpoints: createCheckpointStore(args.checkpointDir),
-      secretId: target.secretId,
+      checkpoints: createDirectoryCheckpointStore(args.checkpointDir),
+      // Any request after InitUpload (a part, or Finish) means InitUpload was answered: the endpoint works.
+      beforeRequest: (request) => {
+        if (request.action !== 'InitUpload') gate.open();
+      },
       signal: controller.signal,
       onStart(handle: UploadHandle, source: UploadSource) {
         started.set(source, Date.now());
@@ -228,7 +209,6 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
     });
     const outcomes = await Promise.all([probeDone, ...others]);
     stopListening();
-    hasher.close();
     reporter.end(outcomes, Date.now() - runStart);
     if (outcomes.some((outcome) => outcome.status === 'interrupted')) return EXIT.interrupted;
     return outcomes.every((outcome) => outcome.status === 'done') ? EXIT.ok : EXIT.failed;
