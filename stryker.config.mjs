@@ -7,7 +7,8 @@ const chosen = (process.env.MUTATE ?? FOLDERS.join(','))
   .map((name) => name.trim())
   .filter(Boolean);
 for (const name of chosen) if (!FOLDERS.includes(name)) throw new Error(`MUTATE: expected some of ${FOLDERS.join(', ')}, got "${name}"`);
-const tag = chosen.join('+');
+// MUTATE_SUITES=own: each folder judged by its own suites only (vitest.mutate.config.ts), kept apart.
+const tag = `${chosen.join('+')}${process.env.MUTATE_SUITES === 'own' ? '-own' : ''}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -17,7 +18,10 @@ export default {
   coverageAnalysis: 'perTest',
   // The machine is shared: at most two test processes (override with --concurrency).
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
-  timeoutMS: 10_000,
+  // Generous: on a loaded shared machine a mutant's covering tests can take several times their dry-run time,
+  // and a false time-out both counts as a kill and restarts the worker (a fresh vitest, the slowest step here).
+  timeoutMS: 30_000,
+  timeoutFactor: 3,
   // The first run of every suite, on a loaded shared machine, can take minutes.
   dryRunTimeoutMinutes: 30,
   // Static mutants (module-level code: schemas, tables) would each rerun every test: far too slow
@@ -28,5 +32,7 @@ export default {
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: `reports/mutation/${tag}.json` },
   tempDirName: '.stryker-tmp',
+  // Another run's sandbox (`--tempDirName .stryker-tmp-client`, to run two folders at once) is not project code.
+  ignorePatterns: ['/.stryker-tmp*'],
   cleanTempDir: 'always',
 };

@@ -92,7 +92,7 @@ const UNIT_TESTS = [
   'test/checkpoint-identity.test.ts',
   'test/cli-units.test.ts',
   'test/client.test.ts',
-  'test/client-early-answer.test.ts',
+  'test/client-*.test.ts',
   'test/core-*.test.ts',
   'test/deferred-upload.test.ts',
   'test/emulator.test.ts',

@@ -26,6 +26,11 @@ describe('wire schemas: a server reads query strings strictly', () => {
     expect(initUploadWire.parse({ ...init, 'xtag.1': 'x', 'tag.1x': 'y' }).tags).toBeUndefined();
   });
 
+  it('a file name takes up to 40 UTF-8 bytes', () => {
+    expect(initUploadWire.parse({ ...init, fileName: 'é'.repeat(20) }).fileName).toBe('é'.repeat(20));
+    expect(initUploadWire.safeParse({ ...init, fileName: `${'é'.repeat(20)}a` }).success).toBe(false);
+  });
+
   it('only canonical decimals count as numbers: no sign, leading zero, exponent or 17th digit', () => {
     for (const fileSize of ['+5', '-5', '05', '1e3', '1.5', ' 5', '12345678901234567', ''])
       expect(initUploadWire.safeParse({ ...init, fileSize }).success, fileSize).toBe(false);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { computeSignature, createSecretSigner, stringToSign, hmacBase64, timingSafeEqual } from '../src/protocol/index.js';
+import {
+  ambiguousParam,
+  canonicalQuery,
+  computeSignature,
+  createSecretSigner,
+  hmacBase64,
+  signatureMethodOf,
+  stringToSign,
+  timingSafeEqual,
+} from '../src/protocol/index.js';
 
 const vectorParams = {
   SecretId: 'secretIdFoo',
@@ -125,5 +134,57 @@ describe('v2 signature: non-ASCII and special characters (vectors from a second 
       params,
     });
     expect(signed.Signature).toBe('YmzfKxl5N20wjODZ9aBfyJRBrS7qk5Zslr97I7GaY3U=');
+  });
+});
+
+describe('v2 signature: ordering, method choice and refusals', () => {
+  it('a name that is a prefix of another comes first', () => {
+    expect(canonicalQuery({ ab: '1', a: '2', b: '3' })).toBe('a=2&ab=1&b=3');
+    expect(canonicalQuery({ 'a😀': '1', a: '2' })).toBe('a=2&a😀=1');
+  });
+
+  it('HmacSHA256 only when asked for by that exact name', () => {
+    expect(signatureMethodOf({ SignatureMethod: 'HmacSHA256' })).toBe('HmacSHA256');
+    expect(signatureMethodOf({ SignatureMethod: 'HmacSHA1' })).toBe('HmacSHA1');
+    expect(signatureMethodOf({ SignatureMethod: 'hmacsha256' })).toBe('HmacSHA1');
+    expect(signatureMethodOf({})).toBe('HmacSHA1');
+  });
+
+  it('ambiguousParam shows at most 64 characters of a name, and refuses a value that is not a string', () => {
+    expect(ambiguousParam({ [`${'n'.repeat(70)}&`]: 'v' })).toEqual({
+      name: 'n'.repeat(64),
+      message: `parameter name ${JSON.stringify('n'.repeat(64))} holds & or = or a control character`,
+    });
+    expect(ambiguousParam({ fileSize: 5 as unknown as string })).toEqual({
+      name: 'fileSize',
+      message: 'fileSize: expected a string value',
+    });
+    expect(ambiguousParam({ a: 'x', b: 'y' })).toBeUndefined();
+  });
+
+  it('a signer refuses credentials and methods that are not what it takes, saying what it expected', () => {
+    const refusal = (options: unknown): unknown => {
+      try {
+        createSecretSigner(options as never);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(refusal(undefined)).toMatchObject({ parameter: 'secretId', message: 'Invalid secretId: expected a non-empty string' });
+    expect(refusal({ secretId: 5, secretKey: 'k' })).toMatchObject({ message: 'Invalid secretId: expected a non-empty string, got 5' });
+    expect(refusal({ secretId: 'id', secretKey: 5 })).toMatchObject({ message: 'Invalid secretKey: expected a non-empty string' });
+    expect(refusal({ secretId: 'id', secretKey: 'k', signatureMethod: 'MD5' })).toMatchObject({
+      message: 'Invalid signatureMethod: expected "HmacSHA1" or "HmacSHA256", got "MD5"',
+    });
+    expect(refusal({ secretId: 'id', secretKey: 'k' })).toBeUndefined();
+  });
+
+  it('a signer names the parameter it refuses to sign and says why', async () => {
+    const signer = createSecretSigner({ secretId: 'id', secretKey: 'k' });
+    await expect(signer.sign({ ...base, method: 'POST', params: { fileName: 'a&Action=x' } })).rejects.toMatchObject({
+      parameter: 'params.fileName',
+      message: 'Invalid params.fileName: expected no &, = or control character (the string to sign joins raw values), got "a&Action=x"',
+    });
   });
 });

@@ -51,6 +51,7 @@ function readTags(query: Readonly<Record<string, string>>): string[] | null | un
 }
 
 function optionalDecimal(value: string | undefined): unknown {
+  // Stryker disable next-line ConditionalExpression: undefined fails decimalText and comes back as itself either way.
   return value === undefined ? undefined : decimalText.safeParse(value).success ? Number(value) : value;
 }
 
