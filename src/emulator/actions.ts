@@ -167,6 +167,13 @@ export async function finishUpload(context: ActionContext, params: FinishUploadP
   }
   const key = sessionKey(secretId, params.fileSha);
   const running = await context.runningSha1.take(key, session.fileSize);
+  if (storage.finishFromParts) {
+    const digest = running ?? (await hashStoredParts(context, session));
+    if (digest !== params.fileSha) return await dropParts(context, session, digest);
+    const record = await newFileRecord(context, session);
+    await writing(storage.finishFromParts(record, session));
+    return answer(0, 'upload finished', 0, { fileId: record.fileId, url: fileUrl(context, record) });
+  }
   const writer = await writing(storage.createFileWriter());
   try {
     // Streams part by part: a 256 MiB file is assembled (and hashed, unless its parts were
@@ -181,23 +188,9 @@ export async function finishUpload(context: ActionContext, params: FinishUploadP
     const digest = hash?.hex() ?? running;
     if (digest !== params.fileSha) {
       await writer.abort();
-      context.runningSha1.forget(key);
-      await writing(storage.deleteParts(secretId, params.fileSha));
-      return answer(
-        ErrorCode.BodyInvalid,
-        `the assembled file's SHA-1 is ${digest}, not fileSha ${params.fileSha}; its parts were dropped`,
-        0,
-      );
+      return await dropParts(context, session, digest);
     }
-    const record: FileRecord = {
-      fileId: await context.newFileId(),
-      secretId,
-      fileSha: params.fileSha,
-      fileName: session.fileName,
-      fileType: session.fileType,
-      fileSize: session.fileSize,
-      createdAt: context.now(),
-    };
+    const record = await newFileRecord(context, session);
     await writing(writer.commit(record));
     // The file is kept even if the session cannot be removed: InitUpload looks for files first.
     await storage.deleteSession(secretId, params.fileSha).catch(() => undefined);
@@ -206,4 +199,36 @@ export async function finishUpload(context: ActionContext, params: FinishUploadP
     await writer.abort().catch(() => undefined);
     throw error;
   }
+}
+
+/** The SHA-1 of a session's stored parts, read back in order (when it was not computed as they arrived). */
+async function hashStoredParts(context: ActionContext, session: SessionRecord): Promise<string> {
+  const hash = context.hashing.sha1();
+  for (let offset = 0; offset < session.fileSize; offset += session.dataSize) {
+    for (const chunk of await reading(context.storage.readPart(session.secretId, session.fileSha, offset))) hash.update(chunk);
+  }
+  return hash.hex();
+}
+
+/** The assembled file is not the one announced: its parts are dropped (the session stays). */
+async function dropParts(context: ActionContext, session: SessionRecord, digest: string | undefined): Promise<Answer> {
+  context.runningSha1.forget(sessionKey(session.secretId, session.fileSha));
+  await writing(context.storage.deleteParts(session.secretId, session.fileSha));
+  return answer(
+    ErrorCode.BodyInvalid,
+    `the assembled file's SHA-1 is ${digest}, not fileSha ${session.fileSha}; its parts were dropped`,
+    0,
+  );
+}
+
+async function newFileRecord(context: ActionContext, session: SessionRecord): Promise<FileRecord> {
+  return {
+    fileId: await context.newFileId(),
+    secretId: session.secretId,
+    fileSha: session.fileSha,
+    fileName: session.fileName,
+    fileType: session.fileType,
+    fileSize: session.fileSize,
+    createdAt: context.now(),
+  };
 }

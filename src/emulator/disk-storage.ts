@@ -2,7 +2,8 @@
  * Storage in a directory, for the CLI: survives restarts and crashes.
  *
  * Layout: `sessions/<fileSha>-<secretIdHash>/session.json` and `<offset>.part` (a JSON header line,
- * then the bytes), `files/<fileId>.json` + `files/<fileId>.bin`, and `tmp/`. Everything is written
+ * then the bytes), `files/<fileId>.json` + `files/<fileId>.bin` (or, for big files, the session's
+ * directory moved to `files/<fileId>.parts/`: see finishFromParts), and `tmp/`. Everything is written
  * to `tmp/` first, synced, then renamed into place, so a half-written part or record never counts.
  * On open, every record is read back through zod and checked against the bytes on disk; anything
  * that does not fit is ignored.
@@ -11,11 +12,11 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:f
 import { lockDirectory } from './dir-lock.js';
 import { join } from 'node:path';
 import { sha1 } from '@noble/hashes/legacy.js';
+import { partsAreWhole, readPartHeader, streamParts } from './disk-parts-file.js';
+import { readJson, storedFileRecord, writeAtomic } from './disk-records.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import {
-  fileRecord,
   partFitsSession,
-  partRecord,
   sessionRecord,
   type EmulatorStorage,
   type FileRecord,
@@ -31,8 +32,13 @@ interface SessionEntry {
 }
 
 const encoder = new TextEncoder();
-const HEADER_MAX = 256;
 const READ_CHUNK = 256 * 1024;
+/**
+ * Files up to this size are copied into one blob at FinishUpload (`files/<fileId>.bin`, easy to
+ * look at); bigger ones keep their part files (`files/<fileId>.parts/`): copying 4 GiB took
+ * longer than a client waits for an answer.
+ */
+const COPY_AT_FINISH_MAX = 64 * 1048576;
 
 const keyOf = (secretId: string, fileSha: string): string => `${fileSha}\n${secretId}`;
 const dirNameOf = (secretId: string, fileSha: string): string => `${fileSha}-${bytesToHex(sha1(encoder.encode(secretId))).slice(0, 16)}`;
@@ -44,15 +50,23 @@ export class DiskStorage implements EmulatorStorage {
   readonly #sessions = new Map<string, SessionEntry>();
   readonly #filesById = new Map<string, FileRecord>();
   readonly #filesBySha = new Map<string, string>();
+  /** Part size of the finished files kept as parts, by fileId. */
+  readonly #keptAsParts = new Map<string, number>();
   #unlock: (() => Promise<void>) | undefined;
 
-  private constructor(root: string) {
+  readonly #copyAtFinishMax: number;
+
+  private constructor(root: string, copyAtFinishMax: number) {
     this.root = root;
+    this.#copyAtFinishMax = copyAtFinishMax;
   }
 
-  /** Opens (creating if needed) a data directory and reads back what it holds. */
-  static async open(root: string): Promise<DiskStorage> {
-    const storage = new DiskStorage(root);
+  /**
+   * Opens (creating if needed) a data directory and reads back what it holds. `copyAtFinishMax`:
+   * files up to this many bytes are copied into one blob at FinishUpload, bigger ones keep their parts.
+   */
+  static async open(root: string, { copyAtFinishMax = COPY_AT_FINISH_MAX } = {}): Promise<DiskStorage> {
+    const storage = new DiskStorage(root, copyAtFinishMax);
     await mkdir(root, { recursive: true });
     // Before anything is touched: the temp files below may belong to a running emulator otherwise.
     storage.#unlock = await lockDirectory(root);
@@ -82,21 +96,8 @@ export class DiskStorage implements EmulatorStorage {
   }
 
   /** Writes bytes to a temp file, syncs it and renames it into place: readers see all or nothing. */
-  async #writeAtomic(target: string, ...chunks: Uint8Array[]): Promise<void> {
-    const temp = this.#tmpName();
-    const handle = await open(temp, 'w');
-    try {
-      for (const chunk of chunks) await handle.write(chunk);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+  #writeAtomic(target: string, ...chunks: Uint8Array[]): Promise<void> {
+    return writeAtomic(this.#tmpName(), target, chunks);
   }
 
   async #loadSessions(): Promise<void> {
@@ -121,13 +122,20 @@ export class DiskStorage implements EmulatorStorage {
     for (const name of await readdir(this.#filesDir)) {
       const match = /^([0-9]{1,40})\.json$/.exec(name);
       if (!match) continue;
-      const record = await readJson(join(this.#filesDir, name), fileRecord);
-      if (!record || record.fileId !== match[1]) continue;
-      const size = await stat(this.#blobPath(record.fileId)).then(
-        (info) => info.size,
-        () => -1,
-      );
-      if (size !== record.fileSize) continue;
+      const stored = await readJson(join(this.#filesDir, name), storedFileRecord);
+      if (!stored || stored.fileId !== match[1]) continue;
+      const { partSize: kept, ...record } = stored;
+      if (kept === undefined) {
+        const size = await stat(this.#blobPath(record.fileId)).then(
+          (info) => info.size,
+          () => -1,
+        );
+        if (size !== record.fileSize) continue;
+      } else {
+        // A record whose parts directory is missing (killed before the rename) or damaged is ignored.
+        if (!(await partsAreWhole(this.#partsPath(record.fileId), record.fileSize, kept))) continue;
+        this.#keptAsParts.set(record.fileId, kept);
+      }
       this.#filesById.set(record.fileId, record);
       this.#filesBySha.set(keyOf(record.secretId, record.fileSha), record.fileId);
     }
@@ -135,6 +143,9 @@ export class DiskStorage implements EmulatorStorage {
 
   #blobPath(fileId: string): string {
     return join(this.#filesDir, `${fileId}.bin`);
+  }
+  #partsPath(fileId: string): string {
+    return join(this.#filesDir, `${fileId}.parts`);
   }
 
   async getSession(secretId: string, fileSha: string): Promise<SessionRecord | undefined> {
@@ -233,8 +244,50 @@ export class DiskStorage implements EmulatorStorage {
     };
   }
 
+  /**
+   * Makes the session's stored parts the finished file `record` and removes the session. Big files
+   * keep their part files: the record (with the part size) is written first, then one rename moves
+   * the session's directory beside it. That rename is the commit point: killed before it, the
+   * record finds no parts on the next start and is ignored, and the session is still there.
+   */
+  async finishFromParts(record: FileRecord, session: SessionRecord): Promise<void> {
+    const key = keyOf(session.secretId, session.fileSha);
+    const entry = this.#sessions.get(key);
+    if (!entry) throw new Error(`no session for ${session.fileSha}`);
+    if (session.fileSize <= this.#copyAtFinishMax) {
+      const writer = await this.createFileWriter();
+      try {
+        for (let offset = 0; offset < session.fileSize; offset += session.dataSize) {
+          for (const chunk of await this.readPart(session.secretId, session.fileSha, offset)) await writer.write(chunk);
+        }
+        await writer.commit(record);
+      } catch (error) {
+        await writer.abort().catch(() => undefined);
+        throw error;
+      }
+      // The file is kept even if the session cannot be removed: InitUpload looks for files first.
+      await this.deleteSession(session.secretId, session.fileSha).catch(() => undefined);
+      return;
+    }
+    const recordPath = join(this.#filesDir, `${record.fileId}.json`);
+    await this.#writeAtomic(recordPath, encoder.encode(JSON.stringify({ ...record, partSize: session.dataSize })));
+    try {
+      await rename(entry.dir, this.#partsPath(record.fileId));
+    } catch (error) {
+      await rm(recordPath, { force: true });
+      throw error;
+    }
+    this.#sessions.delete(key);
+    this.#keptAsParts.set(record.fileId, session.dataSize);
+    this.#filesById.set(record.fileId, { ...record });
+    this.#filesBySha.set(keyOf(record.secretId, record.fileSha), record.fileId);
+  }
+
   async readFile(fileId: string, start: number, end: number): Promise<ReadableStream<Uint8Array>> {
-    if (!this.#filesById.has(fileId)) throw new Error(`no file ${fileId}`);
+    const record = this.#filesById.get(fileId);
+    if (!record) throw new Error(`no file ${fileId}`);
+    const kept = this.#keptAsParts.get(fileId);
+    if (kept !== undefined) return streamParts(this.#partsPath(fileId), record.fileSize, kept, start, end);
     const handle = await open(this.#blobPath(fileId), 'r');
     let position = start;
     return new ReadableStream<Uint8Array>({
@@ -266,40 +319,5 @@ export class DiskStorage implements EmulatorStorage {
     const unlock = this.#unlock;
     this.#unlock = undefined;
     await unlock?.();
-  }
-}
-
-async function readJson<T>(
-  path: string,
-  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
-): Promise<T | undefined> {
-  try {
-    const text = await readFile(path, 'utf8');
-    if (text.length > 64 * 1024) return undefined;
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Reads a part file's header line and checks the file holds exactly the bytes it announces. */
-async function readPartHeader(path: string): Promise<{ record: PartRecord } | undefined> {
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const { bytesRead, buffer } = await handle.read(new Uint8Array(HEADER_MAX), 0, HEADER_MAX, 0);
-      const head = buffer.subarray(0, bytesRead);
-      const newline = head.indexOf(10);
-      if (newline < 0) return undefined;
-      const parsed = partRecord.safeParse(JSON.parse(new TextDecoder().decode(head.subarray(0, newline))));
-      if (!parsed.success) return undefined;
-      const { size } = await handle.stat();
-      return size === newline + 1 + parsed.data.dataSize ? { record: parsed.data } : undefined;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return undefined;
   }
 }

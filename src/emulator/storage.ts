@@ -81,6 +81,13 @@ export interface EmulatorStorage {
   getFileById(fileId: string): Promise<FileRecord | undefined>;
   /** Starts writing a finished file (see {@link FileWriter}). */
   createFileWriter(): Promise<FileWriter>;
+  /**
+   * Optional: makes the session's stored parts the finished file `record` (all or nothing) and
+   * removes the session, so FinishUpload need not copy every byte through a {@link FileWriter}.
+   * Called once the parts' SHA-1 was checked. Without it, the emulator writes the file with
+   * `createFileWriter` and deletes the session.
+   */
+  finishFromParts?(record: FileRecord, session: SessionRecord): Promise<void>;
   /** The bytes `start` (inclusive) to `end` (exclusive) of a finished file. */
   readFile(fileId: string, start: number, end: number): Promise<ReadableStream<Uint8Array>>;
   /** Releases what the storage holds open. */
