@@ -4,7 +4,7 @@
  * directory. Bun APIs are looked up on first use, never at import time.
  */
 import { VodArgumentError } from '../../protocol/errors.js';
-import { defaultCheckpointDir } from '../shared/directory-store.js';
+import { processCheckpointDir } from '../shared/directory-store.js';
 import { serverEntry, type ServerEntry } from '../shared/server-entry.js';
 import { assertUploadableSize } from '../shared/file-size.js';
 import { bunApi, type BunFile } from './bun-api.js';
@@ -28,10 +28,7 @@ export async function openFile(path: string): Promise<BunFile> {
 const entry: ServerEntry<BunFile> = /* @__PURE__ */ serverEntry({
   openFile,
   createHasher: () => createBunHasher(),
-  defaultCheckpointDir: async () => {
-    const [os, { env }] = await Promise.all([import('node:os'), import('node:process')]);
-    return defaultCheckpointDir(os.platform(), (name) => env[name], os.homedir());
-  },
+  defaultCheckpointDir: processCheckpointDir,
 });
 
 /**

@@ -4,7 +4,7 @@
  * user's cache directory, so an interrupted upload resumes — even in a new process — without
  * hashing again. Node modules are imported on first use, never at import time.
  */
-import { defaultCheckpointDir } from '../shared/directory-store.js';
+import { processCheckpointDir } from '../shared/directory-store.js';
 import { serverEntry, type ServerEntry } from '../shared/server-entry.js';
 import type { NodeFile } from './file-source.js';
 import { createNodeHasher } from './node-hasher.js';
@@ -20,10 +20,7 @@ export type { DirectoryCheckpointStore } from '../shared/directory-store.js';
 const entry: ServerEntry<NodeFile> = /* @__PURE__ */ serverEntry({
   openFile,
   createHasher: () => createNodeHasher(),
-  defaultCheckpointDir: async () => {
-    const [os, { env }] = await Promise.all([import('node:os'), import('node:process')]);
-    return defaultCheckpointDir(os.platform(), (name) => env[name], os.homedir());
-  },
+  defaultCheckpointDir: processCheckpointDir,
   // Node's fetch sends a stream with its Content-Length: the stall watch then sees bytes going out.
   clientDefaults: { streamPartBodies: true },
 });

@@ -111,6 +111,12 @@ export function defaultCheckpointDir(platform: string, env: (name: string) => st
   return join(env('XDG_CACHE_HOME') || join(home, '.cache'), 'vod-upload', 'checkpoints');
 }
 
+/** {@link defaultCheckpointDir} where node:os and node:process exist (Node, Bun); they are imported when it is called. */
+export async function processCheckpointDir(): Promise<string> {
+  const [os, { env }] = await Promise.all([import('node:os'), import('node:process')]);
+  return defaultCheckpointDir(os.platform(), (name) => env[name], os.homedir());
+}
+
 function joinPath(dir: string, name: string): string {
   return /[\\/]$/.test(dir) ? dir + name : `${dir}/${name}`;
 }
