@@ -4,7 +4,8 @@
  * worker with `blob.stream()` in two ways (into one reused buffer, as the hasher reads, and as the
  * stream's own chunks) and hashing it with the browser adapter's default hasher. The read ceiling
  * of a rep is the faster of its two reads; the figure is hash speed ÷ that ceiling: median with
- * min–max over the reps.
+ * min–max over the reps. Each rep also hashes with `threads: 2` (SHA-1 and the part MD5s on two
+ * workers, each reading the file), reported beside the default.
  *
  *   npm run bench -- browser                     every engine found (see test/harness/engines.ts)
  *   BENCH_BROWSER_MIB=64 BENCH_REPS=5 npm run bench -- browser   (default 256 MiB, WebKit 64)
@@ -34,6 +35,9 @@ export interface EngineFigures {
   hashMbps: number[];
   /** hash ÷ read ceiling per rep. */
   ratios: number[];
+  /** The same with `threads: 2` (SHA-1 and part MD5s on two workers, each reading the file). */
+  twoWorkerMbps: number[];
+  twoWorkerRatios: number[];
   /** hash ÷ the plain-chunk read per rep (how the issue first measured the ceiling). */
   plainRatios: number[];
   detail: string;
@@ -75,6 +79,7 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
     // One unmeasured round: worker start, wasm compile, the OS page cache.
     await page.evaluate(() => window.vodBench.read());
     await page.evaluate(() => window.vodBench.hash());
+    await page.evaluate(() => window.vodBench.hash(2));
     const figures: EngineFigures = {
       engine: browser.engine,
       label: browser.label,
@@ -86,19 +91,25 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
       hashMbps: [],
       ratios: [],
       plainRatios: [],
+      twoWorkerMbps: [],
+      twoWorkerRatios: [],
       detail: '',
     };
     const mbps = (t: Timing): number => t.bytes / 1e6 / (t.ms / 1000);
-    const kinds = ['own', 'hash', 'plain'] as const;
+    const kinds = ['own', 'hash', 'plain', 'hash2'] as const;
     for (let rep = 0; rep < reps; rep++) {
       // Rotate the order so no kind always runs first (or on the warmest cache).
       const times: Partial<Record<(typeof kinds)[number], Timing>> = {};
       for (let k = 0; k < kinds.length; k++) {
         const kind = kinds[(rep + k) % kinds.length]!;
-        times[kind] = await page.evaluate((which) => (which === 'hash' ? window.vodBench.hash() : window.vodBench.read(which)), kind);
+        times[kind] = await page.evaluate(
+          (which) =>
+            which === 'hash' ? window.vodBench.hash() : which === 'hash2' ? window.vodBench.hash(2) : window.vodBench.read(which),
+          kind,
+        );
       }
-      const { own, hash, plain } = times as Record<(typeof kinds)[number], Timing>;
-      if (own.bytes !== mib * 1048576 || plain.bytes !== own.bytes || hash.bytes !== own.bytes)
+      const { own, hash, plain, hash2 } = times as Record<(typeof kinds)[number], Timing>;
+      if (own.bytes !== mib * 1048576 || plain.bytes !== own.bytes || hash.bytes !== own.bytes || hash2.bytes !== own.bytes)
         throw new Error(`read ${own.bytes} and ${plain.bytes}, hashed ${hash.bytes} bytes of ${mib} MiB`);
       const ceilingMs = Math.min(own.ms, plain.ms);
       figures.readMbps.push(own.bytes / 1e6 / (ceilingMs / 1000));
@@ -107,6 +118,8 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
       figures.hashMbps.push(mbps(hash));
       figures.ratios.push(ceilingMs / hash.ms);
       figures.plainRatios.push(plain.ms / hash.ms);
+      figures.twoWorkerMbps.push(mbps(hash2));
+      figures.twoWorkerRatios.push(ceilingMs / hash2.ms);
       figures.detail = hash.detail ?? '';
     }
     return figures;
@@ -143,6 +156,14 @@ async function recordResult(result: BrowserBenchResult): Promise<void> {
     },
     plainReadMBps: { median: median(figures.plainMbps), min: Math.min(...figures.plainMbps), max: Math.max(...figures.plainMbps) },
     plainRatio: { median: median(figures.plainRatios), min: Math.min(...figures.plainRatios), max: Math.max(...figures.plainRatios) },
+    twoWorkers: {
+      hashMBps: { median: median(figures.twoWorkerMbps), min: Math.min(...figures.twoWorkerMbps), max: Math.max(...figures.twoWorkerMbps) },
+      ratio: {
+        median: median(figures.twoWorkerRatios),
+        min: Math.min(...figures.twoWorkerRatios),
+        max: Math.max(...figures.twoWorkerRatios),
+      },
+    },
   });
   all.browserHashing = {
     measured: new Date().toISOString(),
@@ -199,15 +220,15 @@ export async function main(): Promise<BrowserBenchResult> {
   console.log(`A random file on disk picked in a file input; ${reps} interleaved reps per engine (shared, noisy machine).`);
   console.log(`Goal: default hasher ≥ ${GOAL}× the blob.stream() read ceiling in Chromium.\n`);
   console.log(
-    '| engine (MiB) | read: own buffer MB/s | read: plain chunks MB/s | default hasher MB/s | default hasher ÷ read ceiling | ÷ plain-chunk read |',
+    '| engine (MiB) | read: own buffer MB/s | read: plain chunks MB/s | default hasher MB/s | default hasher ÷ read ceiling | ÷ plain-chunk read | threads 2 MB/s | threads 2 ÷ read ceiling |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const f of result.engines) {
     console.log(
-      `| ${f.label}, ${f.detail} (${f.mib}) | ${range(f.ownBufferMbps, 0)} | ${range(f.plainMbps, 0)} | ${range(f.hashMbps, 0)} | **${range(f.ratios, 2)}** | ${range(f.plainRatios, 2)} |`,
+      `| ${f.label}, ${f.detail} (${f.mib}) | ${range(f.ownBufferMbps, 0)} | ${range(f.plainMbps, 0)} | ${range(f.hashMbps, 0)} | **${range(f.ratios, 2)}** | ${range(f.plainRatios, 2)} | ${range(f.twoWorkerMbps, 0)} | ${range(f.twoWorkerRatios, 2)} |`,
     );
   }
-  for (const s of result.skipped) console.log(`| ${ENGINE_LABELS[s.engine]} | skipped: ${s.reason} | | | | |`);
+  for (const s of result.skipped) console.log(`| ${ENGINE_LABELS[s.engine]} | skipped: ${s.reason} | | | | | | |`);
   console.log(
     `\n(read ceiling of a rep: the faster of its two reads; load average ${result.loadAverage.start.toFixed(1)} at the start, ${result.loadAverage.end.toFixed(1)} at the end)`,
   );

@@ -6,6 +6,8 @@
  * self-contained workers (`dist/worker/`) copied by the app, at `workerUrl`. Nothing runs at
  * import time.
  */
+import { VodArgumentError } from '../protocol/errors.js';
+import { createSplitHasher } from './split-hasher.js';
 import { createWorkerHasher } from './worker-hasher.js';
 import type { WorkerHasher } from './worker-hasher.js';
 
@@ -15,6 +17,12 @@ export interface BrowserWorkerHasherOptions {
   engines?: readonly string[] | undefined;
   /** The idle worker is terminated after this many ms (default 10 000). */
   idleTimeoutMs?: number | undefined;
+  /**
+   * `2`: files of 16 MiB or more are hashed on two workers at once, SHA-1 on one and the part
+   * MD5s on the other, each reading the file (twice in all, the second read from the browser's
+   * cache). Default `1`: one worker reads once and computes both.
+   */
+  threads?: 1 | 2 | undefined;
   /**
    * Where the worker script is, for bundlers that do not bundle workers (esbuild): the URL of
    * `hasher-worker.js` from the package's `dist/worker/` directory, copied with its sibling files
@@ -26,6 +34,20 @@ export interface BrowserWorkerHasherOptions {
 
 /** A hasher running on a module Web Worker; falls back to the page's thread where workers fail. */
 export function createBrowserWorkerHasher(options: BrowserWorkerHasherOptions = {}): WorkerHasher {
+  const { threads = 1, ...single } = options;
+  if (threads !== 1 && threads !== 2) throw new VodArgumentError('threads', '1 or 2', threads);
+  if (threads === 1) return oneWorkerHasher(single);
+  const [sha1Side, md5Side] = [oneWorkerHasher(single), oneWorkerHasher(single)];
+  return {
+    ...createSplitHasher(sha1Side, md5Side),
+    close() {
+      sha1Side.close();
+      md5Side.close();
+    },
+  };
+}
+
+function oneWorkerHasher(options: Omit<BrowserWorkerHasherOptions, 'threads'>): WorkerHasher {
   const { workerUrl, ...rest } = options;
   return createWorkerHasher({
     ...rest,
