@@ -17,6 +17,8 @@ describe('describeIssue: what was expected, from a zod issue', () => {
   it('uses a schema message when it has one, without a leading "expected"', () => {
     expect(describeIssue({ code: 'custom', message: 'Expected 40 hex digits' })).toBe('40 hex digits');
     expect(describeIssue({ code: 'custom', message: 'a name without dots' })).toBe('a name without dots');
+    expect(describeIssue({ code: 'custom', message: 'expected   3 digits' })).toBe('3 digits');
+    expect(describeIssue({ code: 'custom', message: 'not what is expected here' })).toBe('not what is expected here');
   });
 
   it('reads the issue fields for each kind of issue when the message is zod mini\'s "Invalid input"', () => {

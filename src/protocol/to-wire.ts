@@ -6,6 +6,7 @@ export function toWire(params: InitUploadParams | UploadPartParams | FinishUploa
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: parameters are validated first, so tags is an array and nothing else is.
     if (name === 'tags' && Array.isArray(value))
       value.forEach((tag, i) => {
         query[`tag.${i + 1}`] = String(tag);

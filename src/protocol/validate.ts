@@ -44,6 +44,8 @@ export function parseArgument<S extends z.ZodMiniType>(schema: S, value: unknown
   const issue = result.error.issues[0]!;
   const name = issue.path.length > 0 ? issue.path.map(String).join('.') : what;
   const received = issue.path.reduce<unknown>(
+    // zod reports paths through values that exist, so every node before the last is a non-null object.
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: see above; the check only guards against a future zod.
     (node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined),
     value,
   );
