@@ -11,6 +11,11 @@ import type { HashEngine, HashEngineLoader, HashOptions, HashResult, HashSource 
 /** Chunks handed to the partner and not hashed there yet: bounds the memory of a pair. */
 const IN_FLIGHT = 4;
 const CHUNK = 1 << 20;
+/**
+ * The server workers' loop takes no timed yields: every read is file I/O or a message, and an
+ * abort gets in between them (see HashLoopOptions in hash-blob.ts).
+ */
+export const NO_TIMED_YIELDS = { yieldAfterMs: Number.POSITIVE_INFINITY };
 
 /** A MessagePort: node:worker_threads ports have `on`, web ports `addEventListener` and `start`. */
 export interface Port {
@@ -150,7 +155,7 @@ export async function hashWithPartner(
       ),
   };
   try {
-    const result = await hashBlob(relay, engine, { ...options, only: 'sha1' });
+    const result = await hashBlob(relay, engine, { ...options, only: 'sha1' }, NO_TIMED_YIELDS);
     partner.postMessage({ type: 'end', id });
     finished = true;
     await until(link, () => link.md5s !== undefined);
@@ -194,7 +199,7 @@ export function servePartMd5s(port: Port, engine: HashEngineLoader): void {
         ),
     };
     try {
-      const result = await hashBlob(received, await engine.load(), { partSize, only: 'partMd5s' });
+      const result = await hashBlob(received, await engine.load(), { partSize, only: 'partMd5s' }, NO_TIMED_YIELDS);
       port.postMessage({ type: 'md5s', id, partMd5s: result.partMd5s });
     } catch (error) {
       if (!job.cancelled) port.postMessage({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });

@@ -9,7 +9,7 @@
 import { hashBlob } from '../../hasher/hash-blob.js';
 import { createWorkerMessageHandler, type HashRequest, type WorkerRequest } from '../../hasher/worker-protocol.js';
 import type { HashScope, HashSource } from '../../hasher/types.js';
-import { hashWithPartner, pairLinks, servePartMd5s, type Port } from './hash-pair.js';
+import { hashWithPartner, NO_TIMED_YIELDS, pairLinks, servePartMd5s, type Port } from './hash-pair.js';
 import type { FileRef, HashWorkerEnv, WorkerFile } from './hash-worker-types.js';
 
 /** Bytes read from a file per chunk. */
@@ -124,7 +124,7 @@ export function startServerHashWorker(env: HashWorkerEnv): void {
         return hashWithPartner(partner, links, request.id, source, file !== undefined, engine, options);
       }
       const source = file && open ? fileSource(file, open) : request.blob;
-      return { ...(await hashBlob(source, engine, options)), threads: 1 };
+      return { ...(await hashBlob(source, engine, options, NO_TIMED_YIELDS)), threads: 1 };
     },
   });
   env.listen((data) => {
