@@ -16,7 +16,8 @@ const summaryPath = 'mutation/summary.json';
 if (!existsSync(reportPath)) throw new Error(`${reportPath} is missing: run Stryker first (npm run mutate)`);
 const report = JSON.parse(readFileSync(reportPath, 'utf8'));
 const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : {};
-const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+// The commit the run measured: HEAD unless MUTATE_COMMIT names it (HEAD may have moved on during a long run).
+const commit = process.env.MUTATE_COMMIT ?? execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
 
 const DETECTED = ['Killed', 'Timeout'];
@@ -56,6 +57,7 @@ writeFileSync(
     '(module-level code) are ignored: each would rerun every suite. Suites: vitest.mutate.config.ts.',
     '"Before" is the first complete run of the folder, "after" the latest; each names the commit it measured.',
     '"(own suites)": the folder judged by its own suites only (MUTATE_SUITES=own), a lower bound of the full score.',
+    'How each figure was measured, and what is left: mutation/notes.md.',
     '',
     '| folder | before | after | ignored | measured (UTC) |',
     '| --- | --- | --- | --- | --- |',
