@@ -17,7 +17,7 @@ export function cliSandbox(name: string): { sandbox: string; bin: string } {
   return { sandbox, bin: join(sandbox, 'bin', 'vod-upload.js') };
 }
 
-/** Builds src/cli/main.ts into the sandbox `name` and copies the bin script next to it. */
+/** Builds src/cli/main.ts and the Node hash worker into the sandbox `name`, and copies the bin script next to them. */
 export async function buildCliSandbox(name: string): Promise<void> {
   const { sandbox, bin } = cliSandbox(name);
   const external = [...builtinModules, ...Object.keys(pkg.dependencies)];
@@ -30,7 +30,11 @@ export async function buildCliSandbox(name: string): Promise<void> {
       emptyOutDir: true,
       target: 'es2022',
       minify: false,
-      lib: { entry: { cli: join(PROJECT, 'src/cli/main.ts') }, formats: ['es'] },
+      // The hash worker's script too: the CLI starts it by path next to its own modules, as from the package.
+      lib: {
+        entry: { cli: join(PROJECT, 'src/cli/main.ts'), 'node-hash-worker': join(PROJECT, 'src/adapters/node/hash-worker.ts') },
+        formats: ['es'],
+      },
       rollupOptions: { external: (id) => id.startsWith('node:') || external.some((dep) => id === dep || id.startsWith(`${dep}/`)) },
     },
   });
