@@ -22,12 +22,12 @@ const entries = {
   proxy: 'src/proxy/index.ts',
   emulator: 'src/emulator/index.ts',
   cli: 'src/cli/main.ts',
-  'hasher-worker': 'src/hasher/worker.ts',
+  'hasher-worker': 'src/adapters/browser/hash-worker.ts',
   // The server runtimes' hash workers, started by path from beside their spawners' chunks.
   'node-hash-worker': 'src/adapters/node/hash-worker.ts',
   'deno-hash-worker': 'src/adapters/deno/hash-worker.ts',
   'bun-hash-worker': 'src/adapters/bun/hash-worker.ts',
-  'pure-js-hasher-worker': 'src/hasher/worker-pure-js.ts',
+  'pure-js-hasher-worker': 'src/adapters/browser/hash-worker-pure-js.ts',
 };
 
 const entryPaths = new Set(Object.values(entries).map((path) => resolve(path)));
@@ -41,19 +41,19 @@ const external = [...builtinModules, ...builtinModules.map((name) => `node:${nam
  * writes an `@vite-ignore`d absolute URL (`/assets/worker-….js`) that no downstream bundler follows.
  */
 const WORKER_URLS: readonly (readonly [string, string])[] = [
-  ['./worker.js', './hasher-worker.js'],
-  ['./worker-pure-js.js', './pure-js-hasher-worker.js'],
+  ['./hash-worker.js', './hasher-worker.js'],
+  ['./hash-worker-pure-js.js', './pure-js-hasher-worker.js'],
 ];
 const hasherWorkerUrl: Plugin = {
   name: 'vod-upload:hasher-worker-url',
   apply: 'build',
   enforce: 'pre',
   transform(code, id) {
-    if (!id.endsWith('/src/hasher/browser-worker.ts')) return null;
+    if (!id.endsWith('/src/adapters/browser/hasher.ts')) return null;
     let out = code;
     for (const [source, built] of WORKER_URLS) {
       const next = out.replace(`new URL('${source}', import.meta.url)`, `new URL(/* @vite-ignore */ '${built}', import.meta.url)`);
-      if (next === out) this.error(`browser-worker.ts no longer has new URL('${source}', import.meta.url)`);
+      if (next === out) this.error(`adapters/browser/hasher.ts no longer has new URL('${source}', import.meta.url)`);
       out = next;
     }
     // Same line, same columns before the URL: the existing source map still holds.

@@ -13,7 +13,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     minify: true,
-    lib: { entry: { 'hasher-worker': 'src/hasher/worker.ts', 'pure-js-hasher-worker': 'src/hasher/worker-pure-js.ts' }, formats: ['es'] },
+    lib: {
+      entry: {
+        'hasher-worker': 'src/adapters/browser/hash-worker.ts',
+        'pure-js-hasher-worker': 'src/adapters/browser/hash-worker-pure-js.ts',
+      },
+      formats: ['es'],
+    },
     rollupOptions: { output: { chunkFileNames: 'hasher-[name]-[hash].js' } },
   },
 });

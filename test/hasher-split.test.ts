@@ -5,7 +5,7 @@
  * jobs go to the first side alone.
  */
 import { describe, expect, it } from 'vitest';
-import { createBrowserWorkerHasher } from '../src/hasher/browser-worker.js';
+import { createBrowserWorkerHasher } from '../src/adapters/browser/hasher.js';
 import { createInlineHasher, sparkEngine, wasmEngine } from '../src/hasher/index.js';
 import { createSplitHasher } from '../src/hasher/split-hasher.js';
 import type { HashOptions, HashResult, Hasher, HashSource } from '../src/hasher/types.js';

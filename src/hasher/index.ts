@@ -10,5 +10,3 @@ export { createWorkerHasher } from './worker-hasher.js';
 export type { WorkerHasher, WorkerHasherOptions, WorkerLike } from './worker-hasher.js';
 export { createWorkerMessageHandler, parseWorkerRequest, parseWorkerResponse } from './worker-protocol.js';
 export type { WorkerMessageHandler, WorkerRequest, WorkerResponse, HashRequest, AbortRequest } from './worker-protocol.js';
-export { createBrowserWorkerHasher } from './browser-worker.js';
-export type { BrowserWorkerHasherOptions } from './browser-worker.js';

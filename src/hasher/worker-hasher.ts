@@ -22,7 +22,7 @@ export interface WorkerLike {
 
 /** Options of {@link createWorkerHasher}. */
 export interface WorkerHasherOptions {
-  /** Makes the worker, e.g. `() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`. */
+  /** Makes the worker, e.g. `() => new Worker(new URL('./hash-worker.js', import.meta.url), { type: 'module' })`. */
   createWorker: () => WorkerLike;
   /**
    * Makes a second worker with other engines, used from the first time the worker answers that

@@ -3,7 +3,7 @@
  * function (tested without a real Worker). The Blob itself is posted: structured clone shares
  * the underlying file, so no byte goes through the page's thread.
  *
- * Each worker script holds only its own engines (worker.ts: WebAssembly; worker-pure-js.ts: pure
+ * Each worker script holds only its own engines (the browser's hash-worker.ts: WebAssembly; hash-worker-pure-js.ts: pure
  * JS), so that the default worker stays small; a worker where none of the requested engines
  * loads answers {@link ENGINE_UNAVAILABLE}, and the page moves to the other worker.
  */

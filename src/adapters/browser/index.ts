@@ -7,6 +7,6 @@
  * (see `vod-upload/proxy`). `secretId`/`secretKey` are accepted for local tests against the emulator.
  */
 export * from '../../api.js';
-export { createBrowserWorkerHasher, type BrowserWorkerHasherOptions } from '../../hasher/browser-worker.js';
+export { createBrowserWorkerHasher, type BrowserWorkerHasherOptions } from './hasher.js';
 export { createIdbCheckpointStore, type IdbCheckpointStoreOptions, type BrowserCheckpointStore } from './idb-checkpoints.js';
 export { createUploadQueue, upload } from './upload.js';

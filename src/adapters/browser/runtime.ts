@@ -3,7 +3,7 @@
  * checkpoints. Its own module so that the page entry can import it on the first `upload()`.
  */
 import { bindUpload, type BoundUpload } from '../../core/bind-upload.js';
-import { createBrowserWorkerHasher } from '../../hasher/browser-worker.js';
+import { createBrowserWorkerHasher } from './hasher.js';
 import { createIdbCheckpointStore } from './idb-checkpoints.js';
 
 let bound: BoundUpload | undefined;

@@ -76,7 +76,7 @@ export function describeBrowserScenario(browser: EngineBrowser): void {
       expect(probe.sightings.find((s) => s.event === 'done')?.scope).toBe('DedicatedWorkerGlobalScope');
       // Where the automation protocol lists workers (CDP, BiDi), the hasher's is there too.
       const listed = p.workerUrls();
-      if (listed !== undefined) expect(listed.some((url) => url.includes('/src/hasher/worker.ts'))).toBe(true);
+      if (listed !== undefined) expect(listed.some((url) => url.includes('/src/adapters/browser/hash-worker.ts'))).toBe(true);
       expect(emu.emulator.log.count('UploadPart', 0)).toBe(4);
       expect(emu.emulator.log.count('FinishUpload', 0)).toBe(1);
       await served(report);

@@ -1,15 +1,15 @@
 /**
  * The browser's worker hasher. The `new Worker(new URL(...), { type: 'module' })` expressions are
  * written out literally so that bundlers (Vite, webpack 5, Parcel) find the two worker scripts
- * and emit them as chunks: worker.ts (WebAssembly, the default) and worker-pure-js.ts (started
+ * and emit them as chunks: hash-worker.ts (WebAssembly, the default) and hash-worker-pure-js.ts (started
  * only where WebAssembly cannot compile). Bundlers that do not (esbuild) get the package's
  * self-contained workers (`dist/worker/`) copied by the app, at `workerUrl`. Nothing runs at
  * import time.
  */
-import { VodArgumentError } from '../protocol/errors.js';
-import { createSplitHasher } from './split-hasher.js';
-import { createWorkerHasher } from './worker-hasher.js';
-import type { WorkerHasher } from './worker-hasher.js';
+import { VodArgumentError } from '../../protocol/errors.js';
+import { createSplitHasher } from '../../hasher/split-hasher.js';
+import { createWorkerHasher } from '../../hasher/worker-hasher.js';
+import type { WorkerHasher } from '../../hasher/worker-hasher.js';
 
 /** Options of {@link createBrowserWorkerHasher}. */
 export interface BrowserWorkerHasherOptions {
@@ -54,10 +54,10 @@ function oneWorkerHasher(options: Omit<BrowserWorkerHasherOptions, 'threads'>): 
     createWorker: () =>
       workerUrl !== undefined
         ? new Worker(workerUrl, { type: 'module' })
-        : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+        : new Worker(new URL('./hash-worker.js', import.meta.url), { type: 'module' }),
     createFallbackWorker: () =>
       workerUrl !== undefined
         ? new Worker(new URL('pure-js-hasher-worker.js', new URL(workerUrl, location.href)), { type: 'module' })
-        : new Worker(new URL('./worker-pure-js.js', import.meta.url), { type: 'module' }),
+        : new Worker(new URL('./hash-worker-pure-js.js', import.meta.url), { type: 'module' }),
   });
 }
