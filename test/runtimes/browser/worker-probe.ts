@@ -19,7 +19,7 @@ export interface WorkerSighting {
 
 const PROBE_PATH = '/__vod-probe/worker';
 
-// Runs in the worker before worker.ts's body (imports are hoisted above it anyway).
+// Runs in the worker before hash-worker.ts's body (imports are hoisted above it anyway).
 const PROBE = `
 const __vodProbe = (record) => fetch(${JSON.stringify(PROBE_PATH)}, { method: 'POST', body: JSON.stringify({ scope: globalThis.constructor.name, ...record }) }).catch(() => undefined);
 addEventListener('message', (event) => { const m = event.data; if (m && m.type === 'hash') __vodProbe({ event: 'job', size: m.blob && m.blob.size }); });
@@ -44,7 +44,7 @@ export function workerProbe(): { plugin: Plugin; sightings: WorkerSighting[] } {
     apply: 'serve',
     transform(code, id) {
       // Only the copy served as a worker script (`?worker_file`), never a main-thread import.
-      if (!/\/src\/hasher\/worker\.ts\?(.*&)?worker_file/.test(id)) return null;
+      if (!/\/src\/adapters\/browser\/hash-worker\.ts\?(.*&)?worker_file/.test(id)) return null;
       return { code: `${PROBE}\n${code}`, map: null };
     },
     configureServer(server) {
