@@ -5,11 +5,11 @@
  * against its record and streams byte ranges out of it.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { rangeStream } from './disk-range-stream.js';
 import { join } from 'node:path';
 import { partRecord, type PartRecord } from './storage.js';
 
 const HEADER_MAX = 256;
-const READ_CHUNK = 256 * 1024;
 
 /** A part file's header and where its bytes start, when the file holds exactly the bytes it announces. */
 export async function readPartHeader(path: string): Promise<{ record: PartRecord; dataStart: number } | undefined> {
@@ -50,42 +50,15 @@ export async function partsAreWhole(dir: string, fileSize: number, partSize: num
 
 /** Bytes `start` (inclusive) to `end` (exclusive) of a file kept as parts, read part by part. */
 export function streamParts(dir: string, fileSize: number, partSize: number, start: number, end: number): ReadableStream<Uint8Array> {
-  let position = start;
-  let current: { handle: FileHandle; offset: number; dataStart: number } | undefined;
-  const release = async (): Promise<void> => {
-    const handle = current?.handle;
-    current = undefined;
-    await handle?.close().catch(() => undefined);
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (position >= end) {
-          await release();
-          controller.close();
-          return;
-        }
-        const offset = position - (position % partSize);
-        if (current?.offset !== offset) {
-          await release();
-          const handle = await open(join(dir, `${offset}.part`), 'r');
-          const header = await headerOf(handle).catch(() => undefined);
-          current = { handle, offset, dataStart: header?.dataStart ?? -1 };
-          if (!header || header.record.dataSize !== sizeAt(offset, fileSize, partSize))
-            throw new Error(`part at offset ${offset} is damaged`);
-        }
-        const length = Math.min(READ_CHUNK, end - position, offset + partSize - position);
-        const { bytesRead, buffer } = await current.handle.read(new Uint8Array(length), 0, length, current.dataStart + (position - offset));
-        if (bytesRead === 0) throw new Error(`part at offset ${offset} is shorter than its header`);
-        position += bytesRead;
-        controller.enqueue(buffer.subarray(0, bytesRead));
-      } catch (error) {
-        await release();
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await release();
-    },
+  return rangeStream(start, end, async (position) => {
+    const offset = position - (position % partSize);
+    const handle = await open(join(dir, `${offset}.part`), 'r');
+    const header = await headerOf(handle).catch(() => undefined);
+    const length = sizeAt(offset, fileSize, partSize);
+    if (!header || header.record.dataSize !== length) {
+      await handle.close().catch(() => undefined);
+      throw new Error(`part at offset ${offset} is damaged`);
+    }
+    return { handle, offset, length, dataStart: header.dataStart, shortMessage: `part at offset ${offset} is shorter than its header` };
   });
 }

@@ -13,7 +13,8 @@ import { lockDirectory } from './dir-lock.js';
 import { join } from 'node:path';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { partsAreWhole, readPartHeader, streamParts } from './disk-parts-file.js';
-import { readJson, storedFileRecord, writeAtomic } from './disk-records.js';
+import { readJson, storedFileRecord, tempFileWriter, writeAtomic } from './disk-records.js';
+import { rangeStream } from './disk-range-stream.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import {
   partFitsSession,
@@ -32,7 +33,6 @@ interface SessionEntry {
 }
 
 const encoder = new TextEncoder();
-const READ_CHUNK = 256 * 1024;
 /**
  * Files up to this size are copied into one blob at FinishUpload (`files/<fileId>.bin`, easy to
  * look at); bigger ones keep their part files (`files/<fileId>.parts/`): copying 4 GiB took
@@ -216,32 +216,16 @@ export class DiskStorage implements EmulatorStorage {
   }
 
   async createFileWriter(): Promise<FileWriter> {
-    const temp = this.#tmpName();
-    const handle = await open(temp, 'w');
-    let open_ = true;
-    const closeHandle = async (): Promise<void> => {
-      if (!open_) return;
-      open_ = false;
-      await handle.close();
-    };
-    return {
-      write: async (chunk) => {
-        await handle.write(chunk);
-      },
-      commit: async (record) => {
-        await handle.sync();
-        await closeHandle();
-        await rename(temp, this.#blobPath(record.fileId));
+    return tempFileWriter(
+      this.#tmpName(),
+      (record) => this.#blobPath(record.fileId),
+      async (record) => {
         // The record is the commit point: a blob without one is ignored on the next start.
         await this.#writeAtomic(join(this.#filesDir, `${record.fileId}.json`), encoder.encode(JSON.stringify(record)));
         this.#filesById.set(record.fileId, { ...record });
         this.#filesBySha.set(keyOf(record.secretId, record.fileSha), record.fileId);
       },
-      abort: async () => {
-        await closeHandle().catch(() => undefined);
-        await rm(temp, { force: true });
-      },
-    };
+    );
   }
 
   /**
@@ -288,30 +272,10 @@ export class DiskStorage implements EmulatorStorage {
     if (!record) throw new Error(`no file ${fileId}`);
     const kept = this.#keptAsParts.get(fileId);
     if (kept !== undefined) return streamParts(this.#partsPath(fileId), record.fileSize, kept, start, end);
+    // Opened here, as the stream's first segment: a missing blob fails the call, not the stream.
     const handle = await open(this.#blobPath(fileId), 'r');
-    let position = start;
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const length = Math.min(READ_CHUNK, end - position);
-          if (length <= 0) {
-            await handle.close();
-            controller.close();
-            return;
-          }
-          const { bytesRead, buffer } = await handle.read(new Uint8Array(length), 0, length, position);
-          if (bytesRead === 0) throw new Error(`file ${fileId} is shorter than its record`);
-          position += bytesRead;
-          controller.enqueue(buffer.subarray(0, bytesRead));
-        } catch (error) {
-          await handle.close().catch(() => undefined);
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        await handle.close().catch(() => undefined);
-      },
-    });
+    const blob = { handle, offset: 0, length: record.fileSize, dataStart: 0, shortMessage: `file ${fileId} is shorter than its record` };
+    return rangeStream(start, end, async () => blob);
   }
 
   /** Releases the data directory for another emulator. */
