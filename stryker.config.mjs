@@ -8,13 +8,25 @@ const chosen = (process.env.MUTATE ?? FOLDERS.join(','))
   .filter(Boolean);
 for (const name of chosen) if (!FOLDERS.includes(name)) throw new Error(`MUTATE: expected some of ${FOLDERS.join(', ')}, got "${name}"`);
 // MUTATE_SUITES=own: each folder judged by its own suites only (vitest.mutate.config.ts), kept apart.
-const tag = `${chosen.join('+')}${process.env.MUTATE_SUITES === 'own' ? '-own' : ''}`;
+// MUTATE_FILES + MUTATE_PART: one part of a folder (a comma-separated list of its files), with its own
+// incremental file, report and sandbox, so a folder too big for one sitting is measured in parts that each finish.
+const files = process.env.MUTATE_FILES?.split(',')
+  .map((file) => file.trim())
+  .filter(Boolean);
+const part = process.env.MUTATE_PART;
+if ((files === undefined) !== (part === undefined)) throw new Error('MUTATE_FILES and MUTATE_PART go together');
+if (part !== undefined && !/^[a-z0-9-]+$/.test(part)) throw new Error(`MUTATE_PART: expected [a-z0-9-]+, got "${part}"`);
+for (const file of files ?? []) {
+  if (!chosen.some((name) => file.startsWith(`src/${name}/`)))
+    throw new Error(`MUTATE_FILES: ${file} is not in src/${chosen.join(', src/')}`);
+}
+const tag = `${chosen.join('+')}${process.env.MUTATE_SUITES === 'own' ? '-own' : ''}${part ? `.${part}` : ''}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts' },
-  mutate: chosen.map((name) => `src/${name}/**/*.ts`),
+  mutate: files ?? chosen.map((name) => `src/${name}/**/*.ts`),
   coverageAnalysis: 'perTest',
   // The machine is shared: at most two test processes (override with --concurrency).
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
@@ -31,7 +43,7 @@ export default {
   incrementalFile: `mutation/incremental-${tag}.json`,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: `reports/mutation/${tag}.json` },
-  tempDirName: '.stryker-tmp',
+  tempDirName: part ? `.stryker-tmp-${tag}` : '.stryker-tmp',
   // Another run's sandbox (`--tempDirName .stryker-tmp-client`, to run two folders at once) is not project code.
   ignorePatterns: ['/.stryker-tmp*'],
   cleanTempDir: 'always',

@@ -1,25 +1,37 @@
-// Folds Stryker's JSON report (reports/mutation/<folders>.json) into the committed summary:
+// Folds Stryker's JSON reports (reports/mutation/<folders>.json) into the committed summary:
 // mutation/summary.json (per folder: the first complete run as `before`, the latest as `after`,
 // each with its counts, score and commit) and mutation/summary.md. Run by `npm run mutate` after
 // Stryker; the HTML/JSON reports themselves stay uncommitted. `node scripts/mutation-summary.mjs
 // --survivors` also prints each surviving or uncovered mutant (file:line, mutator, replacement).
+// A folder measured in parts (MUTATE_PART + MUTATE_FILES, stryker.config.mjs) has one report per part,
+// reports/mutation/<folders>.<part>.json: they are read together, a file's newest report winning, and
+// the summary names the files that no report covers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 
 const folders = (process.env.MUTATE ?? 'protocol,core,client,emulator')
   .split(',')
   .map((name) => name.trim())
   .filter(Boolean);
 const own = process.env.MUTATE_SUITES === 'own';
-const reportPath = `reports/mutation/${folders.join('+')}${own ? '-own' : ''}.json`;
+const tag = `${folders.join('+')}${own ? '-own' : ''}`;
+const reportDir = 'reports/mutation';
+const reportPaths = existsSync(reportDir)
+  ? readdirSync(reportDir)
+      .filter((name) => name === `${tag}.json` || (name.startsWith(`${tag}.`) && name.endsWith('.json')))
+      .map((name) => `${reportDir}/${name}`)
+      .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+  : [];
+if (reportPaths.length === 0) throw new Error(`${reportDir}/${tag}.json is missing: run Stryker first (npm run mutate)`);
+/** file → its mutants, from the newest report that has the file. */
+const reportFiles = {};
+for (const path of reportPaths) Object.assign(reportFiles, JSON.parse(readFileSync(path, 'utf8')).files);
+const report = { files: reportFiles };
 const summaryPath = 'mutation/summary.json';
-if (!existsSync(reportPath)) throw new Error(`${reportPath} is missing: run Stryker first (npm run mutate)`);
-const report = JSON.parse(readFileSync(reportPath, 'utf8'));
 const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : {};
 // The commit the run measured: HEAD unless MUTATE_COMMIT names it (HEAD may have moved on during a long run).
 const commit = process.env.MUTATE_COMMIT ?? execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
-
 const DETECTED = ['Killed', 'Timeout'];
 const UNDETECTED = ['Survived', 'NoCoverage'];
 for (const folder of folders) {
@@ -38,12 +50,21 @@ for (const folder of folders) {
   const undetected = UNDETECTED.reduce((sum, status) => sum + counts[status], 0);
   const score = detected + undetected === 0 ? null : Math.round((1000 * detected) / (detected + undetected)) / 10;
   const run = { measured: new Date().toISOString(), commit: dirty ? `${commit}+changes` : commit, score, ...counts };
+  // Files of the folder no report covers (a part not run, or a file without mutants, such as types only).
+  const unmeasured = readdirSync(`src/${folder}`)
+    .filter((name) => name.endsWith('.ts') && !(`src/${folder}/${name}` in report.files))
+    .map((name) => `src/${folder}/${name}`);
+  if (reportPaths.length > 1) run.reports = reportPaths;
+  if (unmeasured.length > 0) run.unmeasured = unmeasured;
   const key = own ? `${folder} (own suites)` : folder;
   summary[key] = { before: summary[key]?.before ?? run, after: run };
 }
 writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
 
-const counts = (s) => `${s.score ?? '–'} % (${s.Killed} killed, ${s.Timeout} timeout, ${s.Survived} survived, ${s.NoCoverage} no coverage)`;
+const counts = (s) =>
+  `${s.score ?? '–'} % (${s.Killed} killed, ${s.Timeout} timeout, ${s.Survived} survived, ${s.NoCoverage} no coverage${
+    s.unmeasured ? `; not measured: ${s.unmeasured.map((file) => file.replace(/^src\/[^/]+\//, '')).join(', ')}` : ''
+  })`;
 const rows = Object.entries(summary).map(
   ([folder, { before, after }]) =>
     `| src/${folder} | ${counts(before)} at ${before.commit} | ${counts(after)} at ${after.commit} | ${after.Ignored} | ${after.measured.slice(0, 16).replace('T', ' ')} |`,
