@@ -2,10 +2,13 @@
  * The generated WebAssembly SHA-1 and MD5 (src/hasher/engines/sha1-md5-wasm.ts, wasm-hash.ts):
  * the same digests as node:crypto at every length around the padding's edges and across the
  * glue's 64 KiB calls, fed in pieces of uneven sizes, and again after each digest (one instance
- * serves every part).
+ * serves every part). The SHA-1 with its schedule on SIMD (sha1-simd-wasm.ts, the one loaded
+ * here) compresses like the scalar one, which serves where SIMD does not validate.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { HASH_BLOCKS_PER_CALL, HASH_DATA_AT, sha1Module } from '../src/hasher/engines/sha1-md5-wasm.js';
+import { sha1SimdModule } from '../src/hasher/engines/sha1-simd-wasm.js';
 import { loadWasmHash } from '../src/hasher/engines/wasm-hash.js';
 import { randomBytes } from './hasher-helpers.js';
 
@@ -26,5 +29,30 @@ describe.each(['sha1', 'md5'] as const)('%s in WebAssembly', (name) => {
     const bytes = randomBytes(1048576 + 64);
     hash.update(bytes.subarray(64));
     expect(hash.digest()).toBe(createHash(name).update(bytes.subarray(64)).digest('hex'));
+  });
+});
+
+describe('SHA-1 modules', () => {
+  /** Runs a module's compression over `blocks` from the initial state; returns the state's bytes. */
+  async function compress(module: Uint8Array<ArrayBuffer>, blocks: Uint8Array): Promise<string> {
+    const { exports } = await WebAssembly.instantiate(await WebAssembly.compile(module));
+    const memory = new Uint8Array((exports.m as WebAssembly.Memory).buffer);
+    const words = new DataView(memory.buffer);
+    for (const [index, word] of [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0].entries())
+      words.setUint32(4 * index, word, true);
+    for (let at = 0; at < blocks.byteLength; at += HASH_BLOCKS_PER_CALL * 64) {
+      const call = blocks.subarray(at, at + HASH_BLOCKS_PER_CALL * 64);
+      memory.set(call, HASH_DATA_AT);
+      (exports.f as (at: number, count: number) => void)(HASH_DATA_AT, call.byteLength / 64);
+    }
+    return Buffer.from(memory.subarray(0, 20)).toString('hex');
+  }
+
+  it('the SIMD schedule (taken where SIMD validates, as here) and the scalar one compress every block alike', async () => {
+    expect(WebAssembly.validate(sha1SimdModule())).toBe(true);
+    for (const blocks of [1, 3, 1024, 2500]) {
+      const bytes = randomBytes(blocks * 64);
+      expect(await compress(sha1SimdModule(), bytes), `${blocks} blocks`).toBe(await compress(sha1Module(), bytes));
+    }
   });
 });

@@ -42,7 +42,35 @@ const addSaved = (first: number, saved: number, count: number): number[] =>
 const save = (first: number, saved: number, count: number): number[] =>
   Array.from({ length: count }, (_, r) => [...get(first + r), ...set(saved + r)]).flat();
 
-const SHA1_K = [0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6];
+/** SHA-1's round constants, one per 20 rounds. */
+export const SHA1_K = [0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6];
+
+/**
+ * SHA-1's 80 rounds over the working variables in locals `first`..`first + 4`. `word(t)` pushes
+ * W[t] + K; `before(t)` is emitted ahead of round t (the schedule's work).
+ */
+export function sha1Rounds(first: number, word: (t: number) => number[], before: (t: number) => number[]): number[] {
+  const out: number[] = [];
+  const emit = (...parts: number[][]): void => {
+    for (const part of parts) out.push(...part);
+  };
+  for (let t = 0; t < 80; t++) {
+    // The roles a..e rotate through the locals instead of the values moving.
+    const role = (k: number): number => first + ((((k - t) % 5) + 5) % 5);
+    const [a, b, c, d, e] = [role(0), role(1), role(2), role(3), role(4)];
+    const round = Math.floor(t / 20);
+    const mix =
+      round === 0
+        ? [...get(d), ...get(b), ...get(c), ...get(d), ...I32_XOR, ...I32_AND, ...I32_XOR] // choose: d ^ (b & (c ^ d))
+        : round === 2
+          ? [...get(b), ...get(c), ...I32_AND, ...get(d), ...get(b), ...get(c), ...I32_OR, ...I32_AND, ...I32_OR] // majority
+          : [...get(b), ...get(c), ...I32_XOR, ...get(d), ...I32_XOR]; // parity
+    // e + (K + w) first: only the mix and rotl(a, 5) wait for the step before.
+    emit(before(t), get(e), word(t), I32_ADD, mix, I32_ADD, get(a), i32Const(5), I32_ROTL, I32_ADD, set(e));
+    emit(get(b), i32Const(30), I32_ROTL, set(b));
+  }
+  return out;
+}
 
 /** SHA-1's module. Locals: at, blocks; a..e (2-6); saved (7-11); the message schedule's 16 words (12-27). */
 export function sha1Module(): Uint8Array<ArrayBuffer> {
@@ -57,26 +85,23 @@ export function sha1Module(): Uint8Array<ArrayBuffer> {
     emit(get(W + t), i32Const(8), I32_ROTL, i32Const(0x00ff00ff), I32_AND);
     emit(get(W + t), i32Const(8), I32_ROTR, i32Const(0xff00ff00), I32_AND, I32_OR, set(W + t));
   }
-  for (let t = 0; t < 80; t++) {
-    // The roles a..e rotate through the locals instead of the values moving.
-    const role = (k: number): number => A + ((((k - t) % 5) + 5) % 5);
-    const [a, b, c, d, e] = [role(0), role(1), role(2), role(3), role(4)];
-    const w = W + (t % 16);
-    if (t >= 16) {
-      emit(get(W + ((t - 3) % 16)), get(W + ((t - 8) % 16)), I32_XOR, get(W + ((t - 14) % 16)), I32_XOR, get(w), I32_XOR);
-      emit(i32Const(1), I32_ROTL, set(w));
-    }
-    const round = Math.floor(t / 20);
-    const mix =
-      round === 0
-        ? [...get(d), ...get(b), ...get(c), ...get(d), ...I32_XOR, ...I32_AND, ...I32_XOR] // choose: d ^ (b & (c ^ d))
-        : round === 2
-          ? [...get(b), ...get(c), ...I32_AND, ...get(d), ...get(b), ...get(c), ...I32_OR, ...I32_AND, ...I32_OR] // majority
-          : [...get(b), ...get(c), ...I32_XOR, ...get(d), ...I32_XOR]; // parity
-    // e + K + w first: only the mix and rotl(a, 5) wait for the step before.
-    emit(get(e), i32Const(SHA1_K[round]!), I32_ADD, get(w), I32_ADD, mix, I32_ADD, get(a), i32Const(5), I32_ROTL, I32_ADD, set(e));
-    emit(get(b), i32Const(30), I32_ROTL, set(b));
-  }
+  const schedule = (t: number): number[] =>
+    t < 16
+      ? []
+      : [
+          ...get(W + ((t - 3) % 16)),
+          ...get(W + ((t - 8) % 16)),
+          ...I32_XOR,
+          ...get(W + ((t - 14) % 16)),
+          ...I32_XOR,
+          ...get(W + (t % 16)),
+          ...I32_XOR,
+          ...i32Const(1),
+          ...I32_ROTL,
+          ...set(W + (t % 16)),
+        ];
+  const word = (t: number): number[] => [...i32Const(SHA1_K[Math.floor(t / 20)]!), ...get(W + (t % 16)), ...I32_ADD];
+  block.push(...sha1Rounds(A, word, schedule));
   block.push(...addSaved(A, SAVED, 5));
   const code = [...loadState(A, 5), ...blockLoop(BLOCKS, [AT], block), ...storeState(A, 5)];
   return wasmModule({ params: 2, locals: [[26, I32]], code, pages: PAGES });

@@ -4,18 +4,26 @@
  */
 import type { IncrementalHash } from '../types.js';
 import { HASH_BLOCKS_PER_CALL, HASH_DATA_AT, md5Module, sha1Module } from './sha1-md5-wasm.js';
+import { sha1SimdModule } from './sha1-simd-wasm.js';
 
 type Compress = (at: number, blocks: number) => void;
 
 interface Algorithm {
   module: () => Uint8Array<ArrayBuffer>;
+  /** A faster module using SIMD, taken where it validates. */
+  simdModule?: (() => Uint8Array<ArrayBuffer>) | undefined;
   initial: readonly number[];
   /** SHA-1 writes the length and reads the state big-endian, MD5 little-endian. */
   bigEndian: boolean;
 }
 
 const ALGORITHMS = {
-  sha1: { module: sha1Module, initial: [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0], bigEndian: true },
+  sha1: {
+    module: sha1Module,
+    simdModule: sha1SimdModule,
+    initial: [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0],
+    bigEndian: true,
+  },
   md5: { module: md5Module, initial: [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476], bigEndian: false },
 } satisfies Record<string, Algorithm>;
 
@@ -33,7 +41,8 @@ export async function loadWasmHash(name: WasmHashName): Promise<IncrementalHash>
   const algorithm: Algorithm = ALGORITHMS[name];
   let module = compiled.get(name);
   if (!module) {
-    module = WebAssembly.compile(algorithm.module());
+    const simd = algorithm.simdModule?.();
+    module = WebAssembly.compile(simd && WebAssembly.validate(simd) ? simd : algorithm.module());
     compiled.set(name, module);
     module.catch(() => compiled.delete(name));
   }
