@@ -2,10 +2,12 @@
  * Browser hashing against the File read ceiling, per engine: a file on disk is picked in a page's
  * file input (a disk-backed File, as a user's would be); reps alternate between reading it on a
  * worker with `blob.stream()` in two ways (into one reused buffer, as the hasher reads, and as the
- * stream's own chunks) and hashing it with the browser adapter's default hasher. The read ceiling
- * of a rep is the faster of its two reads; the figure is hash speed ÷ that ceiling: median with
- * min–max over the reps. Each rep also hashes with `threads: 2` (SHA-1 and the part MD5s on two
- * workers, each reading the file), reported beside the default.
+ * stream's own chunks) and hashing it with the browser adapter's default hasher (two piped
+ * workers where the engine reports 2+ cores). The read ceiling of a rep is the faster of its two
+ * reads; the figure is hash speed ÷ that ceiling: median with min–max over the reps. Each rep also
+ * hashes with `threads: 1` (one worker reads, then SHA-1, then MD5), reported beside the default.
+ * After the reps, one profiled pass of the one-worker loop (bench/browser/profile-worker.ts) says
+ * where its time goes: waiting for reads, SHA-1, part MD5s.
  *
  *   npm run bench -- browser                     every engine found (see test/harness/engines.ts)
  *   BENCH_BROWSER_MIB=64 BENCH_REPS=5 npm run bench -- browser   (default 256 MiB, WebKit 64)
@@ -19,6 +21,7 @@ import { serveVite } from '../test/harness/chromium.js';
 import { launchEngine, type EngineBrowser } from '../test/harness/engine.js';
 import { ENGINE_LABELS, engineAvailable, missingEngineMessage, type EngineName } from '../test/harness/engines.js';
 import type { Timing } from './browser/main.js';
+import type { ProfileSplit } from './browser/profile-worker.js';
 
 /** The issue's goal: the default hasher at ≥ 0.8× the read ceiling in Chromium. */
 export const GOAL = 0.8;
@@ -35,12 +38,14 @@ export interface EngineFigures {
   hashMbps: number[];
   /** hash ÷ read ceiling per rep. */
   ratios: number[];
-  /** The same with `threads: 2` (SHA-1 and part MD5s on two workers, each reading the file). */
-  twoWorkerMbps: number[];
-  twoWorkerRatios: number[];
+  /** The same with `threads: 1` (one worker reads and computes both). */
+  oneWorkerMbps: number[];
+  oneWorkerRatios: number[];
   /** hash ÷ the plain-chunk read per rep (how the issue first measured the ceiling). */
   plainRatios: number[];
   detail: string;
+  /** One profiled pass of the one-worker loop: ms waiting for reads, in SHA-1, in part MD5s, in all. */
+  profile?: ProfileSplit | undefined;
 }
 
 export interface BrowserBenchResult {
@@ -79,7 +84,7 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
     // One unmeasured round: worker start, wasm compile, the OS page cache.
     await page.evaluate(() => window.vodBench.read());
     await page.evaluate(() => window.vodBench.hash());
-    await page.evaluate(() => window.vodBench.hash(2));
+    await page.evaluate(() => window.vodBench.hash(1));
     const figures: EngineFigures = {
       engine: browser.engine,
       label: browser.label,
@@ -91,12 +96,12 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
       hashMbps: [],
       ratios: [],
       plainRatios: [],
-      twoWorkerMbps: [],
-      twoWorkerRatios: [],
+      oneWorkerMbps: [],
+      oneWorkerRatios: [],
       detail: '',
     };
     const mbps = (t: Timing): number => t.bytes / 1e6 / (t.ms / 1000);
-    const kinds = ['own', 'hash', 'plain', 'hash2'] as const;
+    const kinds = ['own', 'hash', 'plain', 'hash1'] as const;
     for (let rep = 0; rep < reps; rep++) {
       // Rotate the order so no kind always runs first (or on the warmest cache).
       const times: Partial<Record<(typeof kinds)[number], Timing>> = {};
@@ -104,12 +109,12 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
         const kind = kinds[(rep + k) % kinds.length]!;
         times[kind] = await page.evaluate(
           (which) =>
-            which === 'hash' ? window.vodBench.hash() : which === 'hash2' ? window.vodBench.hash(2) : window.vodBench.read(which),
+            which === 'hash' ? window.vodBench.hash() : which === 'hash1' ? window.vodBench.hash(1) : window.vodBench.read(which),
           kind,
         );
       }
-      const { own, hash, plain, hash2 } = times as Record<(typeof kinds)[number], Timing>;
-      if (own.bytes !== mib * 1048576 || plain.bytes !== own.bytes || hash.bytes !== own.bytes || hash2.bytes !== own.bytes)
+      const { own, hash, plain, hash1 } = times as Record<(typeof kinds)[number], Timing>;
+      if (own.bytes !== mib * 1048576 || plain.bytes !== own.bytes || hash.bytes !== own.bytes || hash1.bytes !== own.bytes)
         throw new Error(`read ${own.bytes} and ${plain.bytes}, hashed ${hash.bytes} bytes of ${mib} MiB`);
       const ceilingMs = Math.min(own.ms, plain.ms);
       figures.readMbps.push(own.bytes / 1e6 / (ceilingMs / 1000));
@@ -118,10 +123,11 @@ async function measure(browser: EngineBrowser, url: string, path: string, mib: n
       figures.hashMbps.push(mbps(hash));
       figures.ratios.push(ceilingMs / hash.ms);
       figures.plainRatios.push(plain.ms / hash.ms);
-      figures.twoWorkerMbps.push(mbps(hash2));
-      figures.twoWorkerRatios.push(ceilingMs / hash2.ms);
+      figures.oneWorkerMbps.push(mbps(hash1));
+      figures.oneWorkerRatios.push(ceilingMs / hash1.ms);
       figures.detail = hash.detail ?? '';
     }
+    figures.profile = await page.evaluate(() => window.vodBench.profile(2 * 1048576));
     return figures;
   } finally {
     await page.close();
@@ -156,14 +162,15 @@ async function recordResult(result: BrowserBenchResult): Promise<void> {
     },
     plainReadMBps: { median: median(figures.plainMbps), min: Math.min(...figures.plainMbps), max: Math.max(...figures.plainMbps) },
     plainRatio: { median: median(figures.plainRatios), min: Math.min(...figures.plainRatios), max: Math.max(...figures.plainRatios) },
-    twoWorkers: {
-      hashMBps: { median: median(figures.twoWorkerMbps), min: Math.min(...figures.twoWorkerMbps), max: Math.max(...figures.twoWorkerMbps) },
+    oneWorker: {
+      hashMBps: { median: median(figures.oneWorkerMbps), min: Math.min(...figures.oneWorkerMbps), max: Math.max(...figures.oneWorkerMbps) },
       ratio: {
-        median: median(figures.twoWorkerRatios),
-        min: Math.min(...figures.twoWorkerRatios),
-        max: Math.max(...figures.twoWorkerRatios),
+        median: median(figures.oneWorkerRatios),
+        min: Math.min(...figures.oneWorkerRatios),
+        max: Math.max(...figures.oneWorkerRatios),
       },
     },
+    oneWorkerProfileMs: figures.profile,
   });
   all.browserHashing = {
     measured: new Date().toISOString(),
@@ -220,13 +227,21 @@ export async function main(): Promise<BrowserBenchResult> {
   console.log(`A random file on disk picked in a file input; ${reps} interleaved reps per engine (shared, noisy machine).`);
   console.log(`Goal: default hasher ≥ ${GOAL}× the blob.stream() read ceiling in Chromium.\n`);
   console.log(
-    '| engine (MiB) | read: own buffer MB/s | read: plain chunks MB/s | default hasher MB/s | default hasher ÷ read ceiling | ÷ plain-chunk read | threads 2 MB/s | threads 2 ÷ read ceiling |',
+    '| engine (MiB) | read: own buffer MB/s | read: plain chunks MB/s | default hasher MB/s | default hasher ÷ read ceiling | ÷ plain-chunk read | threads 1 MB/s | threads 1 ÷ read ceiling |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const f of result.engines) {
     console.log(
-      `| ${f.label}, ${f.detail} (${f.mib}) | ${range(f.ownBufferMbps, 0)} | ${range(f.plainMbps, 0)} | ${range(f.hashMbps, 0)} | **${range(f.ratios, 2)}** | ${range(f.plainRatios, 2)} | ${range(f.twoWorkerMbps, 0)} | ${range(f.twoWorkerRatios, 2)} |`,
+      `| ${f.label}, ${f.detail} (${f.mib}) | ${range(f.ownBufferMbps, 0)} | ${range(f.plainMbps, 0)} | ${range(f.hashMbps, 0)} | **${range(f.ratios, 2)}** | ${range(f.plainRatios, 2)} | ${range(f.oneWorkerMbps, 0)} | ${range(f.oneWorkerRatios, 2)} |`,
     );
+  }
+  console.log("\nWhere one worker's time goes (one profiled pass, ms: waiting for reads / SHA-1 / part MD5s / total):");
+  for (const f of result.engines) {
+    const p = f.profile;
+    if (p)
+      console.log(
+        `  ${f.label}: ${Math.round(p.readMs)} / ${Math.round(p.sha1Ms)} / ${Math.round(p.md5Ms)} / ${Math.round(p.totalMs)} (${p.reads} reads)`,
+      );
   }
   for (const s of result.skipped) console.log(`| ${ENGINE_LABELS[s.engine]} | skipped: ${s.reason} | | | | | | |`);
   console.log(

@@ -3,6 +3,7 @@
  * `blob.stream()` (the read ceiling), and hashes it with the browser adapter's default hasher.
  */
 import { createBrowserWorkerHasher } from '../../src/adapters/browser/index.js';
+import type { ProfileSplit } from './profile-worker.js';
 
 export interface Timing {
   ms: number;
@@ -16,7 +17,7 @@ function picked(): File {
   return file;
 }
 
-const hashers = new Map<1 | 2, ReturnType<typeof createBrowserWorkerHasher>>();
+const hashers = new Map<0 | 1 | 2, ReturnType<typeof createBrowserWorkerHasher>>();
 
 const api = {
   size: (): number => picked().size,
@@ -37,20 +38,33 @@ const api = {
       worker.terminate();
     }
   },
+  /** The hasher's loop on a fresh worker with timings around each step (see profile-worker.ts). */
+  async profile(chunk: number, skip?: 'sha1' | 'md5' | 'both'): Promise<ProfileSplit> {
+    const worker = new Worker(new URL('./profile-worker.ts', import.meta.url), { type: 'module' });
+    try {
+      return await new Promise<ProfileSplit>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent<ProfileSplit>) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(event.message));
+        worker.postMessage({ blob: picked(), chunk, partSize: 1048576, skip });
+      });
+    } finally {
+      worker.terminate();
+    }
+  },
   /**
-   * Hashes the picked File with the adapter's default hasher (`threads` 1), or with `threads: 2`
-   * (SHA-1 and the part MD5s on two workers, each reading the file). The hasher is kept between calls,
-   * as a page keeps it between uploads: its worker is started and its WebAssembly compiled by the
-   * bench's warm-up round.
+   * Hashes the picked File with the adapter's default hasher (`threads` unset: two piped workers
+   * where the engine reports 2+ cores), or with `threads: 1` (one worker reads and computes both).
+   * The hasher is kept between calls, as a page keeps it between uploads: its workers are started
+   * and their WebAssembly compiled by the bench's warm-up round.
    */
-  async hash(threads: 1 | 2 = 1): Promise<Timing> {
-    let hasher = hashers.get(threads);
-    if (!hasher) hashers.set(threads, (hasher = createBrowserWorkerHasher({ idleTimeoutMs: 600_000, threads })));
+  async hash(threads?: 1 | 2): Promise<Timing> {
+    let hasher = hashers.get(threads ?? 0);
+    if (!hasher) hashers.set(threads ?? 0, (hasher = createBrowserWorkerHasher({ idleTimeoutMs: 600_000, threads })));
     const file = picked();
     const started = performance.now();
     const result = await hasher.hash(file, { partSize: 1048576 });
     if (result.runner !== 'worker') throw new Error(`hashed ${result.runner}: ${result.fallbackReason ?? ''}`);
-    const workers = result.threads === 2 ? '2 workers (SHA-1 | part MD5s)' : '1 worker';
+    const workers = result.threads === 2 ? `2 workers${result.piped ? ' piped (read + part MD5s → SHA-1)' : ', each reading'}` : '1 worker';
     return { ms: performance.now() - started, bytes: result.bytesHashed, detail: `${result.engine}, ${workers}` };
   },
 };

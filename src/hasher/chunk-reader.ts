@@ -17,8 +17,12 @@ export interface ChunkReader {
   releaseLock(): void;
 }
 
-/** Locks `stream`: a reader of its own buffer where the stream is a byte stream, else the default reader. */
-export function chunkReader(stream: ReadableStream<Uint8Array>): ChunkReader {
+/**
+ * Locks `stream`: a reader of its own buffer where the stream is a byte stream, else the default
+ * reader. When the caller transferred the last chunk's buffer away, the next read goes into
+ * `nextBuffer()`'s (a buffer handed back, see pipe.ts) or a new one.
+ */
+export function chunkReader(stream: ReadableStream<Uint8Array>, nextBuffer?: () => ArrayBuffer | undefined): ChunkReader {
   let byob: ReadableStreamBYOBReader | undefined;
   try {
     byob = stream.getReader({ mode: 'byob' });
@@ -40,6 +44,10 @@ export function chunkReader(stream: ReadableStream<Uint8Array>): ChunkReader {
   let buffer = new ArrayBuffer(CHUNK_BYTES);
   return {
     async read() {
+      if (buffer.byteLength < CHUNK_BYTES) {
+        const next = nextBuffer?.();
+        buffer = next && next.byteLength >= CHUNK_BYTES ? next : new ArrayBuffer(CHUNK_BYTES);
+      }
       const { done, value } = await reader.read(new Uint8Array(buffer, 0, CHUNK_BYTES));
       // The buffer was transferred to the stream and comes back in `value` (the same memory).
       if (value) buffer = value.buffer;

@@ -24,6 +24,10 @@ export interface HashLoopOptions {
    * measured 15–20 % of its speed, and the abort message gets in between reads anyway.
    */
   yieldAfterMs?: number | undefined;
+  /** Called with each chunk once it is hashed, before the next read (the pipeline's sender transfers it: see pipe.ts). */
+  forward?: ((chunk: Uint8Array) => Promise<void>) | undefined;
+  /** A buffer to read into when the last one was transferred away (default a new one). */
+  buffer?: (() => ArrayBuffer | undefined) | undefined;
 }
 
 /** The protocol's part sizes (PART_SIZES in protocol/schemas.ts, which imports zod); a test keeps them equal. */
@@ -112,7 +116,7 @@ export async function hashBlob(
     }
   };
 
-  const reader = chunkReader(blob.stream());
+  const reader = chunkReader(blob.stream(), loop.buffer);
   // Cancelling resolves a pending read at once, so an abort never waits for slow I/O.
   const onAbort = (): void => {
     reader.cancel(signal ? abortReason(signal) : undefined).catch(() => undefined);
@@ -133,6 +137,7 @@ export async function hashBlob(
           if (signal?.aborted) throw abortReason(signal);
         }
       }
+      if (loop.forward) await loop.forward(value);
     }
   } catch (error) {
     reader.cancel(error).catch(() => undefined);

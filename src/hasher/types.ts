@@ -2,6 +2,12 @@
  * Types of the single-pass hasher: one read of a Blob yields the SHA-1 of the whole file and the
  * MD5 of every part, which is everything InitUpload and UploadPart need.
  */
+/** One end of a job's pipe between two workers (pipe.ts), posted with the job, the port in the transfer list. */
+export interface PipeEnd {
+  port: MessagePort;
+  /** `send`: this worker reads the Blob and forwards its bytes; `receive`: it hashes what arrives. */
+  role: 'send' | 'receive';
+}
 
 /** An incremental hash function. */
 export interface IncrementalHash {
@@ -77,6 +83,8 @@ export interface HashResult {
   fallbackReason?: string | undefined;
   /** Threads that hashed: 2 when SHA-1 and the part MD5s ran in parallel from one read (server runtimes). */
   threads?: number | undefined;
+  /** Set by a worker job that exchanged the bytes with a second worker (the browser's pipeline, pipe.ts). */
+  piped?: boolean | undefined;
 }
 
 /** Options of one hash job. */
@@ -93,6 +101,12 @@ export interface HashOptions {
    * reads the whole file once (MD5s need every byte) but skips the SHA-1 work.
    */
   only?: HashScope | undefined;
+  /**
+   * Internal (the browser's two-worker pipeline, split-hasher.ts): this job's end of a pipe to a
+   * second worker. A worker hasher posts it with the job; a job that runs elsewhere ignores it
+   * (its result then has no `piped`).
+   */
+  pipe?: PipeEnd | undefined;
 }
 
 /**

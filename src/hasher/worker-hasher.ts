@@ -12,8 +12,8 @@ import { VodArgumentError } from '../protocol/errors.js';
 
 /** What this module needs of a Worker (a DOM `Worker` fits; tests pass fakes). */
 export interface WorkerLike {
-  /** Sends a job message to the worker. */
-  postMessage(message: WorkerRequest): void;
+  /** Sends a job message to the worker (a pipelined job's port in `transfer`). */
+  postMessage(message: WorkerRequest, transfer?: Transferable[]): void;
   /** Listens for `message` and `error` events. */
   addEventListener(type: string, listener: (event: Event) => void): void;
   /** Stops the worker. */
@@ -181,7 +181,10 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
     stopWorker();
     for (const id of [...jobs.keys()]) {
       const job = settle(id);
-      if (job) hasher.hash(job.blob, job.options).then(job.resolve, job.reject);
+      if (!job) continue;
+      // A pipe's port went to the worker just stopped: the job runs again on its own (unpiped).
+      const { pipe: _sent, ...alone } = job.options;
+      hasher.hash(job.blob, alone).then(job.resolve, job.reject);
     }
   };
 
@@ -217,7 +220,8 @@ export function createWorkerHasher(options: WorkerHasherOptions): WorkerHasher {
         jobs.set(id, job);
         signal?.addEventListener('abort', onAbort, { once: true });
         try {
-          target.postMessage({ type: 'hash', id, blob, partSize: hashOptions.partSize, engines, only: hashOptions.only });
+          const { partSize, only, pipe } = hashOptions;
+          target.postMessage({ type: 'hash', id, blob, partSize, engines, only, ...(pipe ? { pipe } : {}) }, pipe ? [pipe.port] : []);
         } catch {
           // E.g. a Blob that cannot be cloned: hash it here rather than fail.
           const failed = settle(id);

@@ -3,7 +3,7 @@
  * itself with `engines`, and answers with progress and results; see worker-protocol.ts.
  */
 import { createWorkerMessageHandler } from './worker-protocol.js';
-import type { WorkerResponse } from './worker-protocol.js';
+import type { PipeJobs, WorkerResponse } from './worker-protocol.js';
 import type { HashEngineLoader } from './types.js';
 
 /** The part of DedicatedWorkerGlobalScope used here (the DOM lib does not describe workers). */
@@ -12,10 +12,10 @@ interface WorkerScope {
   addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
 }
 
-/** Serves hash jobs on this worker's global scope, then announces it is ready. */
-export function serveHashJobs(engines: readonly HashEngineLoader[]): void {
+/** Serves hash jobs on this worker's global scope (`pipes`: also the pipeline's), then announces it is ready. */
+export function serveHashJobs(engines: readonly HashEngineLoader[], pipes?: PipeJobs): void {
   const scope = globalThis as unknown as WorkerScope;
-  const handler = createWorkerMessageHandler((message) => scope.postMessage(message), { engines });
+  const handler = createWorkerMessageHandler((message) => scope.postMessage(message), { engines, pipes });
   scope.addEventListener('message', (event) => handler.handle(event.data));
   scope.postMessage({ type: 'ready' });
 }

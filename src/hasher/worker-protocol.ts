@@ -9,7 +9,7 @@
  */
 import { hashBlob } from './hash-blob.js';
 import { loadFirstEngine } from './first-engine.js';
-import type { HashEngineLoader, HashOptions, HashResult, HashScope, HashSource } from './types.js';
+import type { HashEngine, HashEngineLoader, HashOptions, HashResult, HashScope, HashSource, PipeEnd } from './types.js';
 
 /** Page → worker: start a job. */
 export interface HashRequest {
@@ -21,6 +21,8 @@ export interface HashRequest {
   /** Built-in engine names to try in order (functions cannot be posted). */
   engines: string[];
   only?: HashScope | undefined;
+  /** The job's end of a pipe to a second worker (the browser's pipeline); its port is transferred. */
+  pipe?: PipeEnd | undefined;
 }
 /** Page → worker: stop a job. */
 export interface AbortRequest {
@@ -42,6 +44,12 @@ const isId = (value: unknown): value is number => Number.isSafeInteger(value);
 const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 const isScope = (value: unknown): value is HashScope | undefined =>
   value === undefined || value === 'all' || value === 'sha1' || value === 'partMd5s';
+const isPipe = (value: unknown): value is PipeEnd | undefined =>
+  value === undefined ||
+  (isObj(value) &&
+    typeof MessagePort !== 'undefined' &&
+    value.port instanceof MessagePort &&
+    (value.role === 'send' || value.role === 'receive'));
 
 /** Reads a message sent to the worker; `undefined` for anything else. */
 export function parseWorkerRequest(data: unknown): WorkerRequest | undefined {
@@ -52,9 +60,11 @@ export function parseWorkerRequest(data: unknown): WorkerRequest | undefined {
     data.blob instanceof Blob &&
     typeof data.partSize === 'number' &&
     isStrings(data.engines) &&
-    isScope(data.only)
+    isScope(data.only) &&
+    isPipe(data.pipe)
   ) {
-    return { type: 'hash', id: data.id, blob: data.blob, partSize: data.partSize, engines: data.engines, only: data.only };
+    const { id, blob, partSize, engines, only, pipe } = data;
+    return { type: 'hash', id, blob, partSize, engines, only, ...(pipe ? { pipe } : {}) };
   }
   return undefined;
 }
@@ -103,6 +113,18 @@ export interface WorkerHandlerOptions {
    * that loads). A server runtime's worker hashes with its native engine, on one or two threads.
    */
   hashJob?: ((request: HashRequest, options: HashOptions) => Promise<HashResult>) | undefined;
+  /**
+   * The two-worker pipeline's ends (pipe.ts), given by the default browser worker only, so that
+   * the pure-JS worker stays small: elsewhere a job's pipe is ignored (its result has no `piped`
+   * and the page's split hasher runs the other side on its own).
+   */
+  pipes?: PipeJobs | undefined;
+}
+
+/** The worker side of the pipeline (pipe.ts's `sendThroughPipe` and `hashFromPipe`). */
+export interface PipeJobs {
+  send(blob: HashSource, engine: HashEngine, options: HashOptions, port: MessagePort): Promise<HashResult>;
+  receive(size: number, engine: HashEngine, options: HashOptions, port: MessagePort): Promise<HashResult>;
 }
 
 /** The worker's side: feed it every incoming message's data. */
@@ -143,7 +165,15 @@ export function createWorkerMessageHandler(
   };
   const hashJob =
     options.hashJob ??
-    (async (request: HashRequest, hashOptions: HashOptions) => hashBlob(request.blob, await loadEngine(request.engines), hashOptions));
+    (async (request: HashRequest, hashOptions: HashOptions) => {
+      const engine = await loadEngine(request.engines);
+      const { pipe, blob } = request;
+      const pipes = options.pipes;
+      if (!pipe || !pipes) return hashBlob(blob, engine, hashOptions);
+      return pipe.role === 'send'
+        ? pipes.send(blob, engine, hashOptions, pipe.port)
+        : pipes.receive(blob.size, engine, hashOptions, pipe.port);
+    });
 
   const run = async (request: HashRequest, controller: AbortController): Promise<void> => {
     const { id, partSize, only } = request;

@@ -4,6 +4,8 @@
  * answers that no engine loads, and the page moves to hash-worker-pure-js.ts.
  */
 import { wasmEngine } from '../../hasher/engines/wasm.js';
+import { hashFromPipe, sendThroughPipe } from '../../hasher/pipe.js';
 import { serveHashJobs } from '../../hasher/worker-main.js';
 
-serveHashJobs([wasmEngine]);
+// With the two-worker pipeline's ends: two workers of this script hash a large file together.
+serveHashJobs([wasmEngine], { send: sendThroughPipe, receive: hashFromPipe });

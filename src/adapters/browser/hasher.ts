@@ -18,9 +18,10 @@ export interface BrowserWorkerHasherOptions {
   /** The idle worker is terminated after this many ms (default 10 000). */
   idleTimeoutMs?: number | undefined;
   /**
-   * `2`: files of 16 MiB or more are hashed on two workers at once, SHA-1 on one and the part
-   * MD5s on the other, each reading the file (twice in all, the second read from the browser's
-   * cache). Default `1`: one worker reads once and computes both.
+   * `2`: files of 16 MiB or more are hashed on two workers of the same script at once: one reads
+   * the file once and computes the part MD5s, and hands each chunk (transferred, not copied; at
+   * most four of 2 MiB in flight) to the other, which computes the SHA-1. `1`: one worker reads
+   * and computes both. Default: `2` where `navigator.hardwareConcurrency` is 2 or more, else `1`.
    */
   threads?: 1 | 2 | undefined;
   /**
@@ -32,14 +33,18 @@ export interface BrowserWorkerHasherOptions {
   workerUrl?: string | URL | undefined;
 }
 
-/** A hasher running on a module Web Worker; falls back to the page's thread where workers fail. */
+/**
+ * A hasher running on module Web Workers (two where the machine has two cores or more, see
+ * `threads`); falls back to the page's thread where workers fail.
+ */
 export function createBrowserWorkerHasher(options: BrowserWorkerHasherOptions = {}): WorkerHasher {
-  const { threads = 1, ...single } = options;
+  const cores = typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency;
+  const { threads = typeof cores === 'number' && cores >= 2 ? 2 : 1, ...single } = options;
   if (threads !== 1 && threads !== 2) throw new VodArgumentError('threads', '1 or 2', threads);
   if (threads === 1) return oneWorkerHasher(single);
   const [sha1Side, md5Side] = [oneWorkerHasher(single), oneWorkerHasher(single)];
   return {
-    ...createSplitHasher(sha1Side, md5Side),
+    ...createSplitHasher(sha1Side, md5Side, { pipe: true }),
     close() {
       sha1Side.close();
       md5Side.close();

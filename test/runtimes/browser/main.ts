@@ -160,10 +160,20 @@ const api = {
     }
   },
   /**
-   * Hashes `mib` MiB with the default worker hasher (wasm: part MD5s four at a time on SIMD where
-   * the engine has it); the SHA-1 is checked against WebCrypto's, the part MD5s against spark's.
+   * Hashes `mib` MiB + 12345 bytes with the default worker hasher (wasm: part MD5s four at a time
+   * on SIMD where the engine has it; from 16 MiB on two piped workers where the engine reports two
+   * cores or more); the SHA-1 is checked against WebCrypto's, the part MD5s against spark's.
    */
-  async workerHash(mib: number): Promise<{ runner: string; engine: string; sha1Matches: boolean; md5sMatch: boolean; parts: number }> {
+  async workerHash(mib: number): Promise<{
+    runner: string;
+    engine: string;
+    sha1Matches: boolean;
+    md5sMatch: boolean;
+    parts: number;
+    threads: number;
+    piped: boolean;
+    cores: number;
+  }> {
     const file = randomFile(mib * MiB + 12345, 'lanes.bin');
     const hasher = createBrowserWorkerHasher();
     try {
@@ -175,6 +185,9 @@ const api = {
         sha1Matches: result.sha1 === (await sha1Hex(file)),
         md5sMatch: result.partMd5s.join() === spark.partMd5s.join(),
         parts: result.partMd5s.length,
+        threads: result.threads ?? 1,
+        piped: result.piped === true,
+        cores: navigator.hardwareConcurrency,
       };
     } finally {
       hasher.close();
