@@ -80,14 +80,26 @@ async function measure(row, concurrency, file) {
       }),
     };
     const figures = [];
+    const steps = [];
     const started = performance.now();
     const handle = uploadWithClient(await openFile(file.path), { client, hasher, partSize: PART, concurrency, checkpoints: false });
-    handle.on('concurrency', (decision) => figures.push(decision.to));
+    handle.on('concurrency', (decision) => {
+      figures.push(decision.to);
+      // What the round that decided measured (MiB/s), for reading the log: 8 (61 rose) = to 8, its round saw 61 MiB/s and rose.
+      steps.push(`${decision.to} (${fmt(decision.throughput / MiB)} ${decision.reason})`);
+    });
     const result = await handle.done;
     const seconds = (performance.now() - started) / 1000;
     if (result.kind !== 'new') throw new Error(`expected a new upload, got ${result.kind}`);
     const stats = await emulator.stats();
-    return { mibps: file.size / MiB / seconds, seconds, connections: stats.connections, maxPartsInFlight: stats.maxPartsInFlight, figures };
+    return {
+      mibps: file.size / MiB / seconds,
+      seconds,
+      connections: stats.connections,
+      maxPartsInFlight: stats.maxPartsInFlight,
+      figures,
+      steps,
+    };
   } finally {
     await emulator.close();
   }
@@ -121,7 +133,7 @@ try {
       for (const variant of [...variants.slice(rep - 1), ...variants.slice(0, rep - 1)]) {
         const run = await measure(row, variant, file);
         runs.get(row.key).get(variant).push(run);
-        const auto = variant === 'auto' ? `, figures ${[4, ...run.figures].join('→')}` : '';
+        const auto = variant === 'auto' ? `, figures 4 → ${run.steps.join(' → ')}` : '';
         log(
           `rep ${rep}/${reps} ${row.key} ${variant}: ${fmt(run.mibps)} MiB/s in ${run.seconds.toFixed(1)} s, ${run.connections} connections${auto}`,
         );

@@ -20,7 +20,7 @@ describe("concurrency: 'auto' over an emulated 50 ms link", () => {
   it('grows past 4, then halves on a 4400 burst; the rounds measured at least the link latency', async () => {
     running = await startEmulator({ port: 0, latency: 50 });
     const parts = 48;
-    // Parts 28 to 31 are answered 4400 once each: by then the first two rounds (4 + 8 parts) are over.
+    // Parts 28 to 31 are answered 4400 once each: by then the first round (4 parts) has doubled the figure.
     for (let index = 28; index < 32; index++) {
       running.emulator.faults.add({ action: 'UploadPart', offset: index * PART, kind: 'answer', code: 4400, canRetry: 1 });
     }

@@ -3,16 +3,21 @@
  * On a link 50 ms away a fixed 4 parts in flight cap an upload at about 4 parts per round trip;
  * on a slow uplink 32 only queue behind each other. So the figure follows the link:
  *
- * - **Warm-up**: the first round only measures: its parts also paid for opening connections,
- *   reading the file's first bytes and warming the code, so it would make any later round look
- *   faster (on a CPU-bound link the figure then climbed for nothing).
- * - **Start**: one round is as many acknowledged parts as the figure was when it began (about
- *   one round trip). After each round the figure doubles while the round's throughput rose by
- *   at least 10 % over the previous one; when it did not, the figure goes back to the previous
- *   round's (the doubling bought nothing) and the controller settles.
- * - **Steady**: every few rounds it probes a quarter more and keeps it only if throughput rose
- *   by 5 %. A round whose mean part time grew by half while throughput did not rise means parts
- *   only queue (in the network, the service or the pacer): a quarter less.
+ * - **Measure**: a round's throughput is its parts' bytes over the time they kept the link busy,
+ *   each part charged its share (its time ÷ the parts in flight beside it, {@link createFlightMeter};
+ *   Little's law). Acknowledgements on a latency link land in bursts, and counted against the clock
+ *   they measured where a round's edges fell among the bursts more than the figure: 4 → 8 → 4.
+ *   Only parts sent under the current figure count, from the second generation on: the first
+ *   ones found fewer parts ahead of them than later ones will.
+ * - **Start**: the first round is the first parts; then the figure doubles. After each round of
+ *   8 parts it doubles again while throughput rose by 10 %. When it did not, growth ends: the
+ *   figure stays unless the round lost 3 % (10 % against the first round, a few parts that also
+ *   opened connections), then it goes back. One level too high costs a few per cent; one too
+ *   low, a third on a 50 ms link.
+ * - **Steady**: rounds of about one round trip of parts. Every few rounds it probes a quarter more
+ *   and keeps it only if throughput rose by 5 % over the level's average. Two rounds in a row whose
+ *   mean part time grew by half without more throughput mean parts only queue (in the network, the
+ *   service or the pacer): a quarter less.
  * - **Congestion** (a 4400 rate-limit answer, a timeout, a connection reset): half, at once, and
  *   further signals are ignored until the parts in flight at that moment have had time to land.
  *
@@ -21,6 +26,9 @@
  */
 
 import { ClientErrorCode, ErrorCode, VodError } from '../protocol/errors.js';
+
+// The part sender loads this module only for 'auto': the meter it feeds comes with it.
+export { createFlightMeter, type FlightMeter, type FlightTicket } from './flight-meter.js';
 
 /** Why parts were congested: the service's 4400, a request timeout, or a broken connection. */
 export type CongestionReason = 'rate-limited' | 'timeout' | 'reset';
@@ -35,6 +43,8 @@ export type ConcurrencySample =
       readonly bytes: number;
       /** The attempt's time, read to answer (ms). */
       readonly ms: number;
+      /** Parts in flight during the attempt, itself included (harmonic mean, {@link createFlightMeter}). Default: the figure. */
+      readonly inFlight?: number;
     }
   | { readonly kind: 'congestion'; readonly at: number; readonly reason: CongestionReason };
 
@@ -69,15 +79,22 @@ export interface ConcurrencyBounds {
 }
 
 interface Round {
-  readonly startedAt: number;
+  /** Only parts whose attempt started at or after this count: the ones sent under the current figure. */
+  readonly since: number;
+  /** False until the first part sent under the figure lands: parts sent before it found fewer ahead of them than later ones will. */
+  readonly settled: boolean;
   readonly size: number;
   readonly acks: number;
   readonly bytes: number;
+  /** Σ each part's share of the time (its ms ÷ the parts in flight beside it), over the round's parts. */
+  readonly shareMs: number;
   readonly msSum: number;
 }
 
 interface Measured {
   readonly limit: number;
+  /** Parts it was measured over. */
+  readonly acks: number;
   readonly throughput: number;
   readonly rttMs: number;
 }
@@ -85,11 +102,13 @@ interface Measured {
 /** The controller's whole state: replaced, never changed, by {@link stepConcurrency}. */
 export interface ConcurrencyState {
   readonly limit: number;
-  readonly phase: 'warmup' | 'start' | 'steady' | 'probe';
+  readonly phase: 'start' | 'steady' | 'probe';
   readonly round: Round;
-  /** Start: the previous round. Steady: the level settled on. Probe: the level probed from. */
+  /** Start: the previous round. Steady: the level settled on (its throughput averaged over rounds). Probe: the level probed from. */
   readonly reference: Measured | undefined;
   readonly steadyRounds: number;
+  /** Steady rounds in a row whose parts took half as long again without more throughput. */
+  readonly slowRounds: number;
   /** Acknowledgements still to come before another congestion signal counts. */
   readonly deafAcks: number;
 }
@@ -97,20 +116,40 @@ export interface ConcurrencyState {
 /** Growth that counts as "rose" at the start (per doubling) and when probing (per quarter). */
 const START_RISE = 1.1;
 const PROBE_RISE = 1.05;
+/**
+ * A doubling that rose less than {@link START_RISE} is kept unless throughput fell below this share
+ * of the level before's (below the second against the first round).
+ */
+const KEEP_RISE = 0.97;
+const FIRST_KEEP_RISE = 0.9;
 /** Part time that counts as "grew". */
 const RTT_GROWTH = 1.5;
+/** Slow steady rounds in a row that step the figure down. */
+const SLOW_ROUNDS = 2;
 /** Rounds at one level between probes. */
 const PROBE_EVERY = 4;
 /** Fewest acknowledgements in a round: one part says little. */
-const MIN_ROUND = 3;
+const MIN_ROUND = 8;
 
-const newRound = (at: number, limit: number): Round => ({ startedAt: at, size: Math.max(MIN_ROUND, limit), acks: 0, bytes: 0, msSum: 0 });
+/** While growing, a round is a fixed number of parts (the estimate needs no whole round trip); then about one round trip of them. */
+const roundSize = (phase: ConcurrencyState['phase'], limit: number): number => (phase === 'start' ? MIN_ROUND : Math.max(MIN_ROUND, limit));
+const newRound = (since: number, size: number, settled = false): Round => ({
+  since,
+  settled,
+  size,
+  acks: 0,
+  bytes: 0,
+  shareMs: 0,
+  msSum: 0,
+});
 const clamp = (value: number, bounds: ConcurrencyBounds): number => Math.max(1, Math.min(bounds.max, Math.floor(value)));
 
 /** The state before any sample. */
 export function initialConcurrency(bounds: ConcurrencyBounds, at: number): ConcurrencyState {
   const limit = clamp(bounds.initial, bounds);
-  return { limit, phase: 'warmup', round: newRound(at, limit), reference: undefined, steadyRounds: 0, deafAcks: 0 };
+  // The first round is the first parts sent, however few: they also paid for opening connections,
+  // and the figure doubles after them anyway.
+  return { limit, phase: 'start', round: newRound(at, limit, true), reference: undefined, steadyRounds: 0, slowRounds: 0, deafAcks: 0 };
 }
 
 /** The next state after one sample, and the decision when the figure changed. */
@@ -125,46 +164,69 @@ export function stepConcurrency(
     const next: ConcurrencyState = {
       limit: to,
       phase: 'steady',
-      round: newRound(sample.at, to),
+      round: newRound(sample.at, roundSize('steady', to)),
       reference: undefined,
       steadyRounds: 0,
+      slowRounds: 0,
       deafAcks: state.limit,
     };
     return { state: next, decision: { from: state.limit, to, reason: sample.reason, throughput: 0, rttMs: 0 } };
   }
+  const deafAcks = Math.max(0, state.deafAcks - 1);
+  // A part sent under an earlier figure, or beside parts still draining from a higher one, measures that, not this one.
+  const inFlight = sample.inFlight ?? state.limit;
+  if (sample.at - sample.ms < state.round.since || inFlight > state.limit + 0.5) return { state: { ...state, deafAcks } };
+  if (!state.round.settled) return { state: { ...state, round: { ...state.round, since: sample.at, settled: true }, deafAcks } };
   const round = {
     ...state.round,
     acks: state.round.acks + 1,
     bytes: state.round.bytes + sample.bytes,
+    shareMs: state.round.shareMs + sample.ms / inFlight,
     msSum: state.round.msSum + sample.ms,
   };
-  const deafAcks = Math.max(0, state.deafAcks - 1);
   if (round.acks < round.size) return { state: { ...state, round, deafAcks } };
 
-  // The warm-up round is not compared with anything: the next one, at the same figure, is the first measure.
-  if (state.phase === 'warmup') return { state: { ...state, phase: 'start', round: newRound(sample.at, state.limit), deafAcks } };
-  const elapsed = Math.max(1, sample.at - round.startedAt);
-  const measured: Measured = { limit: state.limit, throughput: (round.bytes / elapsed) * 1000, rttMs: round.msSum / round.acks };
+  // Bytes over the time the round's parts kept the link busy, each charged its share: unlike
+  // acknowledgements counted against the clock, it does not depend on where a round's edges fall
+  // among bursts of them (n parts in flight for ms each land at n per ms, Little's law).
+  const measured: Measured = {
+    limit: state.limit,
+    acks: round.acks,
+    throughput: (round.bytes / Math.max(1e-3, round.shareMs)) * 1000,
+    rttMs: round.msSum / round.acks,
+  };
   const change = (
     to: number,
     reason: ConcurrencyReason,
     phase: ConcurrencyState['phase'],
     reference: Measured | undefined,
     steadyRounds = 0,
+    slowRounds = 0,
   ) => {
     const limit = clamp(to, bounds);
-    const next: ConcurrencyState = { limit, phase, round: newRound(sample.at, limit), reference, steadyRounds, deafAcks };
+    const next: ConcurrencyState = {
+      limit,
+      phase,
+      round: limit === state.limit ? newRound(round.since, roundSize(phase, limit), true) : newRound(sample.at, roundSize(phase, limit)),
+      reference,
+      steadyRounds,
+      slowRounds,
+      deafAcks,
+    };
     if (limit === state.limit) return { state: next };
     return { state: next, decision: { from: state.limit, to: limit, reason, throughput: measured.throughput, rttMs: measured.rttMs } };
   };
   const previous = state.reference;
 
   if (state.phase === 'start') {
-    if (!previous) return change(state.limit * 2, 'first-round', state.limit * 2 > bounds.max ? 'steady' : 'start', measured);
-    if (measured.throughput >= previous.throughput * START_RISE) {
-      return change(state.limit * 2, 'throughput-rose', state.limit * 2 > bounds.max ? 'steady' : 'start', measured);
-    }
-    // The last doubling bought nothing: back to the level before it.
+    const phaseAfterDoubling = state.limit * 2 > bounds.max ? 'steady' : 'start';
+    if (!previous) return change(state.limit * 2, 'first-round', phaseAfterDoubling, measured);
+    if (measured.throughput >= previous.throughput * START_RISE)
+      return change(state.limit * 2, 'throughput-rose', phaseAfterDoubling, measured);
+    // Growth stopped: settle on the better of the two levels, the lower one unless the higher is clearly better.
+    // The first round is a few parts that also opened connections: only a clear loss against it sends the figure back.
+    const keep = previous.acks < MIN_ROUND ? FIRST_KEEP_RISE : KEEP_RISE;
+    if (measured.throughput >= previous.throughput * keep) return change(state.limit, 'throughput-flat', 'steady', measured);
     return change(previous.limit, 'throughput-flat', 'steady', previous.limit === state.limit ? measured : previous);
   }
   if (state.phase === 'probe') {
@@ -174,14 +236,18 @@ export function stepConcurrency(
   }
   // Steady.
   if (!previous) return change(state.limit, 'throughput-flat', 'steady', measured);
-  if (measured.rttMs > previous.rttMs * RTT_GROWTH && measured.throughput < previous.throughput * START_RISE) {
+  const slow = measured.rttMs > previous.rttMs * RTT_GROWTH && measured.throughput < previous.throughput * START_RISE;
+  // One slow round is often the machine doing something else: it takes two in a row.
+  if (slow && state.slowRounds + 1 >= SLOW_ROUNDS)
     return change(Math.min(state.limit - 1, state.limit * 0.75), 'rtt-grew', 'steady', undefined);
-  }
+  if (slow) return change(state.limit, 'throughput-flat', 'steady', previous, state.steadyRounds, state.slowRounds + 1);
+  // The level's throughput, averaged over its rounds: one lucky round does not make every probe look like a loss.
+  const settled = { ...previous, throughput: (previous.throughput + measured.throughput) / 2 };
   const rounds = state.steadyRounds + 1;
   if (rounds >= PROBE_EVERY && state.limit < bounds.max) {
-    return change(Math.max(state.limit + 1, Math.ceil(state.limit * 1.25)), 'probe', 'probe', previous);
+    return change(Math.max(state.limit + 1, Math.ceil(state.limit * 1.25)), 'probe', 'probe', settled);
   }
-  return change(state.limit, 'throughput-flat', 'steady', previous, rounds);
+  return change(state.limit, 'throughput-flat', 'steady', settled, rounds);
 }
 
 /** The congestion a failed part attempt signals, if any: 4400, a timeout (or stall), a broken connection. */

@@ -105,6 +105,8 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
     events.concurrency?.(decision.to, decision),
   );
   const limit = (): number => auto?.limit ?? bound;
+  // How many parts shared each attempt's time: with its length, the rate parts land at (Little's law).
+  const meter = controller?.createFlightMeter();
   events.concurrency?.(limit());
   const presigned = presignAhead(client, allParams, bound);
 
@@ -121,9 +123,12 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
 
   const sendOne = async (part: PartSpan, params: UploadPartParams, signal: AbortSignal): Promise<void> => {
     let done = { attempt: 1, ms: 0 };
+    let inFlight: number | undefined;
+    let endedAt = 0;
     await withRetry(
       async ({ progressed, attempt }) => {
         const started = Date.now();
+        const ticket = meter?.start(started);
         events.sent(part.size);
         try {
           const end = part.offset + part.size;
@@ -133,11 +138,14 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
           // Acknowledged, so sent whole: the source may read a later part into the same buffer.
           if (body instanceof Uint8Array && 'recycle' in blob) blob.recycle?.(body);
         } catch (error) {
+          if (ticket) meter?.end(ticket, Date.now());
           events.rolledBack(part.size);
           throw error;
         }
         progressed();
-        done = { attempt, ms: Date.now() - started };
+        endedAt = Date.now();
+        if (ticket) inFlight = meter?.end(ticket, endedAt);
+        done = { attempt, ms: endedAt - started };
       },
       {
         signal,
@@ -150,7 +158,7 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
         shouldRetry: input.shouldRetry,
       },
     );
-    auto?.observe({ kind: 'ack', at: Date.now(), bytes: part.size, ms: done.ms });
+    auto?.observe({ kind: 'ack', at: endedAt, bytes: part.size, ms: done.ms, inFlight });
     sentCount += 1;
     events.acked(part.size);
     events.part?.({ offset: part.offset, size: part.size, md5: params.dataMd5, ...done });

@@ -24,9 +24,10 @@ export interface UploadOptions extends NamingOptions, InitExtras {
   partSize?: PartSize;
   /**
    * Parts in flight at once: a number fixes it; `'auto'` (the default) starts at 4 and follows the
-   * link: more parts while acknowledged throughput rises, fewer on a 4400 (rate limit), timeouts,
-   * resets, or parts that take longer without throughput rising. It stays within 32, the queue's
-   * shared bound and `maxInFlightBytes`. The `concurrency` event tells each change.
+   * link: it doubles while acknowledged throughput rises by 10 %, then holds and probes; fewer on a
+   * 4400 (rate limit), timeouts, resets, or parts that take longer without throughput rising. It
+   * stays within 32, the queue's shared bound and `maxInFlightBytes`. The `concurrency` event tells
+   * each change.
    */
   concurrency?: ConcurrencySetting;
   /** With `concurrency: 'auto'`: most part bytes held in flight at once. Default 32 MiB. */
