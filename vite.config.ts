@@ -97,6 +97,7 @@ const UNIT_TESTS = [
   'test/deferred-upload.test.ts',
   'test/emulator.test.ts',
   'test/emulator-answer.test.ts',
+  'test/emulator-api.test.ts',
   'test/emulator-bounds.test.ts',
   'test/emulator-control-origin.test.ts',
   'test/emulator-disk.test.ts',

@@ -26,6 +26,7 @@ const ALL_SUITES = [
   'test/deferred-upload.test.ts',
   'test/emulator.test.ts',
   'test/emulator-answer.test.ts',
+  'test/emulator-api.test.ts',
   'test/emulator-bounds.test.ts',
   'test/emulator-control-origin.test.ts',
   'test/emulator-dir-lock.test.ts',
@@ -71,6 +72,7 @@ const OWN_SUITES: Record<string, string[]> = {
   emulator: [
     'test/emulator.test.ts',
     'test/emulator-answer.test.ts',
+    'test/emulator-api.test.ts',
     'test/emulator-bounds.test.ts',
     'test/emulator-control-origin.test.ts',
     'test/emulator-dir-lock.test.ts',
