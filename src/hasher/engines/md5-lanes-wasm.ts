@@ -12,7 +12,27 @@
  */
 
 import { md5Shift, md5StepConstant, md5WordOf } from './sha1-md5-wasm.js';
-import { blockLoop, get, i32Const, i32Load, set, tee, uleb, V128, wasmModule } from './wasm-encode.js';
+import {
+  blockLoop,
+  get,
+  I32X4_ADD,
+  I32X4_REPLACE_LANE,
+  I32X4_SHL,
+  I32X4_SHR_U,
+  I32X4_SPLAT,
+  i32Const,
+  i32Load,
+  set,
+  tee,
+  V128,
+  V128_AND,
+  V128_NOT,
+  V128_OR,
+  V128_XOR,
+  v128Load,
+  v128Store,
+  wasmModule,
+} from './wasm-encode.js';
 
 /** Pages of 64 KiB in the module's memory: room for the state and four 1 MiB parts plus padding. */
 export const MD5_LANES_PAGES = 70;
@@ -21,18 +41,8 @@ export const MD5_LANES_FREE_AT = 65536;
 const WORDS_AT = 64;
 const CONSTANTS_AT = WORDS_AT + 256;
 
-const simd = (op: number, ...rest: number[]): number[] => [0xfd, ...uleb(op), ...rest];
-const v128Load = (offset: number): number[] => simd(0, 4, ...uleb(offset));
-const v128Store = (offset: number): number[] => simd(11, 4, ...uleb(offset));
-const splat = simd(17);
-const replaceLane = (lane: number): number[] => simd(28, lane);
-const not = simd(77);
-const and = simd(78);
-const or = simd(80);
-const xor = simd(81);
-const shl = simd(171);
-const shrU = simd(173);
-const add = simd(174);
+const [splat, replaceLane, not, and, or, xor] = [I32X4_SPLAT, I32X4_REPLACE_LANE, V128_NOT, V128_AND, V128_OR, V128_XOR];
+const [shl, shrU, add] = [I32X4_SHL, I32X4_SHR_U, I32X4_ADD];
 const ZERO = i32Const(0);
 
 /** The 64 step constants, each repeated in four lanes, little-endian. */

@@ -6,19 +6,39 @@
  * serves where SIMD does not validate.
  */
 import { HASH_DATA_AT, HASH_BLOCKS_PER_CALL, SHA1_K, sha1Rounds } from './sha1-md5-wasm.js';
-import { blockLoop, get, I32, I32_ADD, i32Const, i32Load, i32Store, set, uleb, V128, wasmModule } from './wasm-encode.js';
+import {
+  blockLoop,
+  get,
+  I32,
+  I32_ADD,
+  I32X4_ADD,
+  I32X4_SHL,
+  I32X4_SHR_U,
+  I32X4_SPLAT,
+  i32Const,
+  i32Load,
+  i32Store,
+  set,
+  V128,
+  V128_OR,
+  V128_XOR,
+  V128_ZERO,
+  v128Load,
+  v128Shuffle,
+  v128Store,
+  wasmModule,
+} from './wasm-encode.js';
 
-const simd = (op: number, ...rest: number[]): number[] => [0xfd, ...uleb(op), ...rest];
-const v128Load = (offset: number): number[] => simd(0, 4, ...uleb(offset));
-const v128Store = (offset: number): number[] => simd(11, 4, ...uleb(offset));
-const shuffle = (lanes: number[]): number[] => simd(13, ...lanes);
-const v128Zero = simd(12, ...new Array<number>(16).fill(0));
-const splat = simd(17);
-const or = simd(80);
-const xor = simd(81);
-const shl = simd(171);
-const shrU = simd(173);
-const add = simd(174);
+const [shuffle, v128Zero, splat, or, xor, shl, shrU, add] = [
+  v128Shuffle,
+  V128_ZERO,
+  I32X4_SPLAT,
+  V128_OR,
+  V128_XOR,
+  I32X4_SHL,
+  I32X4_SHR_U,
+  I32X4_ADD,
+];
 const bytes = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 const BSWAP = [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12];
 /** rotl(x, 1) of the vector on the stack (needs it in local `tmp`). */

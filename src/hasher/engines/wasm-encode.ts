@@ -53,6 +53,23 @@ export const I32_ROTL = [0x77];
 export const I32_ROTR = [0x78];
 export const I32_EQZ = [0x45];
 
+/** Fixed-width SIMD opcodes (prefix 0xfd) on v128 values, lanes of i32 where it matters. */
+export const simd = (op: number, ...rest: number[]): number[] => [0xfd, ...uleb(op), ...rest];
+export const v128Load = (offset: number): number[] => simd(0, 4, ...uleb(offset));
+export const v128Store = (offset: number): number[] => simd(11, 4, ...uleb(offset));
+/** Bytes of two vectors picked by 16 indices (0-15 the first, 16-31 the second). */
+export const v128Shuffle = (lanes: readonly number[]): number[] => simd(13, ...lanes);
+export const V128_ZERO = simd(12, ...new Array<number>(16).fill(0));
+export const I32X4_SPLAT = simd(17);
+export const I32X4_REPLACE_LANE = (lane: number): number[] => simd(28, lane);
+export const V128_NOT = simd(77);
+export const V128_AND = simd(78);
+export const V128_OR = simd(80);
+export const V128_XOR = simd(81);
+export const I32X4_SHL = simd(171);
+export const I32X4_SHR_U = simd(173);
+export const I32X4_ADD = simd(174);
+
 /**
  * `for (; blocks != 0; blocks--) { body; each pointer += 64 }` where `blocks` is local
  * `blocksLocal` and the pointers are the locals in `pointers`.
