@@ -117,6 +117,7 @@ const UNIT_TESTS = [
   'test/source.test.ts',
   'test/upload.test.ts',
   'test/upload-arguments.test.ts',
+  'test/upload-checkpoint.test.ts',
   'test/upload-lifecycle.test.ts',
   'test/upload-same-bytes-twice.test.ts',
 ];

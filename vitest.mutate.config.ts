@@ -46,6 +46,7 @@ const ALL_SUITES = [
   'test/upload.test.ts',
   'test/upload-arguments.test.ts',
   'test/upload-auto-concurrency.test.ts',
+  'test/upload-checkpoint.test.ts',
   'test/upload-lifecycle.test.ts',
 ];
 
@@ -66,6 +67,7 @@ const OWN_SUITES: Record<string, string[]> = {
     'test/source.test.ts',
     'test/upload.test.ts',
     'test/upload-arguments.test.ts',
+    'test/upload-checkpoint.test.ts',
     'test/upload-auto-concurrency.test.ts',
     'test/upload-lifecycle.test.ts',
   ],
