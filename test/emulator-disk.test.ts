@@ -2,7 +2,7 @@
  * Disk storage: an emulator restarted on the same data directory keeps its sessions and files;
  * half-written or corrupt entries are ignored, not trusted.
  */
-import { mkdtemp, mkdir, readdir, rm, writeFile, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readlink, rm, writeFile, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,47 @@ describe('disk storage across restarts', () => {
         await again.close();
       }
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('disk storage file reads', () => {
+  /** Descriptors of this process open on a path containing `name` (Linux: /proc/self/fd). */
+  const openOn = async (name: string): Promise<number> => {
+    let count = 0;
+    for (const fd of await readdir('/proc/self/fd')) {
+      const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+      if (target.includes(name)) count += 1;
+    }
+    return count;
+  };
+
+  it.runIf(process.platform === 'linux')('opens the stored file on the first read, and holds nothing once cancelled or ended', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vod-emu-fd-'));
+    const file = makeFile(2 * MiB + 777);
+    const emulator = await startEmulator({ port: 0, data: dir });
+    try {
+      const { fileId } = await uploadWhole(emulator.endpoint, file);
+      const storage = emulator.emulator.storage;
+      const unread = await storage.readFile(fileId!, 0, file.bytes.length);
+      expect(await openOn(fileId!)).toBe(0);
+      await unread.cancel();
+      expect(await openOn(fileId!)).toBe(0);
+
+      const read = await storage.readFile(fileId!, MiB, file.bytes.length);
+      const reader = read.getReader();
+      const first = await reader.read();
+      expect(first.value?.[0]).toBe(file.bytes[MiB]);
+      expect(await openOn(fileId!)).toBe(1);
+      await reader.cancel();
+      expect(await openOn(fileId!)).toBe(0);
+
+      const whole = new Uint8Array(await new Response(await storage.readFile(fileId!, 0, file.bytes.length)).arrayBuffer());
+      expect(sha1Hex(whole)).toBe(file.fileSha);
+      expect(await openOn(fileId!)).toBe(0);
+    } finally {
+      await emulator.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -29,35 +29,39 @@ export function rangeStream(start: number, end: number, segmentAt: (position: nu
     current = undefined;
     await handle?.close().catch(() => undefined);
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (position >= end) {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          if (position >= end) {
+            await release();
+            controller.close();
+            return;
+          }
+          if (!current || position >= current.offset + current.length) {
+            await release();
+            current = await segmentAt(position);
+          }
+          const length = Math.min(READ_CHUNK, end - position, current.offset + current.length - position);
+          const { bytesRead, buffer } = await current.handle.read(
+            new Uint8Array(length),
+            0,
+            length,
+            current.dataStart + (position - current.offset),
+          );
+          if (bytesRead === 0) throw new Error(current.shortMessage);
+          position += bytesRead;
+          controller.enqueue(buffer.subarray(0, bytesRead));
+        } catch (error) {
           await release();
-          controller.close();
-          return;
+          controller.error(error);
         }
-        if (!current || position >= current.offset + current.length) {
-          await release();
-          current = await segmentAt(position);
-        }
-        const length = Math.min(READ_CHUNK, end - position, current.offset + current.length - position);
-        const { bytesRead, buffer } = await current.handle.read(
-          new Uint8Array(length),
-          0,
-          length,
-          current.dataStart + (position - current.offset),
-        );
-        if (bytesRead === 0) throw new Error(current.shortMessage);
-        position += bytesRead;
-        controller.enqueue(buffer.subarray(0, bytesRead));
-      } catch (error) {
+      },
+      async cancel() {
         await release();
-        controller.error(error);
-      }
+      },
     },
-    async cancel() {
-      await release();
-    },
-  });
+    // No read-ahead: a segment is opened on the first read, so a stream never read holds no file.
+    { highWaterMark: 0 },
+  );
 }

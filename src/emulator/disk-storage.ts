@@ -272,10 +272,17 @@ export class DiskStorage implements EmulatorStorage {
     if (!record) throw new Error(`no file ${fileId}`);
     const kept = this.#keptAsParts.get(fileId);
     if (kept !== undefined) return streamParts(this.#partsPath(fileId), record.fileSize, kept, start, end);
-    // Opened here, as the stream's first segment: a missing blob fails the call, not the stream.
-    const handle = await open(this.#blobPath(fileId), 'r');
-    const blob = { handle, offset: 0, length: record.fileSize, dataStart: 0, shortMessage: `file ${fileId} is shorter than its record` };
-    return rangeStream(start, end, async () => blob);
+    // Checked here, so a missing blob fails the call, not the stream; opened on the first pull, so
+    // a stream never read or cancelled holds no file handle (else it leaks until GC closes it).
+    const path = this.#blobPath(fileId);
+    await stat(path);
+    return rangeStream(start, end, async () => ({
+      handle: await open(path, 'r'),
+      offset: 0,
+      length: record.fileSize,
+      dataStart: 0,
+      shortMessage: `file ${fileId} is shorter than its record`,
+    }));
   }
 
   /** Releases the data directory for another emulator. */
