@@ -85,6 +85,8 @@ describe('disk storage: a big file kept as its parts', () => {
     const storage = await DiskStorage.open(dir, { copyAtFinishMax: 0 });
     expect(await storage.getFileById(orphan)).toBeUndefined();
     expect(await storage.getFileBySha(record.secretId, file.fileSha)).toBeUndefined();
+    // The orphan record is removed on the restart, not left in files/ for ever.
+    expect(await readdir(join(dir, 'files'))).toEqual([]);
     const again = await startEmulator({ port: 0, storage });
     try {
       // The session and its parts are still there; after the restart the SHA-1 is read back from them.
@@ -92,6 +94,8 @@ describe('disk storage: a big file kept as its parts', () => {
       const finished = await call(again.endpoint, 'FinishUpload', { fileSha: file.fileSha });
       expect(finished.answer.code).toBe(0);
       expect(await servedAt(finished.answer.url as string)).toBe(digestOf(file.bytes));
+      const fileId = finished.answer.fileId as string;
+      expect((await readdir(join(dir, 'files'))).sort()).toEqual([`${fileId}.json`, `${fileId}.parts`]);
     } finally {
       await again.close();
     }
@@ -108,6 +112,7 @@ describe('disk storage: a big file kept as its parts', () => {
     await truncate(part, (await stat(part)).size - 1);
     const storage = await DiskStorage.open(dir, { copyAtFinishMax: 0 });
     expect(await storage.getFileById(fileId)).toBeUndefined();
+    expect(await readdir(join(dir, 'files'))).toEqual([]);
     const again = await startEmulator({ port: 0, storage });
     try {
       expect((await call(again.endpoint, 'InitUpload', initParams(file))).answer.code).toBe(0);

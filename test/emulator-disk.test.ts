@@ -76,6 +76,8 @@ describe('disk storage across restarts', () => {
       await writeFile(join(dir, 'tmp', 'crashed-part'), new Uint8Array(1000));
       await writeFile(join(dir, 'files', '99999999999999999999.json'), '{"fileId": "99999999999999999999", "broken": ');
       await writeFile(join(dir, 'files', `${kept.fileId}0.json`), JSON.stringify({ fileId: 'x' }));
+      // A blob renamed into place by a Finish killed before it wrote the record (its commit point).
+      await writeFile(join(dir, 'files', '123456789.bin'), new Uint8Array(1000));
       await mkdir(join(dir, 'sessions', 'garbage'));
       await writeFile(join(dir, 'sessions', 'garbage', 'session.json'), JSON.stringify({ fileSha: 'nope', dataSize: 3 }));
 
@@ -85,6 +87,9 @@ describe('disk storage across restarts', () => {
         expect(resume.answer.code).toBe(1);
         expect(resume.answer.listParts!.map((part) => part.offset)).toEqual([2 * MiB]);
         expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+        // Only the good file's record and blob are left: what could not be trusted was removed.
+        expect((await readdir(join(dir, 'files'))).sort()).toEqual([`${kept.fileId}.bin`, `${kept.fileId}.json`]);
+        expect((await fetch(`${again.origin}/vod/123456789/f0.mp4`)).status).toBe(404);
         expect((await call(again.endpoint, 'InitUpload', initParams(good))).answer).toMatchObject({ code: 2, fileId: kept.fileId });
         for (const offset of [0, MiB]) await sendPart(again.endpoint, file, offset, MiB);
         expect((await call(again.endpoint, 'FinishUpload', { fileSha: file.fileSha })).answer.code).toBe(0);

@@ -139,6 +139,12 @@ export class DiskStorage implements EmulatorStorage {
       this.#filesById.set(record.fileId, record);
       this.#filesBySha.set(keyOf(record.secretId, record.fileSha), record.fileId);
     }
+    // What a Finish killed before its commit point left (a record without its parts, a blob without
+    // its record) and records that cannot be trusted: never served, so removed, not kept forever.
+    for (const name of await readdir(this.#filesDir)) {
+      const match = /^([0-9]{1,40})\.(json|bin|parts)$/.exec(name);
+      if (match && !this.#filesById.has(match[1]!)) await rm(join(this.#filesDir, name), { recursive: true, force: true });
+    }
   }
 
   #blobPath(fileId: string): string {
