@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, chunkReader } from '../src/hasher/chunk-reader.js';
+import { CHUNK_BYTES, chunkReader, type ChunkReaderOptions } from '../src/hasher/chunk-reader.js';
 import { randomBytes } from './hasher-helpers.js';
 
 /** A byte stream over `bytes` that counts the reads served into the reader's buffer. */
@@ -40,10 +40,13 @@ function byteStream(bytes: Uint8Array): { stream: ReadableStream<Uint8Array>; by
 const sha1 = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
 
 /** SHA-1 and length of what the reader hands out (comparing MiBs element-wise is slow). */
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = chunkReader(stream);
+async function readAll(stream: ReadableStream<Uint8Array>, options: ChunkReaderOptions = {}, sizes: number[] = []): Promise<string> {
+  const reader = chunkReader(stream, options);
   const chunks: Uint8Array[] = [];
-  for (let chunk = await reader.read(); chunk; chunk = await reader.read()) chunks.push(chunk.slice());
+  for (let chunk = await reader.read(); chunk; chunk = await reader.read()) {
+    chunks.push(chunk.slice());
+    sizes.push(chunk.byteLength);
+  }
   reader.releaseLock();
   const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
   chunks.reduce((offset, chunk) => (out.set(chunk, offset), offset + chunk.byteLength), 0);
@@ -57,6 +60,18 @@ describe('chunkReader', () => {
     expect(await readAll(source.stream)).toBe(`${bytes.byteLength} ${sha1(bytes)}`);
     expect(source.byobReads()).toBeGreaterThanOrEqual(Math.ceil(bytes.byteLength / 300_001));
     expect(new Set(source.viewSizes)).toEqual(new Set([CHUNK_BYTES]));
+  });
+
+  it('fill: hands out whole buffers of CHUNK_BYTES (the last one short) from smaller reads, into buffers handed back', async () => {
+    const bytes = randomBytes(5 * 1048576 + 17);
+    const source = byteStream(bytes);
+    const sizes: number[] = [];
+    let asked = 0;
+    const nextBuffer = (): ArrayBuffer => (asked++, new ArrayBuffer(CHUNK_BYTES));
+    expect(await readAll(source.stream, { fill: true, nextBuffer }, sizes)).toBe(`${bytes.byteLength} ${sha1(bytes)}`);
+    expect(sizes).toEqual([CHUNK_BYTES, CHUNK_BYTES, bytes.byteLength - 2 * CHUNK_BYTES]);
+    expect(source.byobReads()).toBeGreaterThanOrEqual(Math.ceil(bytes.byteLength / 300_001));
+    expect(asked).toBe(0); // the caller kept every buffer: the reader reused its own
   });
 
   it("reads a Blob's stream (a byte stream here) into its own buffer", async () => {

@@ -17,12 +17,20 @@ export interface ChunkReader {
   releaseLock(): void;
 }
 
-/**
- * Locks `stream`: a reader of its own buffer where the stream is a byte stream, else the default
- * reader. When the caller transferred the last chunk's buffer away, the next read goes into
- * `nextBuffer()`'s (a buffer handed back, see pipe.ts) or a new one.
- */
-export function chunkReader(stream: ReadableStream<Uint8Array>, nextBuffer?: () => ArrayBuffer | undefined): ChunkReader {
+/** How {@link chunkReader} reads a byte stream (the two-worker pipeline's sender sets both, see pipe.ts). */
+export interface ChunkReaderOptions {
+  /** A buffer to read into when the caller transferred the last chunk's away (default a new one). */
+  nextBuffer?: (() => ArrayBuffer | undefined) | undefined;
+  /**
+   * Fill the buffer before handing it out, so that chunks are few and large: Firefox's reads
+   * hand out about 60 KB each, and each chunk the pipeline forwards costs a message both ways.
+   */
+  fill?: boolean | undefined;
+}
+
+/** Locks `stream`: a reader of its own buffer where the stream is a byte stream, else the default reader. */
+export function chunkReader(stream: ReadableStream<Uint8Array>, options: ChunkReaderOptions = {}): ChunkReader {
+  const { nextBuffer, fill = false } = options;
   let byob: ReadableStreamBYOBReader | undefined;
   try {
     byob = stream.getReader({ mode: 'byob' });
@@ -48,10 +56,14 @@ export function chunkReader(stream: ReadableStream<Uint8Array>, nextBuffer?: () 
         const next = nextBuffer?.();
         buffer = next && next.byteLength >= CHUNK_BYTES ? next : new ArrayBuffer(CHUNK_BYTES);
       }
-      const { done, value } = await reader.read(new Uint8Array(buffer, 0, CHUNK_BYTES));
-      // The buffer was transferred to the stream and comes back in `value` (the same memory).
-      if (value) buffer = value.buffer;
-      return done ? undefined : value;
+      for (let filled = 0; ; ) {
+        const { done, value } = await reader.read(new Uint8Array(buffer, filled, CHUNK_BYTES - filled));
+        // The buffer was transferred to the stream and comes back in `value` (the same memory).
+        if (value) buffer = value.buffer;
+        if (done || !value) return filled > 0 ? new Uint8Array(buffer, 0, filled) : undefined;
+        filled += value.byteLength;
+        if (!fill || filled === CHUNK_BYTES) return new Uint8Array(buffer, 0, filled);
+      }
     },
     cancel: (reason) => reader.cancel(reason),
     releaseLock: () => reader.releaseLock(),

@@ -24,7 +24,10 @@ export interface HashLoopOptions {
    * measured 15–20 % of its speed, and the abort message gets in between reads anyway.
    */
   yieldAfterMs?: number | undefined;
-  /** Called with each chunk once it is hashed, before the next read (the pipeline's sender transfers it: see pipe.ts). */
+  /**
+   * Called with each chunk once it is hashed, before the next read (the pipeline's sender
+   * transfers it: see pipe.ts). Chunks then fill the read buffer (2 MiB) but at the end.
+   */
   forward?: ((chunk: Uint8Array) => Promise<void>) | undefined;
   /** A buffer to read into when the last one was transferred away (default a new one). */
   buffer?: (() => ArrayBuffer | undefined) | undefined;
@@ -116,7 +119,7 @@ export async function hashBlob(
     }
   };
 
-  const reader = chunkReader(blob.stream(), loop.buffer);
+  const reader = chunkReader(blob.stream(), { nextBuffer: loop.buffer, fill: loop.forward !== undefined });
   // Cancelling resolves a pending read at once, so an abort never waits for slow I/O.
   const onAbort = (): void => {
     reader.cancel(signal ? abortReason(signal) : undefined).catch(() => undefined);

@@ -7,7 +7,8 @@
  * import time.
  */
 import { VodArgumentError } from '../../protocol/errors.js';
-import { createSplitHasher } from '../../hasher/split-hasher.js';
+import { createSplitHasher, SPLIT_MIN_BYTES } from '../../hasher/split-hasher.js';
+import { transfersAreCheap } from './transfer-probe.js';
 import { createWorkerHasher } from '../../hasher/worker-hasher.js';
 import type { WorkerHasher } from '../../hasher/worker-hasher.js';
 
@@ -21,7 +22,9 @@ export interface BrowserWorkerHasherOptions {
    * `2`: files of 16 MiB or more are hashed on two workers of the same script at once: one reads
    * the file once and computes the part MD5s, and hands each chunk (transferred, not copied; at
    * most four of 2 MiB in flight) to the other, which computes the SHA-1. `1`: one worker reads
-   * and computes both. Default: `2` where `navigator.hardwareConcurrency` is 2 or more, else `1`.
+   * and computes both. Default: `2` where `navigator.hardwareConcurrency` is 2 or more and a
+   * 2 MiB buffer crosses a MessageChannel and back in under 5 ms (measured once per page; it
+   * did not in Firefox 153, whose ports copy), else `1`.
    */
   threads?: 1 | 2 | undefined;
   /**
@@ -38,13 +41,19 @@ export interface BrowserWorkerHasherOptions {
  * `threads`); falls back to the page's thread where workers fail.
  */
 export function createBrowserWorkerHasher(options: BrowserWorkerHasherOptions = {}): WorkerHasher {
+  const { threads, ...single } = options;
+  if (threads !== undefined && threads !== 1 && threads !== 2) throw new VodArgumentError('threads', '1 or 2', threads);
   const cores = typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency;
-  const { threads = typeof cores === 'number' && cores >= 2 ? 2 : 1, ...single } = options;
-  if (threads !== 1 && threads !== 2) throw new VodArgumentError('threads', '1 or 2', threads);
-  if (threads === 1) return oneWorkerHasher(single);
+  if (threads === 1 || (threads === undefined && !(typeof cores === 'number' && cores >= 2))) return oneWorkerHasher(single);
   const [sha1Side, md5Side] = [oneWorkerHasher(single), oneWorkerHasher(single)];
+  const pipeline = createSplitHasher(sha1Side, md5Side, { pipe: true });
   return {
-    ...createSplitHasher(sha1Side, md5Side, { pipe: true }),
+    // By default a large file goes to the pipeline only where moving its chunks between threads is cheap.
+    hash: async (blob, hashOptions) => {
+      const large = typeof blob?.size === 'number' && blob.size >= SPLIT_MIN_BYTES;
+      if (threads === undefined && large && !(await transfersAreCheap())) return sha1Side.hash(blob, hashOptions);
+      return pipeline.hash(blob, hashOptions);
+    },
     close() {
       sha1Side.close();
       md5Side.close();

@@ -4,6 +4,7 @@
  * hasher's module worker is the one bundlers see.
  */
 import { createBrowserWorkerHasher, createSecretSigner, upload, type UploadResult } from '../../../src/adapters/browser/index.js';
+import { transfersAreCheap } from '../../../src/adapters/browser/transfer-probe.js';
 import { createInlineHasher, sparkEngine, wasmEngine } from '../../../src/engine.js';
 
 export interface Connection {
@@ -164,7 +165,10 @@ const api = {
    * on SIMD where the engine has it; from 16 MiB on two piped workers where the engine reports two
    * cores or more); the SHA-1 is checked against WebCrypto's, the part MD5s against spark's.
    */
-  async workerHash(mib: number): Promise<{
+  async workerHash(
+    mib: number,
+    threads?: 1 | 2,
+  ): Promise<{
     runner: string;
     engine: string;
     sha1Matches: boolean;
@@ -173,9 +177,10 @@ const api = {
     threads: number;
     piped: boolean;
     cores: number;
+    cheapTransfers: boolean;
   }> {
     const file = randomFile(mib * MiB + 12345, 'lanes.bin');
-    const hasher = createBrowserWorkerHasher();
+    const hasher = createBrowserWorkerHasher({ threads });
     try {
       const result = await hasher.hash(file, { partSize: MiB });
       const spark = await createInlineHasher({ engines: [sparkEngine] }).hash(file, { partSize: MiB, only: 'partMd5s' });
@@ -188,6 +193,7 @@ const api = {
         threads: result.threads ?? 1,
         piped: result.piped === true,
         cores: navigator.hardwareConcurrency,
+        cheapTransfers: await transfersAreCheap(),
       };
     } finally {
       hasher.close();

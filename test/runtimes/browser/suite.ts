@@ -139,15 +139,31 @@ export function describeBrowserScenario(browser: EngineBrowser): void {
       expect(hashed).toMatchObject({ runner: 'worker', engine: 'wasm', sha1Matches: true, md5sMatch: true, parts: 10, threads: 1 });
     });
 
-    it('hashes 20 MiB + 12345 bytes on two piped workers where the engine has 2+ cores: the same SHA-1 and part MD5s, both jobs seen on workers', async () => {
+    it('hashes 20 MiB + 12345 bytes on two piped workers (threads: 2): the same SHA-1 and part MD5s, both jobs seen on workers', async () => {
       const size = 20 * MiB + 12345;
-      const hashed = await page!.evaluate(() => window.vodRuntime.workerHash(20));
-      const two = hashed.cores >= 2;
-      expect(hashed).toMatchObject({ runner: 'worker', engine: 'wasm', sha1Matches: true, md5sMatch: true, parts: 21 });
-      expect(hashed).toMatchObject(two ? { threads: 2, piped: true } : { threads: 1, piped: false });
+      const hashed = await page!.evaluate(() => window.vodRuntime.workerHash(20, 2));
+      expect(hashed).toMatchObject({
+        runner: 'worker',
+        engine: 'wasm',
+        sha1Matches: true,
+        md5sMatch: true,
+        parts: 21,
+        threads: 2,
+        piped: true,
+      });
       // Both pipeline workers are the hash worker script, each a worker scope (the probe wraps it).
       const jobs = probe.sightings.filter((s) => s.event === 'job' && s.size === size);
-      expect(jobs).toEqual(Array.from({ length: two ? 2 : 1 }, () => ({ scope: 'DedicatedWorkerGlobalScope', event: 'job', size })));
+      expect(jobs).toEqual([0, 1].map(() => ({ scope: 'DedicatedWorkerGlobalScope', event: 'job', size })));
+    }, 60_000);
+
+    it('by default, 20 MiB go to the pipeline where the engine has 2+ cores and cheap transfers, else to one worker: same hashes', async () => {
+      const hashed = await page!.evaluate(() => window.vodRuntime.workerHash(20));
+      const pipelined = hashed.cores >= 2 && hashed.cheapTransfers;
+      console.log(
+        `${tag} ${browser.label}: ${hashed.cores} cores, cheap transfers ${hashed.cheapTransfers}: default ${pipelined ? 'two piped workers' : 'one worker'}`,
+      );
+      expect(hashed).toMatchObject({ runner: 'worker', engine: 'wasm', sha1Matches: true, md5sMatch: true, parts: 21 });
+      expect(hashed).toMatchObject(pipelined ? { threads: 2, piped: true } : { threads: 1, piped: false });
     }, 60_000);
 
     it('hashes on the worker with wasm (16 MiB) and with spark (4 MiB), speed logged (figures: npm run bench -- browser)', async () => {
