@@ -22,8 +22,8 @@ export interface BrowserWorkerHasherOptions {
    * `2`: files of 16 MiB or more are hashed on two workers of the same script at once: one reads
    * the file once and computes the part MD5s, and hands each chunk (transferred, not copied; at
    * most four of 2 MiB in flight) to the other, which computes the SHA-1. `1`: one worker reads
-   * and computes both. Default: `2` where `navigator.hardwareConcurrency` is 2 or more and a
-   * 2 MiB buffer crosses a MessageChannel and back in under 5 ms (measured once per page; it
+   * and computes both. Default: `2` where `navigator.hardwareConcurrency` is 2 or more and an
+   * 8 MiB buffer crosses a MessageChannel and back in under 5 ms (measured once per page; it
    * did not in Firefox 153, whose ports copy), else `1`.
    */
   threads?: 1 | 2 | undefined;

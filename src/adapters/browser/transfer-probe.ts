@@ -1,19 +1,20 @@
 /**
  * Whether handing a buffer to another thread over a MessageChannel is cheap here: the two-worker
  * pipeline transfers every 2 MiB chunk from one worker to the other and back. Measured, not
- * assumed: Chromium and WebKit moved 2 MiB round trip in 0-1 ms, Firefox 153 in 11-51 ms (its
- * ports copy the bytes), which made the pipeline 3x slower than one worker there. The best of
- * three round trips on the page's own channel, once per page.
+ * assumed: Chromium and WebKit moved 2 MiB round trip in 0-1 ms, Firefox 153 in 4-80 ms (its
+ * ports copy the bytes), which made the pipeline 3x slower than one worker there. The probe moves
+ * 8 MiB (Chromium 0-0.6 ms, Firefox 34-300 ms: copying grows with the size, a transfer does not),
+ * the best of three round trips on the page's own channel, once per page.
  */
 
-/** Bytes moved by each probe (one pipeline chunk). */
-const PROBE_BYTES = 2 * 1048576;
+/** Bytes moved by each probe: large enough that a copy cannot pass for a transfer. */
+const PROBE_BYTES = 8 * 1048576;
 /** A round trip slower than this means the bytes were copied (a zero-copy one is well under 1 ms). */
 const CHEAP_MS = 5;
 
 let probed: Promise<boolean> | undefined;
 
-/** Resolves true where a 2 MiB buffer goes over a MessageChannel and back within {@link CHEAP_MS}. */
+/** Resolves true where an 8 MiB buffer goes over a MessageChannel and back within {@link CHEAP_MS}. */
 export function transfersAreCheap(): Promise<boolean> {
   probed ??= probe().catch(() => false);
   return probed;
