@@ -61,10 +61,13 @@ for (const folder of folders) {
 }
 writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
 
+// A run stopped before the end (recorded by hand from Stryker's progress line) has no score, only how far it got.
 const counts = (s) =>
-  `${s.score ?? '–'} % (${s.Killed} killed, ${s.Timeout} timeout, ${s.Survived} survived, ${s.NoCoverage} no coverage${
-    s.unmeasured ? `; not measured: ${s.unmeasured.map((file) => file.replace(/^src\/[^/]+\//, '')).join(', ')}` : ''
-  })`;
+  s.stopped
+    ? `stopped: ${s.stopped}`
+    : `${s.score ?? '–'} % (${s.Killed} killed, ${s.Timeout} timeout, ${s.Survived} survived, ${s.NoCoverage} no coverage${
+        s.unmeasured ? `; not measured: ${s.unmeasured.map((file) => file.replace(/^src\/[^/]+\//, '')).join(', ')}` : ''
+      })`;
 const rows = Object.entries(summary).map(
   ([folder, { before, after }]) =>
     `| src/${folder} | ${counts(before)} at ${before.commit} | ${counts(after)} at ${after.commit} | ${after.Ignored} | ${after.measured.slice(0, 16).replace('T', ' ')} |`,
