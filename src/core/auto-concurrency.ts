@@ -7,14 +7,14 @@
  *   each part charged its share (its time ÷ the parts in flight beside it, {@link createFlightMeter};
  *   Little's law). Acknowledgements on a latency link land in bursts, and counted against the clock
  *   they measured where a round's edges fell among the bursts more than the figure: 4 → 8 → 4.
- *   Only parts sent under the current figure count, from the second generation on: the first
- *   ones found fewer parts ahead of them than later ones will.
+ *   A round is a set of parts fixed when they are sent, measured when the last lands (the first
+ *   to land are the fastest), and after a change it starts one figure's worth of parts later.
  * - **Start**: the first round is the first parts; then the figure doubles. After each round of
  *   8 parts it doubles again while throughput rose by 10 %. When it did not, growth ends: the
  *   figure stays unless the round lost 3 % (10 % against the first round, a few parts that also
  *   opened connections), then it goes back. One level too high costs a few per cent; one too
  *   low, a third on a 50 ms link.
- * - **Steady**: rounds of about one round trip of parts. Every few rounds it probes a quarter more
+ * - **Steady**: rounds of 8 parts as well. Every few rounds it probes a quarter more
  *   and keeps it only if throughput rose by 5 % over the level's average. Two rounds in a row whose
  *   mean part time grew by half without more throughput mean parts only queue (in the network, the
  *   service or the pacer): a quarter less.
@@ -45,6 +45,10 @@ export type ConcurrencySample =
       readonly ms: number;
       /** Parts in flight during the attempt, itself included (harmonic mean, {@link createFlightMeter}). Default: the figure. */
       readonly inFlight?: number;
+      /** The part's place in sending order (0 for the first sent). Default: acknowledgements so far. */
+      readonly seq?: number;
+      /** Parts sent so far (started at least once). Default: `seq` + the figure. */
+      readonly sent?: number;
     }
   | { readonly kind: 'congestion'; readonly at: number; readonly reason: CongestionReason };
 
@@ -78,11 +82,12 @@ export interface ConcurrencyBounds {
   readonly max: number;
 }
 
+/**
+ * A round is a set of parts fixed when they are sent (places `from` to `from + size - 1`), measured
+ * when the last of them lands: the first ones to land would be the fastest.
+ */
 interface Round {
-  /** Only parts whose attempt started at or after this count: the ones sent under the current figure. */
-  readonly since: number;
-  /** False until the first part sent under the figure lands: parts sent before it found fewer ahead of them than later ones will. */
-  readonly settled: boolean;
+  readonly from: number;
   readonly size: number;
   readonly acks: number;
   readonly bytes: number;
@@ -104,6 +109,8 @@ export interface ConcurrencyState {
   readonly limit: number;
   readonly phase: 'start' | 'steady' | 'probe';
   readonly round: Round;
+  /** The round after it, filling already: parts of it may land before the last of this one. */
+  readonly after: Round;
   /** Start: the previous round. Steady: the level settled on (its throughput averaged over rounds). Probe: the level probed from. */
   readonly reference: Measured | undefined;
   readonly steadyRounds: number;
@@ -111,6 +118,9 @@ export interface ConcurrencyState {
   readonly slowRounds: number;
   /** Acknowledgements still to come before another congestion signal counts. */
   readonly deafAcks: number;
+  /** Acknowledgements so far, and the most parts known sent. */
+  readonly acked: number;
+  readonly sent: number;
 }
 
 /** Growth that counts as "rose" at the start (per doubling) and when probing (per quarter). */
@@ -128,14 +138,15 @@ const RTT_GROWTH = 1.5;
 const SLOW_ROUNDS = 2;
 /** Rounds at one level between probes. */
 const PROBE_EVERY = 4;
-/** Fewest acknowledgements in a round: one part says little. */
+/** Parts in a round (but the first): one part says little. */
 const MIN_ROUND = 8;
 
-/** While growing, a round is a fixed number of parts (the estimate needs no whole round trip); then about one round trip of them. */
-const roundSize = (phase: ConcurrencyState['phase'], limit: number): number => (phase === 'start' ? MIN_ROUND : Math.max(MIN_ROUND, limit));
-const newRound = (since: number, size: number, settled = false): Round => ({
-  since,
-  settled,
+/**
+ * The next round after `sent` parts: after a change, one figure's worth later, since the first
+ * parts sent under a new figure find fewer ahead of them (or more, still draining) than later ones.
+ */
+const newRound = (sent: number, skip: number, size: number): Round => ({
+  from: sent + skip,
   size,
   acks: 0,
   bytes: 0,
@@ -145,11 +156,22 @@ const newRound = (since: number, size: number, settled = false): Round => ({
 const clamp = (value: number, bounds: ConcurrencyBounds): number => Math.max(1, Math.min(bounds.max, Math.floor(value)));
 
 /** The state before any sample. */
-export function initialConcurrency(bounds: ConcurrencyBounds, at: number): ConcurrencyState {
+export function initialConcurrency(bounds: ConcurrencyBounds, _at: number): ConcurrencyState {
   const limit = clamp(bounds.initial, bounds);
   // The first round is the first parts sent, however few: they also paid for opening connections,
   // and the figure doubles after them anyway.
-  return { limit, phase: 'start', round: newRound(at, limit, true), reference: undefined, steadyRounds: 0, slowRounds: 0, deafAcks: 0 };
+  return {
+    limit,
+    phase: 'start',
+    round: newRound(0, 0, limit),
+    after: newRound(limit, 0, MIN_ROUND),
+    reference: undefined,
+    steadyRounds: 0,
+    slowRounds: 0,
+    deafAcks: 0,
+    acked: 0,
+    sent: 0,
+  };
 }
 
 /** The next state after one sample, and the decision when the figure changed. */
@@ -162,9 +184,11 @@ export function stepConcurrency(
     if (state.deafAcks > 0) return { state };
     const to = clamp(state.limit / 2, bounds);
     const next: ConcurrencyState = {
+      ...state,
       limit: to,
       phase: 'steady',
-      round: newRound(sample.at, roundSize('steady', to)),
+      round: newRound(state.sent, to, MIN_ROUND),
+      after: newRound(state.sent + to + MIN_ROUND, 0, MIN_ROUND),
       reference: undefined,
       steadyRounds: 0,
       slowRounds: 0,
@@ -172,19 +196,24 @@ export function stepConcurrency(
     };
     return { state: next, decision: { from: state.limit, to, reason: sample.reason, throughput: 0, rttMs: 0 } };
   }
-  const deafAcks = Math.max(0, state.deafAcks - 1);
-  // A part sent under an earlier figure, or beside parts still draining from a higher one, measures that, not this one.
-  const inFlight = sample.inFlight ?? state.limit;
-  if (sample.at - sample.ms < state.round.since || inFlight > state.limit + 0.5) return { state: { ...state, deafAcks } };
-  if (!state.round.settled) return { state: { ...state, round: { ...state.round, since: sample.at, settled: true }, deafAcks } };
-  const round = {
-    ...state.round,
-    acks: state.round.acks + 1,
-    bytes: state.round.bytes + sample.bytes,
-    shareMs: state.round.shareMs + sample.ms / inFlight,
-    msSum: state.round.msSum + sample.ms,
+  const seq = sample.seq ?? state.acked;
+  const counters = {
+    deafAcks: Math.max(0, state.deafAcks - 1),
+    acked: state.acked + 1,
+    sent: Math.max(state.sent, sample.sent ?? seq + state.limit),
   };
-  if (round.acks < round.size) return { state: { ...state, round, deafAcks } };
+  const add = (to: Round): Round => ({
+    ...to,
+    acks: to.acks + 1,
+    bytes: to.bytes + sample.bytes,
+    shareMs: to.shareMs + sample.ms / (sample.inFlight ?? state.limit),
+    msSum: to.msSum + sample.ms,
+  });
+  const within = (of: Round) => seq >= of.from && seq < of.from + of.size;
+  if (within(state.after)) return { state: { ...state, ...counters, after: add(state.after) } };
+  if (!within(state.round)) return { state: { ...state, ...counters } };
+  const round = add(state.round);
+  if (round.acks < round.size) return { state: { ...state, ...counters, round } };
 
   // Bytes over the time the round's parts kept the link busy, each charged its share: unlike
   // acknowledgements counted against the clock, it does not depend on where a round's edges fall
@@ -205,13 +234,19 @@ export function stepConcurrency(
   ) => {
     const limit = clamp(to, bounds);
     const next: ConcurrencyState = {
+      ...counters,
       limit,
       phase,
-      round: limit === state.limit ? newRound(round.since, roundSize(phase, limit), true) : newRound(sample.at, roundSize(phase, limit)),
+      // The same figure: the round already filling goes on. A new one: one figure's worth later.
+      round: limit === state.limit ? state.after : newRound(counters.sent, limit, MIN_ROUND),
+      // Only parts not sent yet: a part already sent may have landed, uncounted.
+      after:
+        limit === state.limit
+          ? newRound(Math.max(state.after.from + state.after.size, counters.sent), 0, MIN_ROUND)
+          : newRound(counters.sent, limit + MIN_ROUND, MIN_ROUND),
       reference,
       steadyRounds,
       slowRounds,
-      deafAcks,
     };
     if (limit === state.limit) return { state: next };
     return { state: next, decision: { from: state.limit, to: limit, reason, throughput: measured.throughput, rttMs: measured.rttMs } };

@@ -94,6 +94,8 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let sentCount = 0;
+  // Parts started, in order: 'auto' measures rounds of parts fixed when they are sent.
+  let launched = 0;
 
   const allParams = parts.map((part) => {
     const dataMd5 = partMd5s[part.index];
@@ -121,7 +123,7 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
     { once: true },
   );
 
-  const sendOne = async (part: PartSpan, params: UploadPartParams, signal: AbortSignal): Promise<void> => {
+  const sendOne = async (part: PartSpan, params: UploadPartParams, signal: AbortSignal, seq: number): Promise<void> => {
     let done = { attempt: 1, ms: 0 };
     let inFlight: number | undefined;
     let endedAt = 0;
@@ -158,7 +160,7 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
         shouldRetry: input.shouldRetry,
       },
     );
-    auto?.observe({ kind: 'ack', at: endedAt, bytes: part.size, ms: done.ms, inFlight });
+    auto?.observe({ kind: 'ack', at: endedAt, bytes: part.size, ms: done.ms, inFlight, seq, sent: launched });
     sentCount += 1;
     events.acked(part.size);
     events.part?.({ offset: part.offset, size: part.size, md5: params.dataMd5, ...done });
@@ -181,7 +183,10 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
       const partController = new AbortController();
       partControllers.add(partController);
       const signal = partController.signal;
-      const task = (input.limiter ? input.limiter.run(() => sendOne(part, params, signal), signal) : sendOne(part, params, signal))
+      const seq = launched++;
+      const task = (
+        input.limiter ? input.limiter.run(() => sendOne(part, params, signal, seq), signal) : sendOne(part, params, signal, seq)
+      )
         .catch((error: unknown) => {
           if (!failure) {
             failure = { error };

@@ -56,6 +56,7 @@ interface Part {
   remaining: number;
   answerAt: number;
   startedAt: number;
+  seq: number;
   token: FlightTicket;
 }
 
@@ -80,7 +81,7 @@ export function runModel(link: LinkModel, parts: number, concurrency: number | '
   // Bounded: every step ends a body, lands a part or a 50 ms slice of speed.
   for (let step = 0; done < parts && step < 100_000; step++) {
     while (inFlight.length < limit() && next < parts) {
-      inFlight.push({ remaining: bytes, answerAt: Number.POSITIVE_INFINITY, startedAt: now, token: meter.start(now) });
+      inFlight.push({ remaining: bytes, answerAt: Number.POSITIVE_INFINITY, startedAt: now, seq: next, token: meter.start(now) });
       next += 1;
     }
     const waiting = inFlight.filter((part) => part.remaining > 0);
@@ -107,7 +108,7 @@ export function runModel(link: LinkModel, parts: number, concurrency: number | '
       const [landed] = inFlight.splice(index, 1);
       if (!landed) break;
       const meanInFlight = meter.end(landed.token, now);
-      auto?.observe({ kind: 'ack', at: now, bytes, ms: now - landed.startedAt, inFlight: meanInFlight });
+      auto?.observe({ kind: 'ack', at: now, bytes, ms: now - landed.startedAt, inFlight: meanInFlight, seq: landed.seq, sent: next });
       done += 1;
       limits.push(limit());
     }
