@@ -135,6 +135,12 @@ describe('emulator API: the request log', () => {
     expect(emulator.log.summary()).toMatchObject({ partsInFlight: 0, requestsInFlight: 0 });
   });
 
+  it('a request without SecretId or fileSha is logged with empty ones', async () => {
+    emulator = createEmulator();
+    expect((await send(`${ENDPOINT}?Action=InitUpload`)).answer.code).toBe(-10001);
+    expect(emulator.log.entries()[0]).toMatchObject({ action: 'InitUpload', secretId: '', fileSha: '', code: -10001 });
+  });
+
   it('an unknown action is logged as none', async () => {
     emulator = createEmulator();
     const url = await signedUrl(ENDPOINT, 'DeleteEverything', {});
