@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCliSandbox, cliSandbox } from './helpers/cli-sandbox.js';
 import { DEV_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emulator/index.js';
@@ -69,6 +69,7 @@ describe('the bin script', () => {
     await writeFile(join(fake, 'dist', 'cli.js'), 'export function main() { return new Promise(() => {}); }\n');
     const { readFile } = await import('node:fs/promises');
     await writeFile(join(fake, 'bin', 'vod-upload.js'), await readFile(bin));
+    await writeFile(join(fake, 'bin', 'lean-heap.js'), await readFile(join(dirname(bin), 'lean-heap.js')));
     const result = await run(join(fake, 'bin', 'vod-upload.js'), ['x.mp4']);
     expect(result.code).toBe(70);
     expect(result.stderr).toContain('stopped before it finished');

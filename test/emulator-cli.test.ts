@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCliSandbox, cliSandbox } from './helpers/cli-sandbox.js';
 import { DEV_CREDENTIALS } from '../src/emulator/index.js';
@@ -139,6 +139,7 @@ describe('vod-upload emulator', () => {
     const bare = await mkdtemp(join(sandbox, 'bare-'));
     await mkdir(join(bare, 'bin'));
     await copyFile(bin, join(bare, 'bin', 'vod-upload.js'));
+    await copyFile(join(dirname(bin), 'lean-heap.js'), join(bare, 'bin', 'lean-heap.js'));
     const missing = await runCli(['emulator'], join(bare, 'bin', 'vod-upload.js'));
     expect(missing.code).toBe(1);
     expect(missing.output).toContain('npm run build');

@@ -22,6 +22,13 @@ import { parseUploadArgs, UPLOAD_USAGE, type UploadEnv } from './upload-args.js'
 import { CLI_VERSION } from './version.js';
 import { collectFiles, isVideoName, type FoundFile } from './walk.js';
 
+/**
+ * Part bytes `--concurrency auto` may hold in flight per file: 16 parts of 1 MiB. Each part in
+ * flight is a buffer, and malloc keeps the memory of a burst after it (a climb to 32 parts left
+ * the CLI at 125 MiB RSS); on every link measured (bench/link.mjs) 16 and 32 parts were no faster than 8.
+ */
+export const CLI_MAX_IN_FLIGHT_BYTES = 16 * 1048576;
+
 /** Exit statuses. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -136,6 +143,7 @@ export async function runUploadCommand(argv: readonly string[], io: UploadIo): P
       ...(target.region !== undefined ? { region: target.region } : {}),
       partSize: args.partSize,
       concurrency: args.concurrency,
+      maxInFlightBytes: CLI_MAX_IN_FLIGHT_BYTES,
       files: args.files,
       retry: { retries: args.retries },
       ...args.extras,

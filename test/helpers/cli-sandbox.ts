@@ -3,7 +3,7 @@
  * node_modules, so it resolves its dependencies from the project) with a copy of the bin script.
  * Tests never touch the shared dist/.
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
@@ -17,9 +17,9 @@ export function cliSandbox(name: string): { sandbox: string; bin: string } {
   return { sandbox, bin: join(sandbox, 'bin', 'vod-upload.js') };
 }
 
-/** Builds src/cli/main.ts and the Node hash worker into the sandbox `name`, and copies the bin script next to them. */
+/** Builds src/cli/main.ts and the Node hash worker into the sandbox `name`, and copies the bin scripts next to them. */
 export async function buildCliSandbox(name: string): Promise<void> {
-  const { sandbox, bin } = cliSandbox(name);
+  const { sandbox } = cliSandbox(name);
   const external = [...builtinModules, ...Object.keys(pkg.dependencies)];
   await build({
     configFile: false,
@@ -39,5 +39,6 @@ export async function buildCliSandbox(name: string): Promise<void> {
     },
   });
   await mkdir(join(sandbox, 'bin'), { recursive: true });
-  await copyFile(join(PROJECT, 'bin', 'vod-upload.js'), bin);
+  // The bin script and what it imports beside it (lean-heap.js).
+  for (const script of await readdir(join(PROJECT, 'bin'))) await copyFile(join(PROJECT, 'bin', script), join(sandbox, 'bin', script));
 }
