@@ -32,17 +32,24 @@ scope.addEventListener('message', async (event) => {
   const sha1 = engine.sha1();
   const md5 = partMd5Sink(engine, partSize, blob.size);
   const split: ProfileSplit = { bytes: 0, totalMs: 0, readMs: 0, sha1Ms: 0, md5Ms: 0, reads: 0 };
-  const reader = blob.stream().getReader({ mode: 'byob' });
+  // WebKit's Blob stream is not a byte stream: there the stream's own chunks are timed.
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = blob.stream().getReader({ mode: 'byob' });
+  } catch {
+    byob = undefined;
+  }
+  const plain = byob ? undefined : blob.stream().getReader();
   let buffer = new ArrayBuffer(chunk);
   let partFill = 0;
   const started = performance.now();
   for (;;) {
     const t0 = performance.now();
-    const { done, value } = await reader.read(new Uint8Array(buffer, 0, chunk));
+    const { done, value } = byob ? await byob.read(new Uint8Array(buffer, 0, chunk)) : await plain!.read();
     const t1 = performance.now();
     split.readMs += t1 - t0;
     if (done || !value) break;
-    buffer = value.buffer as ArrayBuffer;
+    if (byob) buffer = value.buffer as ArrayBuffer;
     split.reads++;
     split.bytes += value.byteLength;
     if (skip !== 'sha1' && skip !== 'both') sha1.update(value);
