@@ -10,11 +10,11 @@
  *   A round is a set of parts fixed when they are sent, measured when the last lands (the first
  *   to land are the fastest), and after a change it starts one figure's worth of parts later.
  * - **Start**: the first round is the first parts; then the figure doubles. After each round of
- *   8 parts it doubles again while throughput rose by 10 %. When it did not, growth ends: the
+ *   a figure of parts (8 at least) it doubles again while throughput rose by 10 %. When it did not, growth ends: the
  *   figure stays unless the round lost 3 % (10 % against the first round, a few parts that also
  *   opened connections), then it goes back. One level too high costs a few per cent; one too
  *   low, a third on a 50 ms link.
- * - **Steady**: rounds of 8 parts as well. Every few rounds it probes a quarter more
+ * - **Steady**: rounds of a figure of parts. Every few rounds it probes a quarter more
  *   and keeps it only if throughput rose by 5 % over the level's average. Two rounds in a row whose
  *   mean part time grew by half without more throughput mean parts only queue (in the network, the
  *   service or the pacer): a quarter less.
@@ -140,6 +140,11 @@ const SLOW_ROUNDS = 2;
 const PROBE_EVERY = 4;
 /** Parts in a round (but the first): one part says little. */
 const MIN_ROUND = 8;
+/**
+ * A round is a whole figure of parts (8 at least): a service that serves some connections before
+ * others (a loaded machine: 50 ms and 1 s parts side by side) makes a smaller set all fast or all slow.
+ */
+const roundSize = (limit: number): number => Math.max(MIN_ROUND, limit);
 
 /**
  * The next round after `sent` parts: after a change, one figure's worth later, since the first
@@ -164,7 +169,7 @@ export function initialConcurrency(bounds: ConcurrencyBounds, _at: number): Conc
     limit,
     phase: 'start',
     round: newRound(0, 0, limit),
-    after: newRound(limit, 0, MIN_ROUND),
+    after: newRound(limit, 0, roundSize(limit)),
     reference: undefined,
     steadyRounds: 0,
     slowRounds: 0,
@@ -187,8 +192,8 @@ export function stepConcurrency(
       ...state,
       limit: to,
       phase: 'steady',
-      round: newRound(state.sent, to, MIN_ROUND),
-      after: newRound(state.sent + to + MIN_ROUND, 0, MIN_ROUND),
+      round: newRound(state.sent, to, roundSize(to)),
+      after: newRound(state.sent + to + roundSize(to), 0, roundSize(to)),
       reference: undefined,
       steadyRounds: 0,
       slowRounds: 0,
@@ -238,12 +243,12 @@ export function stepConcurrency(
       limit,
       phase,
       // The same figure: the round already filling goes on. A new one: one figure's worth later.
-      round: limit === state.limit ? state.after : newRound(counters.sent, limit, MIN_ROUND),
+      round: limit === state.limit ? state.after : newRound(counters.sent, limit, roundSize(limit)),
       // Only parts not sent yet: a part already sent may have landed, uncounted.
       after:
         limit === state.limit
-          ? newRound(Math.max(state.after.from + state.after.size, counters.sent), 0, MIN_ROUND)
-          : newRound(counters.sent, limit + MIN_ROUND, MIN_ROUND),
+          ? newRound(Math.max(state.after.from + state.after.size, counters.sent), 0, roundSize(limit))
+          : newRound(counters.sent, limit + roundSize(limit), roundSize(limit)),
       reference,
       steadyRounds,
       slowRounds,
