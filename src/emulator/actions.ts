@@ -9,6 +9,7 @@ import type { FaultInjector } from './faults.js';
 import type { EmulatorHashing } from './hashing.js';
 import type { RequestLog } from './log.js';
 import type { RunningSha1 } from './running-sha1.js';
+import type { SessionLock } from './session-lock.js';
 import { partFitsSession, type EmulatorStorage, type FileRecord, type PartRecord, type SessionRecord } from './storage.js';
 
 /** A storage call failed: the request is answered -10004 (write) or -10005 canRetry 1 (read). */
@@ -45,6 +46,8 @@ export interface ActionContext {
   runningSha1: RunningSha1;
   /** Where a request's body is read from (see {@link EmulatorOptions.requestBody}). */
   requestBody: (request: Request) => BodySource;
+  /** InitUpload and FinishUpload run alone on their session, UploadParts' storing beside each other. */
+  sessionLock: SessionLock;
 }
 
 const sessionKey = (secretId: string, fileSha: string): string => `${secretId}\n${fileSha}`;
@@ -54,7 +57,11 @@ const fileUrl = (context: ActionContext, record: FileRecord): string => `${conte
 const noSession = (fileSha: string): Answer =>
   answer(ErrorCode.CacheRead, `no upload session for fileSha ${fileSha}: call InitUpload first`, 0);
 
-export async function initUpload(context: ActionContext, params: InitUploadParams): Promise<Answer> {
+export function initUpload(context: ActionContext, params: InitUploadParams): Promise<Answer> {
+  return context.sessionLock.exclusive(sessionKey(context.secretId, params.fileSha), () => initUploadAlone(context, params));
+}
+
+async function initUploadAlone(context: ActionContext, params: InitUploadParams): Promise<Answer> {
   const { storage, secretId } = context;
   const file = await reading(storage.getFileBySha(secretId, params.fileSha));
   if (file) return answer(2, 'file already uploaded', 0, { fileId: file.fileId, url: fileUrl(context, file) });
@@ -104,10 +111,8 @@ export async function initUpload(context: ActionContext, params: InitUploadParam
   return answer(0, 'upload session created', 0);
 }
 
-export async function uploadPart(context: ActionContext, params: UploadPartParams): Promise<Answer> {
-  const { storage, secretId, request, log } = context;
-  const session = await reading(storage.getSession(secretId, params.fileSha));
-  if (!session) return noSession(params.fileSha);
+/** The -10003 answer for a part that does not belong to the session, or undefined when it does. */
+function misfit(session: SessionRecord, params: UploadPartParams): Answer | undefined {
   if (params.offset % session.dataSize !== 0 || params.offset >= session.fileSize) {
     return answer(
       ErrorCode.ProtocolParams,
@@ -119,6 +124,15 @@ export async function uploadPart(context: ActionContext, params: UploadPartParam
     const expected = Math.min(session.dataSize, session.fileSize - params.offset);
     return answer(ErrorCode.ProtocolParams, `dataSize: expected ${expected} at offset ${params.offset}, got ${params.dataSize}`, 0);
   }
+  return undefined;
+}
+
+export async function uploadPart(context: ActionContext, params: UploadPartParams): Promise<Answer> {
+  const { storage, secretId, request, log } = context;
+  const session = await reading(storage.getSession(secretId, params.fileSha));
+  if (!session) return noSession(params.fileSha);
+  const refused = misfit(session, params);
+  if (refused) return refused;
   const body = await readExactBody(request, params.dataSize, (count) => (log.bytesReceived += count), context.requestBody(request));
   if (!body.ok) {
     const what = body.reason === 'long' ? 'longer than' : body.reason === 'short' ? 'shorter than' : 'broken before';
@@ -131,18 +145,28 @@ export async function uploadPart(context: ActionContext, params: UploadPartParam
     return answer(ErrorCode.BodyInvalid, `dataMd5: the body's MD5 is ${md5}, not ${params.dataMd5}`, 1);
   }
   const part: PartRecord = { offset: params.offset, dataSize: params.dataSize, dataMd5: md5 };
-  await writing(storage.putPart(secretId, params.fileSha, part, body.chunks));
-  context.runningSha1.stored(sessionKey(secretId, params.fileSha), part.offset, body.chunks, (offset) =>
-    storage.readPart(secretId, params.fileSha, offset),
-  );
-  return answer(0, 'part stored', 0);
+  const key = sessionKey(secretId, params.fileSha);
+  return context.sessionLock.shared(key, async () => {
+    // While the body arrived, the session may have been finished, or dropped and begun again with another part size.
+    const current = await reading(storage.getSession(secretId, params.fileSha));
+    if (!current) return noSession(params.fileSha);
+    const changed = misfit(current, params);
+    if (changed) return changed;
+    await writing(storage.putPart(secretId, params.fileSha, part, body.chunks));
+    context.runningSha1.stored(key, part.offset, body.chunks, (offset) => storage.readPart(secretId, params.fileSha, offset));
+    return answer(0, 'part stored', 0);
+  });
 }
 
 /** Offsets named in the message, and returned in `missingOffsets`. */
 const MAX_LISTED_OFFSETS = 20;
 const MAX_RETURNED_OFFSETS = 1000;
 
-export async function finishUpload(context: ActionContext, params: FinishUploadParams): Promise<Answer> {
+export function finishUpload(context: ActionContext, params: FinishUploadParams): Promise<Answer> {
+  return context.sessionLock.exclusive(sessionKey(context.secretId, params.fileSha), () => finishUploadAlone(context, params));
+}
+
+async function finishUploadAlone(context: ActionContext, params: FinishUploadParams): Promise<Answer> {
   const { storage, secretId } = context;
   const session = await reading(storage.getSession(secretId, params.fileSha));
   if (!session) {

@@ -20,8 +20,6 @@ export interface ApiDeps extends Omit<ActionContext, 'request' | 'secretId' | 'p
   log: RequestLog;
   faults: FaultInjector;
   publicUrl: string | undefined;
-  /** Runs `task` after any earlier task with the same key has finished. */
-  serialize: <T>(key: string, task: () => Promise<T>) => Promise<T>;
   /** Resolves when the emulator closes (ends `hang` faults). */
   closed: Promise<void>;
 }
@@ -106,10 +104,7 @@ export async function handleApi(request: Request, url: URL, deps: ApiDeps): Prom
       let result: Answer;
       if (act === 'InitUpload') result = await initUpload(context, parsed.data as Parameters<typeof initUpload>[1]);
       else if (act === 'UploadPart') result = await uploadPart(context, parsed.data as Parameters<typeof uploadPart>[1]);
-      else {
-        const params = parsed.data as Parameters<typeof finishUpload>[1];
-        result = await deps.serialize(`${gate.common.SecretId}\n${params.fileSha}`, () => finishUpload(context, params));
-      }
+      else result = await finishUpload(context, parsed.data as Parameters<typeof finishUpload>[1]);
       const numeric = typeof result.fileId === 'string' && deps.faults.take(['numericFileId'], act, offset) !== undefined;
       if (numeric) entry.fault = 'numericFileId';
       return finish(result, numeric);

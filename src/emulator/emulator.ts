@@ -16,6 +16,7 @@ import { createLink, type LinkOptions } from './link.js';
 import { RequestLog } from './log.js';
 import { RunningSha1 } from './running-sha1.js';
 import { MemoryStorage } from './memory-storage.js';
+import { createSessionLock } from './session-lock.js';
 import { StorageFailure } from './actions.js';
 import type { EmulatorStorage } from './storage.js';
 
@@ -138,19 +139,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   let closing = false;
   let markClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
-  const queues = new Map<string, Promise<unknown>>();
   const issued = new Set<string>();
-
-  const serialize = <T>(key: string, task: () => Promise<T>): Promise<T> => {
-    const previous = queues.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.catch(() => undefined);
-    queues.set(key, settled);
-    void settled.then(() => {
-      if (queues.get(key) === settled) queues.delete(key);
-    });
-    return run;
-  };
 
   /** 20 digits starting with 1: above 2^63, as real ids can be, so clients must keep them as strings. */
   const newFileId = async (): Promise<string> => {
@@ -176,7 +165,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     storage,
     now,
     publicUrl: options.publicUrl,
-    serialize,
+    sessionLock: createSessionLock(),
     closed,
     newFileId,
     hashing,
