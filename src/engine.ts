@@ -25,7 +25,13 @@ export { resolveSource, isFileSource, splitName, sanitizeFileName, planParts, ty
 export { checkpointKey, type CheckpointIdentity } from './core/checkpoint.js';
 export { createRatePacer, DEFAULT_RATE_LIMITS, type RatePacer, type RatePacerOptions, type RateLimits } from './util/pacer.js';
 export { backoffDelay, withRetry, type WithRetryOptions, type RetryAttempt, type RetryEvent } from './util/retry.js';
-export { createLimiter, AUTO_MAX_CONCURRENCY, type Limiter, type ConcurrencySetting } from './util/concurrency.js';
+export {
+  createLimiter,
+  AUTO_INITIAL_CONCURRENCY,
+  AUTO_MAX_CONCURRENCY,
+  type Limiter,
+  type ConcurrencySetting,
+} from './util/concurrency.js';
 export {
   initialConcurrency,
   stepConcurrency,

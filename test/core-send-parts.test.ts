@@ -10,6 +10,7 @@ import { planParts } from '../src/core/source.js';
 import { VodError } from '../src/protocol/index.js';
 import type { PartSize, UploadPartParams } from '../src/protocol/schemas.js';
 import { createRetryState } from '../src/util/retry.js';
+import { AUTO_INITIAL_CONCURRENCY } from '../src/util/concurrency.js';
 
 const PART = 1048576 as PartSize;
 const md5Of = (index: number): string => index.toString(16).padStart(32, '0');
@@ -233,15 +234,15 @@ describe('sendParts', () => {
 });
 
 describe("sendParts with concurrency 'auto'", () => {
-  it('starts at 4 parts in flight when nothing bounds it lower', async () => {
+  it('starts at AUTO_INITIAL_CONCURRENCY (5) parts in flight when nothing bounds it lower', async () => {
     const { client, calls, sent } = heldClient();
     const controller = new AbortController();
     const { input, log } = inputFor(client, 8 * PART, { concurrency: 'auto', signal: controller.signal });
     const done = sendParts(input);
-    await sent(4);
+    await sent(AUTO_INITIAL_CONCURRENCY);
     await turns();
-    expect(calls).toHaveLength(4);
-    expect(log.concurrency).toEqual([4]);
+    expect(calls).toHaveLength(AUTO_INITIAL_CONCURRENCY);
+    expect(log.concurrency).toEqual([AUTO_INITIAL_CONCURRENCY]);
     controller.abort(new Error('enough'));
     await expect(done).rejects.toThrow('enough');
   });

@@ -9,8 +9,10 @@
  *   they measured where a round's edges fell among the bursts more than the figure: 4 → 8 → 4.
  *   A round is a set of parts fixed when they are sent, measured when the last lands (the first
  *   to land are the fastest), and after a change it starts one figure's worth of parts later.
- * - **Start**: the first round is the first parts; then the figure doubles. After each round of
- *   a figure of parts (8 at least) it doubles again while throughput rose by 10 %. When it did not, growth ends: the
+ * - **Start**: the first round is the first parts (5, `AUTO_INITIAL_CONCURRENCY`); then the figure
+ *   doubles. After each round of a figure of parts (8 at least) it doubles again while throughput
+ *   rose by 10 %, but never past twice the parts that keep the link busy (throughput × the least
+ *   part time seen: beyond, parts only queue). When throughput did not rise, growth ends: the
  *   figure stays unless the round lost 3 % (10 % against the first round, a few parts that also
  *   opened connections), then it goes back. One level too high costs a few per cent; one too
  *   low, a third on a 50 ms link.
@@ -26,61 +28,24 @@
  */
 
 import { ClientErrorCode, ErrorCode, VodError } from '../protocol/errors.js';
+import type {
+  ConcurrencyBounds,
+  ConcurrencyDecision,
+  ConcurrencyReason,
+  ConcurrencySample,
+  CongestionReason,
+} from './concurrency-types.js';
+
+export type {
+  ConcurrencyBounds,
+  ConcurrencyDecision,
+  ConcurrencyReason,
+  ConcurrencySample,
+  CongestionReason,
+} from './concurrency-types.js';
 
 // The part sender loads this module only for 'auto': the meter it feeds comes with it.
 export { createFlightMeter, type FlightMeter, type FlightTicket } from './flight-meter.js';
-
-/** Why parts were congested: the service's 4400, a request timeout, or a broken connection. */
-export type CongestionReason = 'rate-limited' | 'timeout' | 'reset';
-
-/** What the controller learns: a part acknowledged, or a congestion signal. */
-export type ConcurrencySample =
-  | {
-      readonly kind: 'ack';
-      /** When (ms). */
-      readonly at: number;
-      /** Part size. */
-      readonly bytes: number;
-      /** The attempt's time, read to answer (ms). */
-      readonly ms: number;
-      /** Parts in flight during the attempt, itself included (harmonic mean, {@link createFlightMeter}). Default: the figure. */
-      readonly inFlight?: number;
-      /** The part's place in sending order (0 for the first sent). Default: acknowledgements so far. */
-      readonly seq?: number;
-      /** Parts sent so far (started at least once). Default: `seq` + the figure. */
-      readonly sent?: number;
-    }
-  | { readonly kind: 'congestion'; readonly at: number; readonly reason: CongestionReason };
-
-/** Why the number of parts in flight changed. */
-export type ConcurrencyReason =
-  | 'first-round'
-  | 'throughput-rose'
-  | 'throughput-flat'
-  | 'probe'
-  | 'probe-failed'
-  | 'rtt-grew'
-  | CongestionReason;
-
-/** One change of the number of parts in flight, with the round that caused it. */
-export interface ConcurrencyDecision {
-  /** The figure before. */
-  readonly from: number;
-  /** The figure from now on. */
-  readonly to: number;
-  /** Why. */
-  readonly reason: ConcurrencyReason;
-  /** Acknowledged bytes per second in the round that decided (0 for a congestion signal). */
-  readonly throughput: number;
-  /** Mean time of the round's parts in ms (0 for a congestion signal). */
-  readonly rttMs: number;
-}
-
-/** Where the figure starts and the most it may reach (the queue's bound, the memory cap). */
-export interface ConcurrencyBounds {
-  readonly initial: number;
-  readonly max: number;
-}
 
 /**
  * A round is a set of parts fixed when they are sent (places `from` to `from + size - 1`), measured
@@ -114,6 +79,8 @@ export interface ConcurrencyState {
   /** Start: the previous round. Steady: the level settled on (its throughput averaged over rounds). Probe: the level probed from. */
   readonly reference: Measured | undefined;
   readonly steadyRounds: number;
+  /** The least mean part time of any round so far (ms): the link's round trip with nothing queued. */
+  readonly minRttMs: number;
   /** Steady rounds in a row whose parts took half as long again without more throughput. */
   readonly slowRounds: number;
   /** Acknowledgements still to come before another congestion signal counts. */
@@ -132,6 +99,8 @@ const PROBE_RISE = 1.05;
  */
 const KEEP_RISE = 0.97;
 const FIRST_KEEP_RISE = 0.9;
+/** Growth stops at this many times the parts that keep the link busy (throughput × least part time). */
+const BUSY_GAIN = 2;
 /** Part time that counts as "grew". */
 const RTT_GROWTH = 1.5;
 /** Slow steady rounds in a row that step the figure down. */
@@ -172,6 +141,7 @@ export function initialConcurrency(bounds: ConcurrencyBounds, _at: number): Conc
     after: newRound(limit, 0, roundSize(limit)),
     reference: undefined,
     steadyRounds: 0,
+    minRttMs: Number.POSITIVE_INFINITY,
     slowRounds: 0,
     deafAcks: 0,
     acked: 0,
@@ -229,6 +199,7 @@ export function stepConcurrency(
     throughput: (round.bytes / Math.max(1e-3, round.shareMs)) * 1000,
     rttMs: round.msSum / round.acks,
   };
+  const minRttMs = Math.min(state.minRttMs, measured.rttMs);
   const change = (
     to: number,
     reason: ConcurrencyReason,
@@ -251,6 +222,7 @@ export function stepConcurrency(
           : newRound(counters.sent, limit + roundSize(limit), roundSize(limit)),
       reference,
       steadyRounds,
+      minRttMs,
       slowRounds,
     };
     if (limit === state.limit) return { state: next };
@@ -259,10 +231,17 @@ export function stepConcurrency(
   const previous = state.reference;
 
   if (state.phase === 'start') {
-    const phaseAfterDoubling = state.limit * 2 > bounds.max ? 'steady' : 'start';
-    if (!previous) return change(state.limit * 2, 'first-round', phaseAfterDoubling, measured);
-    if (measured.throughput >= previous.throughput * START_RISE)
-      return change(state.limit * 2, 'throughput-rose', phaseAfterDoubling, measured);
+    const grow = (reason: ConcurrencyReason) => {
+      // Little's law: the parts that keep the link busy at this throughput are its parts per ms ×
+      // the least part time seen. Twice that leaves room for the throughput still to come, more
+      // only queues: 50 ms away, 16 → 32 doubled the part time and lost 11 % (bench, link table).
+      const busy = (round.acks / Math.max(1e-3, round.shareMs)) * minRttMs;
+      const to = Math.min(state.limit * 2, Math.ceil(BUSY_GAIN * busy));
+      if (to <= state.limit) return change(state.limit, 'throughput-flat', 'steady', measured);
+      return change(to, reason, to > bounds.max ? 'steady' : 'start', measured);
+    };
+    if (!previous) return grow('first-round');
+    if (measured.throughput >= previous.throughput * START_RISE) return grow('throughput-rose');
     // Growth stopped: settle on the better of the two levels, the lower one unless the higher is clearly better.
     // The first round is a few parts that also opened connections: only a clear loss against it sends the figure back.
     const keep = previous.acks < MIN_ROUND ? FIRST_KEEP_RISE : KEEP_RISE;

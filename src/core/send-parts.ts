@@ -5,7 +5,7 @@
 import type { VodClient } from '../client/client.js';
 import type { PartSize, UploadPartParams } from '../protocol/schemas.js';
 import type { ConcurrencyDecision } from './auto-concurrency.js';
-import { AUTO_MAX_CONCURRENCY, type ConcurrencySetting } from '../util/concurrency.js';
+import { AUTO_INITIAL_CONCURRENCY, AUTO_MAX_CONCURRENCY, type ConcurrencySetting } from '../util/concurrency.js';
 import { presignAhead } from './presign-ahead.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
 import type { RunProgress } from './progress-types.js';
@@ -103,7 +103,7 @@ export async function sendParts(input: SendPartsInput): Promise<number> {
     return { fileSha, offset: part.offset, dataSize: part.size, dataMd5 };
   });
   const bound = input.concurrency === 'auto' ? autoBound(input) : input.concurrency;
-  const auto = controller?.createAutoConcurrency({ initial: 4, max: bound }, Date.now(), (decision) =>
+  const auto = controller?.createAutoConcurrency({ initial: AUTO_INITIAL_CONCURRENCY, max: bound }, Date.now(), (decision) =>
     events.concurrency?.(decision.to, decision),
   );
   const limit = (): number => auto?.limit ?? bound;

@@ -23,7 +23,7 @@ export interface UploadOptions extends NamingOptions, InitExtras {
   /** Part size: 1048576 (default) or 524288. A resumed session's own size wins. */
   partSize?: PartSize;
   /**
-   * Parts in flight at once: a number fixes it; `'auto'` (the default) starts at 4 and follows the
+   * Parts in flight at once: a number fixes it; `'auto'` (the default) starts at 5 and follows the
    * link: it doubles while acknowledged throughput rises by 10 %, then holds and probes; fewer on a
    * 4400 (rate limit), timeouts, resets, or parts that take longer without throughput rising. It
    * stays within 32, the queue's shared bound and `maxInFlightBytes`. The `concurrency` event tells

@@ -8,6 +8,7 @@
  */
 import { createAutoConcurrency, type ConcurrencyDecision } from '../../src/core/auto-concurrency.js';
 import { createFlightMeter, type FlightTicket } from '../../src/core/flight-meter.js';
+import { AUTO_INITIAL_CONCURRENCY } from '../../src/util/concurrency.js';
 
 export interface LinkModel {
   /** ms before each answer, after the body went through. */
@@ -66,7 +67,7 @@ export function runModel(link: LinkModel, parts: number, concurrency: number | '
   const decisions: ModelRun['decisions'] = [];
   const auto =
     concurrency === 'auto'
-      ? createAutoConcurrency({ initial: 4, max }, 0, (decision) => decisions.push({ ...decision, landed: done }))
+      ? createAutoConcurrency({ initial: AUTO_INITIAL_CONCURRENCY, max }, 0, (decision) => decisions.push({ ...decision, landed: done }))
       : undefined;
   const limit = () => auto?.limit ?? (concurrency as number);
   const meter = createFlightMeter();
