@@ -84,6 +84,8 @@ async function measure(row, concurrency, file) {
     const started = performance.now();
     const handle = uploadWithClient(await openFile(file.path), { client, hasher, partSize: PART, concurrency, checkpoints: false });
     handle.on('concurrency', (decision) => {
+      // The figure it started with, then each one it moved to.
+      if (figures.length === 0) figures.push(decision.from);
       figures.push(decision.to);
       // What the round that decided measured (MiB/s), for reading the log: 8 (61 rose) = to 8, its round saw 61 MiB/s and rose.
       steps.push(`${decision.to} (${fmt(decision.throughput / MiB)} ${decision.reason})`);
@@ -133,7 +135,7 @@ try {
       for (const variant of [...variants.slice(rep - 1), ...variants.slice(0, rep - 1)]) {
         const run = await measure(row, variant, file);
         runs.get(row.key).get(variant).push(run);
-        const auto = variant === 'auto' ? `, figures 4 → ${run.steps.join(' → ')}` : '';
+        const auto = variant === 'auto' ? `, figures ${[run.figures[0], ...run.steps].join(' → ')}` : '';
         log(
           `rep ${rep}/${reps} ${row.key} ${variant}: ${fmt(run.mibps)} MiB/s in ${run.seconds.toFixed(1)} s, ${run.connections} connections${auto}`,
         );
@@ -148,7 +150,7 @@ try {
       return {
         mibps: spread(list.map((run) => run.mibps)),
         connections: spread(list.map((run) => run.connections)),
-        ...(variant === 'auto' ? { figures: list.map((run) => [4, ...run.figures]) } : {}),
+        ...(variant === 'auto' ? { figures: list.map((run) => run.figures) } : {}),
       };
     };
     const fixed = Object.fromEntries(sweep.map((n) => [n, figure(n)]));
