@@ -35,13 +35,15 @@ export {
 export {
   initialConcurrency,
   stepConcurrency,
-  type ConcurrencyDecision,
-  type ConcurrencyReason,
-  type ConcurrencySample,
-  type ConcurrencyBounds,
   type ConcurrencyState,
-  type CongestionReason,
 } from './core/auto-concurrency.js';
+export type {
+  ConcurrencyDecision,
+  ConcurrencyReason,
+  ConcurrencySample,
+  ConcurrencyBounds,
+  CongestionReason,
+} from './core/concurrency-types.js';
 export { validateRestrictions, findRestrictionFailure, VIDEO_TYPES, VIDEO_MIME_TYPES } from './core/restrictions.js';
 export { createInlineHasher, type InlineHasherOptions } from './hasher/inline-hasher.js';
 export { createWorkerHasher, type WorkerHasher, type WorkerHasherOptions, type WorkerLike } from './hasher/worker-hasher.js';

@@ -4,7 +4,8 @@
  * is exact and no clock or network is involved.
  */
 import { describe, expect, it } from 'vitest';
-import { createAutoConcurrency, initialConcurrency, stepConcurrency, type ConcurrencyDecision } from '../src/core/auto-concurrency.js';
+import { createAutoConcurrency, initialConcurrency, stepConcurrency } from '../src/core/auto-concurrency.js';
+import type { ConcurrencyDecision } from '../src/core/concurrency-types.js';
 
 const MiB = 1048576;
 

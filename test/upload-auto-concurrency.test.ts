@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeHasher } from '../src/adapters/node/index.js';
 import { uploadWithClient as upload, type UploadProgress } from '../src/engine.js';
-import type { ConcurrencyDecision } from '../src/core/auto-concurrency.js';
+import type { ConcurrencyDecision } from '../src/core/concurrency-types.js';
 import { AUTO_INITIAL_CONCURRENCY as FIRST } from '../src/util/concurrency.js';
 import { makeClient, randomFile, settle, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
 

@@ -36,14 +36,6 @@ import type {
   CongestionReason,
 } from './concurrency-types.js';
 
-export type {
-  ConcurrencyBounds,
-  ConcurrencyDecision,
-  ConcurrencyReason,
-  ConcurrencySample,
-  CongestionReason,
-} from './concurrency-types.js';
-
 // The part sender loads this module only for 'auto': the meter it feeds comes with it.
 export { createFlightMeter, type FlightMeter, type FlightTicket } from './flight-meter.js';
 

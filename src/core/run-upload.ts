@@ -11,7 +11,7 @@ import { forgetCheckpoint, obtainHash, rehashParts } from './run-hashes.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';
 import type { RunProgress } from './progress-types.js';
 import { createRetryState, withRetry, type RetryEvent, type RetryPolicy, type ShouldRetry } from '../util/retry.js';
-import type { ConcurrencyDecision } from './auto-concurrency.js';
+import type { ConcurrencyDecision } from './concurrency-types.js';
 import type { ConcurrencySetting } from '../util/concurrency.js';
 import { sendParts, type PartDone, type TaskLimiter } from './send-parts.js';
 import { planParts, type PartSpan, type ResolvedSource } from './source.js';

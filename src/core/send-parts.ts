@@ -4,7 +4,7 @@
  */
 import type { VodClient } from '../client/client.js';
 import type { PartSize, UploadPartParams } from '../protocol/schemas.js';
-import type { ConcurrencyDecision } from './auto-concurrency.js';
+import type { ConcurrencyDecision } from './concurrency-types.js';
 import { AUTO_INITIAL_CONCURRENCY, AUTO_MAX_CONCURRENCY, type ConcurrencySetting } from '../util/concurrency.js';
 import { presignAhead } from './presign-ahead.js';
 import type { BeforeRequestHook } from '../client/request-hook.js';

@@ -6,7 +6,7 @@ import type { PartSize } from '../protocol/schemas.js';
 import type { ConcurrencySetting } from '../util/concurrency.js';
 import type { Listener } from '../util/emitter.js';
 import type { RetryEvent, RetryOptions, ShouldRetry } from '../util/retry.js';
-import type { ConcurrencyDecision } from './auto-concurrency.js';
+import type { ConcurrencyDecision } from './concurrency-types.js';
 import type { CheckpointStore } from './checkpoint.js';
 import type { UploadProgress } from './progress-types.js';
 import type { UploadRestrictions } from './restrictions.js';

@@ -6,7 +6,8 @@
  * seeded jitter for its answer. Parts sent together land together: the acknowledgements arrive in
  * bursts, as they do over a real link.
  */
-import { createAutoConcurrency, type ConcurrencyDecision } from '../../src/core/auto-concurrency.js';
+import { createAutoConcurrency } from '../../src/core/auto-concurrency.js';
+import type { ConcurrencyDecision } from '../../src/core/concurrency-types.js';
 import { createFlightMeter, type FlightTicket } from '../../src/core/flight-meter.js';
 import { AUTO_INITIAL_CONCURRENCY } from '../../src/util/concurrency.js';
 
