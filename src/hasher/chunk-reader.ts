@@ -28,6 +28,41 @@ export interface ChunkReaderOptions {
   fill?: boolean | undefined;
 }
 
+/**
+ * Reads of a stream that is not a byte stream (WebKit's Blob stream, of about 512 KB chunks),
+ * copied into full buffers of {@link CHUNK_BYTES}: the pipeline then forwards few chunks, and
+ * reads into the buffers it gets back instead of holding a new one per chunk.
+ */
+function filledReads(reader: ReadableStreamDefaultReader<Uint8Array>, nextBuffer: ChunkReaderOptions['nextBuffer']): ChunkReader['read'] {
+  let buffer = new ArrayBuffer(CHUNK_BYTES);
+  let rest: Uint8Array | undefined;
+  let ended = false;
+  return async () => {
+    if (buffer.byteLength < CHUNK_BYTES) {
+      const next = nextBuffer?.();
+      buffer = next && next.byteLength >= CHUNK_BYTES ? next : new ArrayBuffer(CHUNK_BYTES);
+    }
+    const target = new Uint8Array(buffer, 0, CHUNK_BYTES);
+    let filled = 0;
+    while (filled < CHUNK_BYTES) {
+      if (!rest?.byteLength) {
+        if (ended) break;
+        const { done, value } = await reader.read();
+        if (done) {
+          ended = true;
+          break;
+        }
+        rest = value;
+      }
+      const taken = rest.subarray(0, CHUNK_BYTES - filled);
+      target.set(taken, filled);
+      filled += taken.byteLength;
+      rest = rest.subarray(taken.byteLength);
+    }
+    return filled > 0 ? target.subarray(0, filled) : undefined;
+  };
+}
+
 /** Locks `stream`: a reader of its own buffer where the stream is a byte stream, else the default reader. */
 export function chunkReader(stream: ReadableStream<Uint8Array>, options: ChunkReaderOptions = {}): ChunkReader {
   const { nextBuffer, fill = false } = options;
@@ -40,10 +75,7 @@ export function chunkReader(stream: ReadableStream<Uint8Array>, options: ChunkRe
   if (!byob) {
     const reader = stream.getReader();
     return {
-      read: async () => {
-        const { done, value } = await reader.read();
-        return done ? undefined : value;
-      },
+      read: fill ? filledReads(reader, nextBuffer) : async () => (await reader.read()).value,
       cancel: (reason) => reader.cancel(reason),
       releaseLock: () => reader.releaseLock(),
     };

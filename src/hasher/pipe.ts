@@ -27,7 +27,8 @@ export async function sendThroughPipe(blob: HashSource, engine: HashEngine, opti
   let wake: (() => void) | undefined;
   port.onmessage = (event: MessageEvent<Back>) => {
     inFlight--;
-    if (event.data?.type === 'buffer') spare.push(event.data.buffer);
+    // Reads go into returned buffers; more than the chunks in flight would only be held.
+    if (event.data?.type === 'buffer' && spare.length < PIPE_BUFFERS) spare.push(event.data.buffer);
     wake?.();
   };
   const slot = async (): Promise<void> => {
@@ -72,14 +73,16 @@ export async function hashFromPipe(size: number, engine: HashEngine, options: Ha
   };
   /** The buffer of the chunk handed out last: the hash loop is done with it when it asks for the next. */
   let lent: ArrayBuffer | undefined;
+  let cancelled = false;
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         if (lent) port.postMessage({ type: 'buffer', buffer: lent } satisfies Back, [lent]);
         lent = undefined;
-        while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        while (queue.length === 0 && !cancelled) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
-        const message = queue.shift()!;
+        const message = queue.shift();
+        if (!message) return;
         if (message.type === 'chunk') {
           lent = message.buffer;
           controller.enqueue(new Uint8Array(message.buffer, 0, message.length));
@@ -90,6 +93,7 @@ export async function hashFromPipe(size: number, engine: HashEngine, options: Ha
         }
       },
       cancel() {
+        cancelled = true;
         port.close();
         wake?.();
       },
