@@ -163,4 +163,71 @@ describe('rules', () => {
     expect(findRestrictionFailure(file('a.mp4', 'mp4', 'video/mp4; codecs="avc1"'), rules(['video/mp4']))).toBeUndefined();
     expect(VIDEO_TYPES).toContain('.mp4');
   });
+
+  it('an exact MIME type is not a family: video/mp4 refuses a .ts file (video/mp2t), audio/* refuses application/mxf', () => {
+    const rules = (allowedTypes: string[]) => validateRestrictions({ allowedTypes });
+    const file = (name: string, fileType: string, mimeType?: string) => ({ size: 1, name, fileType, mimeType });
+    expect(findRestrictionFailure(file('a.ts', 'ts'), rules(['video/mp4']))?.rule).toBe('allowedTypes');
+    expect(findRestrictionFailure(file('a.mp4', 'mp4', 'video/mp4v'), rules(['video/mp4']))?.rule).toBe('allowedTypes');
+    expect(findRestrictionFailure(file('a.mxf', 'mxf'), rules(['audio/*']))?.rule).toBe('allowedTypes');
+    expect(findRestrictionFailure(file('a.mp4', 'mp4', 'audio/mp4'), rules(['audio/*']))).toBeUndefined();
+  });
+
+  it('a declared MIME type is read without case or spaces around its parameters; entries are trimmed', () => {
+    const file = { size: 1, name: 'a.bin', fileType: 'bin', mimeType: ' Video/MP4 ; codecs="avc1"' };
+    expect(findRestrictionFailure(file, validateRestrictions({ allowedTypes: ['video/mp4'] }))).toBeUndefined();
+    expect(validateRestrictions({ allowedTypes: [' .MP4 ', ' Video/* '] })).toEqual({ allowedTypes: ['.mp4', 'video/*'] });
+    expect(
+      findRestrictionFailure({ size: 1, name: 'a.mp4', fileType: 'mp4' }, validateRestrictions({ allowedTypes: [' .mp4'] })),
+    ).toBeUndefined();
+  });
+
+  it('both size bounds are inclusive, and 0 is a bound like any other', () => {
+    const sized = (size: number) => ({ size, name: 'a.mp4', fileType: 'mp4' });
+    const bounds = validateRestrictions({ minFileSize: 100, maxFileSize: 100 });
+    expect(findRestrictionFailure(sized(100), bounds)).toBeUndefined();
+    expect(findRestrictionFailure(sized(99), bounds)?.rule).toBe('minFileSize');
+    expect(findRestrictionFailure(sized(101), bounds)?.rule).toBe('maxFileSize');
+    expect(validateRestrictions({ maxFileSize: 0, minFileSize: 0 })).toEqual({ maxFileSize: 0, minFileSize: 0 });
+    expect(findRestrictionFailure(sized(0), validateRestrictions({ maxFileSize: 0 }))).toBeUndefined();
+    expect(findRestrictionFailure(sized(1), validateRestrictions({ maxFileSize: 0 }))?.rule).toBe('maxFileSize');
+  });
+
+  it('a file without a name is called (unnamed) with its type', () => {
+    const failure = findRestrictionFailure({ size: 10, name: '', fileType: 'mp4' }, validateRestrictions({ maxFileSize: 1 }));
+    expect(failure).toMatchObject({ rule: 'maxFileSize', file: '(unnamed).mp4' });
+    expect(failure?.message).toBe('(unnamed).mp4 is refused by restrictions.maxFileSize: 10 bytes is more than the 1 allowed');
+  });
+
+  it('bad restrictions say what each rule takes (null and non-string types included)', () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /^Invalid restrictions: expected an object with maxFileSize, minFileSize and\/or allowedTypes, got null/],
+      [[], /^Invalid restrictions: expected an object with maxFileSize/],
+      [{ maxSize: 1 }, /^Invalid restrictions\.maxSize: expected one of maxFileSize, minFileSize, allowedTypes \(no other rule exists\)/],
+      [{ maxFileSize: -1 }, /^Invalid restrictions\.maxFileSize: expected a whole number of bytes ≥ 0, got -1/],
+      [{ minFileSize: 10, maxFileSize: 5 }, /^Invalid restrictions\.minFileSize: expected at most maxFileSize \(5\), got 10/],
+      [{ allowedTypes: [] }, /^Invalid restrictions\.allowedTypes: expected a non-empty array like \['\.mp4', 'video\/\*'\]/],
+      [
+        { allowedTypes: [5] },
+        /^Invalid restrictions\.allowedTypes: expected entries like '\.mp4' \(an extension with its dot\), 'video\/mp4' or 'video\/\*', got 5/,
+      ],
+    ];
+    for (const [restrictions, message] of cases) {
+      let thrown: unknown;
+      try {
+        validateRestrictions(restrictions);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, String(message)).toBeInstanceOf(VodArgumentError);
+      expect((thrown as Error).message).toMatch(message);
+    }
+  });
+
+  it('a source whose type field is not a string is judged by its extension', async () => {
+    const source = { ...countingSource(randomFile(100, 'clip.mp4')), type: 42 as unknown as string };
+    const result = await upload(source, { client: makeClient(emu), hasher: countingHasher(), restrictions: { allowedTypes: ['video/*'] } })
+      .done;
+    expect(result.size).toBe(100);
+  });
 });
