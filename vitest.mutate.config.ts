@@ -36,6 +36,7 @@ const ALL_SUITES = [
   'test/emulator-link.test.ts',
   'test/emulator-node-answer.test.ts',
   'test/emulator-running-sha1.test.ts',
+  'test/emulator-session-lock.test.ts',
   'test/hooks.test.ts',
   'test/overall-percent.test.ts',
   'test/protocol-*.test.ts',
@@ -84,6 +85,7 @@ const OWN_SUITES: Record<string, string[]> = {
     'test/emulator-link.test.ts',
     'test/emulator-node-answer.test.ts',
     'test/emulator-running-sha1.test.ts',
+    'test/emulator-session-lock.test.ts',
     'test/chaos-faults.test.ts',
   ],
 };
