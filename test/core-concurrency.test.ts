@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VodArgumentError } from '../src/protocol/index.js';
 import { createLimiter } from '../src/util/concurrency.js';
-
-/** A promise with its resolve/reject handles exposed. */
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from './helpers/deferred.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 

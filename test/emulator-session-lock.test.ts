@@ -7,16 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage, startEmulator, type EmulatorStorage } from '../src/emulator/index.js';
 import { createSessionLock } from '../src/emulator/session-lock.js';
+import { deferred } from './helpers/deferred.js';
 import { call, initParams, makeFile, partsOf, sendPart } from './helpers/emulator-client.js';
 
 /** The protocol's smallest part size. */
 const PART = 524288;
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
 
 /** Lets pending promise reactions run (bounded). */
 const turns = async (count = 10): Promise<void> => {
@@ -77,12 +72,15 @@ describe('createSessionLock', () => {
 describe('one session, requests at once (emulator over HTTP)', () => {
   it('two InitUploads of the same new file: the second waits for the first and resumes its session; Finish finds every part', async () => {
     const file = makeFile(3 * PART + 3);
-    // The first putSession is held until another storage call for the same file arrives (the race) or 1 s
-    // passes (the lock makes the second InitUpload wait, so nothing arrives); any such call is an overlap.
+    // The first putSession is held until the second InitUpload has reached the emulator, then until
+    // another storage call for the same file arrives (the race) or 1 s more passes (the lock makes
+    // the second InitUpload wait, so nothing arrives); any such call is an overlap. The 1 s counts
+    // from the second request's arrival, so a late arrival under load cannot make the test vacuous.
     const overlaps: string[] = [];
     let holding = false;
     let putSessions = 0;
     const otherCall = deferred();
+    const secondArrived = deferred();
     const storage = watchedStorage(new MemoryStorage(), async (name) => {
       if (holding) {
         overlaps.push(name);
@@ -90,10 +88,17 @@ describe('one session, requests at once (emulator over HTTP)', () => {
       }
       if (name !== 'putSession' || ++putSessions > 1) return;
       holding = true;
+      await secondArrived.promise;
       await Promise.race([otherCall.promise, new Promise((done) => setTimeout(done, 1000))]);
       holding = false;
     });
     const emulator = await startEmulator({ port: 0, storage });
+    const log = emulator.emulator.log;
+    const started = log.requestStarted.bind(log);
+    log.requestStarted = () => {
+      started();
+      if (log.requestsInFlight >= 2) secondArrived.resolve();
+    };
     try {
       const params = initParams(file, PART);
       const [first, second] = await Promise.all([
@@ -113,7 +118,7 @@ describe('one session, requests at once (emulator over HTTP)', () => {
   });
 
   it('a part whose session was finished while its body arrived is answered -10005 (no session), not stored', async () => {
-    let checked: ReturnType<typeof deferred> | undefined;
+    let checked: ReturnType<typeof deferred<void>> | undefined;
     const storage = watchedStorage(new MemoryStorage(), async (name) => {
       if (name === 'getSession') checked?.resolve();
     });
