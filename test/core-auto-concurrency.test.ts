@@ -59,6 +59,19 @@ describe('auto concurrency: growing', () => {
     expect(limits.at(-1)).toBeGreaterThan(11);
   });
 
+  it('does not grow while the parts in flight stay at half the figure or less (the source cannot keep up): twice them is the figure already', () => {
+    const decisions: ConcurrencyDecision[] = [];
+    const auto = createAutoConcurrency({ initial: 8, max: 32 }, 0, (decision) => decisions.push(decision));
+    // 8 allowed, 4 in flight: each part's share of the time is 100 ms ÷ 4.
+    for (let i = 0; i < 8; i++) auto.observe({ kind: 'ack', at: 25 * (i + 1), bytes: MiB, ms: 100, inFlight: 4 });
+    expect(decisions).toEqual([]);
+    expect(auto.limit).toBe(8);
+    // With 8 in flight the same first round doubles it.
+    const full = createAutoConcurrency({ initial: 8, max: 32 }, 0);
+    for (let i = 0; i < 8; i++) full.observe({ kind: 'ack', at: 12.5 * (i + 1), bytes: MiB, ms: 100, inFlight: 8 });
+    expect(full.limit).toBe(16);
+  });
+
   it('never passes the bound (the queue share or the memory cap)', () => {
     const { limits, decisions } = simulate({ latencyMs: 50 }, 200, { initial: 4, max: 6 });
     expect(Math.max(...limits)).toBe(6);

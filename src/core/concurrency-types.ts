@@ -17,7 +17,7 @@ export type ConcurrencySample =
       readonly inFlight?: number;
       /** The part's place in sending order (0 for the first sent). Default: acknowledgements so far. */
       readonly seq?: number;
-      /** Parts sent so far (started at least once). Default: `seq` + the figure. */
+      /** Parts handed to the sender so far, started or waiting for a slot (a new round begins after them). Default: `seq` + the figure. */
       readonly sent?: number;
     }
   | { readonly kind: 'congestion'; readonly at: number; readonly reason: CongestionReason };

@@ -24,7 +24,8 @@ export interface UploadOptions extends NamingOptions, InitExtras {
   partSize?: PartSize;
   /**
    * Parts in flight at once: a number fixes it; `'auto'` (the default) starts at 5 and follows the
-   * link: it doubles while acknowledged throughput rises by 10 %, then holds and probes; fewer on a
+   * link: it doubles while acknowledged throughput rises by 10 %, up to twice the parts that keep
+   * the link busy (throughput × the shortest round's part time), then holds and probes; fewer on a
    * 4400 (rate limit), timeouts, resets, or parts that take longer without throughput rising. It
    * stays within 32, the queue's shared bound and `maxInFlightBytes`. The `concurrency` event tells
    * each change.
