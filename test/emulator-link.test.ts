@@ -29,6 +29,24 @@ describe('link specs', () => {
     expect(parseBandwidth(1000)).toBe(1000);
   });
 
+  it('takes spaces around the numbers, decimals, up to 6 digits, and any case of the unit and /s', () => {
+    expect(parseLatency(' 20 : 10 ')).toEqual({ latencyMs: 20, jitterMs: 10 });
+    expect(parseLatency('2.25:0.25')).toEqual({ latencyMs: 2.25, jitterMs: 0.25 });
+    expect(parseLatency('123456:654321')).toEqual({ latencyMs: 123456, jitterMs: 654321 });
+    expect(parseBandwidth(' 20mb/S ')).toBe(20 * MiB);
+    expect(parseBandwidth('1.25 MB')).toBe(1.25 * MiB);
+    expect(parseBandwidth('1')).toBe(1);
+    expect(parseBandwidth('1b/s')).toBe(1);
+    expect(parseBandwidth(1)).toBe(1);
+  });
+
+  it('refuses rates under 1 byte per second, numbers that are not finite, a sign, and /s anywhere but at the end', () => {
+    for (const bad of ['0.5', '0.9b/s', '2/sMB', '+2MB/s', 0.5, 0, Number.POSITIVE_INFINITY, Number.NaN])
+      expect(() => parseBandwidth(bad), String(bad)).toThrow(/Invalid bandwidth: expected a rate like 20MB\/s/);
+    for (const bad of ['1234567', '1:1234567', '1.', '.5', '5 5'])
+      expect(() => parseLatency(bad), bad).toThrow(/Invalid latency: expected MS or MS:JITTER in milliseconds, like 50 or 20:10/);
+  });
+
   it('refuses bad specs with a VodArgumentError naming the option', () => {
     for (const bad of ['', 'fast', '-5', '5:', '5:x', '1:2:3'])
       expect(() => parseLatency(bad), bad).toThrow(/Invalid latency: expected MS or MS:JITTER/);
