@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { portableHashing, startEmulator, type EmulatorHashing, type RunningEmulator } from '../src/emulator/index.js';
-import { call, initParams, makeFile, md5Hex, partsOf, randomBytes, sendPart, type TestFile } from './helpers/emulator-client.js';
+import { RunningSha1 } from '../src/emulator/running-sha1.js';
+import { call, initParams, makeFile, md5Hex, partsOf, randomBytes, sendPart, sha1Hex, type TestFile } from './helpers/emulator-client.js';
 
 const PART = 524288;
 let running: RunningEmulator | undefined;
@@ -92,5 +93,79 @@ describe('FinishUpload hashes as parts arrive', () => {
     await sendInOrder(endpoint, file, [0, PART]);
     const finish = await call(endpoint, 'FinishUpload', { fileSha: file.fileSha });
     expect(finish.answer.code).toBe(0);
+  });
+});
+
+describe('RunningSha1', () => {
+  const bytes = randomBytes(30);
+  const piece = (start: number, end: number): Uint8Array[] => [bytes.subarray(start, end)];
+  const never = (): Promise<readonly Uint8Array[]> => Promise.reject(new Error('not read back in this test'));
+
+  it('parts that came early are read back in offset order; the digest is the whole file', async () => {
+    const running = new RunningSha1(portableHashing);
+    const readBacks: number[] = [];
+    const readBack = async (offset: number) => {
+      readBacks.push(offset);
+      return piece(offset, offset + 10);
+    };
+    running.stored('k', 20, piece(20, 30), readBack);
+    running.stored('k', 10, piece(10, 20), readBack);
+    running.stored('k', 0, piece(0, 10), readBack);
+    expect(await running.take('k', 30)).toBe(sha1Hex(bytes));
+    expect(readBacks).toEqual([10, 20]);
+    expect(await running.take('k', 30)).toBeUndefined();
+  });
+
+  it('no digest when the size differs, a part is missing, or the key is unknown', async () => {
+    const running = new RunningSha1(portableHashing);
+    running.stored('k', 0, piece(0, 10), never);
+    expect(await running.take('k', 30)).toBeUndefined();
+    running.stored('gap', 0, piece(0, 10), never);
+    running.stored('gap', 20, piece(20, 30), never);
+    expect(await running.take('gap', 30)).toBeUndefined();
+    expect(await running.take('unknown', 0)).toBeUndefined();
+  });
+
+  it('a part stored again at an offset already hashed, or a failed read back, drops the digest (and hashing stops)', async () => {
+    const hashing = countingHashing();
+    const running = new RunningSha1(hashing);
+    running.stored('again', 0, piece(0, 10), never);
+    running.stored('again', 10, piece(10, 20), never);
+    running.stored('again', 0, piece(0, 10), never);
+    running.stored('again', 20, piece(20, 30), never);
+    expect(await running.take('again', 30)).toBeUndefined();
+    expect(hashing.sha1Bytes).toBe(20);
+    running.stored('failed', 10, piece(10, 20), never);
+    running.stored('failed', 0, piece(0, 10), never);
+    running.stored('failed', 20, piece(20, 30), never);
+    expect(await running.take('failed', 30)).toBeUndefined();
+  });
+
+  it('forget() during a read back: the waiting take() gets nothing, no more is read back, and the key starts from nothing', async () => {
+    const running = new RunningSha1(portableHashing);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reading!: () => void;
+    const readStarted = new Promise<void>((resolve) => (reading = resolve));
+    const readBack = async (offset: number) => {
+      reading();
+      await held;
+      return piece(offset, offset + 10);
+    };
+    const readBacks: number[] = [];
+    running.stored('k', 10, piece(10, 20), (offset) => (readBacks.push(offset), readBack(offset)));
+    running.stored('k', 20, piece(20, 30), never);
+    running.stored('k', 0, piece(0, 10), (offset) => (readBacks.push(offset), readBack(offset)));
+    const taken = running.take('k', 30);
+    await readStarted;
+    running.forget('k');
+    running.stored('k', 0, piece(0, 10), never);
+    release();
+    expect(await taken).toBeUndefined();
+    // The dropped session reads nothing more back (offset 20 was waiting).
+    expect(readBacks).toEqual([10]);
+    running.forget('nothing here');
+    running.stored('k', 10, piece(10, 20), never);
+    expect(await running.take('k', 20)).toBe(sha1Hex(bytes.subarray(0, 20)));
   });
 });
