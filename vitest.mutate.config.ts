@@ -64,6 +64,7 @@ const OWN_SUITES: Record<string, string[]> = {
     'test/core-*.test.ts',
     'test/bind-upload.test.ts',
     'test/deferred-upload.test.ts',
+    'test/overall-percent.test.ts',
     'test/restrictions.test.ts',
     'test/source.test.ts',
     'test/upload.test.ts',
