@@ -6,6 +6,7 @@ import {
   createMemoryCheckpointStore,
   deleteCheckpoint,
   readCheckpoint,
+  sampledParts,
   writeCheckpoint,
   type CheckpointStore,
   type CheckpointWarning,
@@ -70,6 +71,24 @@ describe('checkpointKey', () => {
   it('bad identity is a typed error', async () => {
     await expect(checkpointKey({ ...identity, size: -1 })).rejects.toThrow(VodArgumentError);
     await expect(checkpointKey({ ...identity, secretId: '' })).rejects.toThrow(/secretId/);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['an empty path', { path: '' }, 'Invalid path: expected a non-empty string'],
+    ['a path that is not a string', { path: 7 }, 'Invalid path: expected a non-empty string, got 7'],
+    ['a name that is not a string', { name: 7 }, 'Invalid name: expected a string, got 7'],
+    ['a size that is not an integer', { size: 1.5 }, 'Invalid size: expected an integer ≥ 0, got 1.5'],
+    ['a lastModified that is not finite', { lastModified: Number.NaN }, 'Invalid lastModified: expected a finite number (ms)'],
+    ['a lastModified that is not a number', { lastModified: '1700000000000' }, 'Invalid lastModified: expected a finite number (ms)'],
+    ['an empty endpoint', { endpoint: '' }, 'Invalid endpoint: expected a non-empty string'],
+    ['an endpoint that is not a string', { endpoint: 7 }, 'Invalid endpoint: expected a non-empty string, got 7'],
+    ['a secretId that is not a string', { secretId: 7 }, 'Invalid secretId: expected a non-empty string, got 7'],
+  ])('%s is refused, named in the message', async (_name, change, message) => {
+    await expect(checkpointKey({ ...identity, ...change } as typeof identity)).rejects.toThrow(message);
+  });
+
+  it('an empty file has a key', async () => {
+    expect(await checkpointKey({ ...identity, size: 0 })).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
@@ -137,7 +156,58 @@ describe('readCheckpoint', () => {
     expect(await writeCheckpoint(broken, 'k', input, { onWarning })).toBeUndefined();
     expect(await deleteCheckpoint(broken, 'k', { onWarning })).toBe(false);
     expect(warnings.map((w) => w.kind)).toEqual(['read-failed', 'write-failed', 'delete-failed']);
-    expect(warnings[0]?.message).toMatch(/disk on fire/);
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Reading checkpoint failed: disk on fire',
+      'Writing checkpoint failed: quota exceeded',
+      'Deleting checkpoint failed: read-only',
+    ]);
+  });
+
+  it('null in the store (what KV stores give for a missing key) is a miss without warnings', async () => {
+    const { read, warnings } = await setup(null);
+    expect(await read()).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  it('warnings say what was wrong and where', async () => {
+    const garbage = await setup('garbage');
+    await garbage.read();
+    expect(garbage.warnings[0]?.message).toBe('Corrupt checkpoint dropped (record: Invalid input)');
+    const badMd5 = await setup({ ...valid, partMd5s: ['x', ...valid.partMd5s.slice(1)] });
+    await badMd5.read();
+    expect(badMd5.warnings[0]?.message).toBe('Corrupt checkpoint dropped (partMd5s.0: expected 32 lower-case hex digits (MD5))');
+    const old = await setup({ ...valid, createdAt: 0 });
+    await old.read();
+    expect(old.warnings[0]?.message).toBe(
+      `Checkpoint from 1970-01-01T00:00:00.000Z dropped (older than ${DEFAULT_CHECKPOINT_MAX_AGE_MS} ms)`,
+    );
+  });
+
+  it('maxAgeMs: 0 keeps only a record of this very ms; a record just inside the future bound is kept; a bad maxAgeMs is refused', async () => {
+    const now = await setup({ ...valid, createdAt: NOW });
+    expect(await readCheckpoint(now.store, 'k', { size: identity.size, now: () => NOW, maxAgeMs: 0 })).toEqual({
+      ...valid,
+      createdAt: NOW,
+    });
+    const ahead = { ...valid, createdAt: NOW + DEFAULT_CHECKPOINT_MAX_AGE_MS };
+    expect(await (await setup(ahead)).read()).toEqual(ahead);
+    for (const maxAgeMs of [-1, Number.NaN, '60000']) {
+      await expect(readCheckpoint(now.store, 'k', { size: identity.size, maxAgeMs: maxAgeMs as number })).rejects.toThrow(
+        /^Invalid maxAgeMs: expected a number ≥ 0/,
+      );
+    }
+  });
+
+  it('a failing store without onWarning is still only a miss', async () => {
+    const broken: CheckpointStore = {
+      get: () => Promise.reject(new Error('disk on fire')),
+      set: () => Promise.reject(new Error('quota exceeded')),
+      delete: () => Promise.reject(new Error('read-only')),
+    };
+    expect(await readCheckpoint(broken, 'k', { size: 1 })).toBeUndefined();
+    const input = { sha1: valid.sha1, partSize: 524288 as const, partMd5s: [md5(0)], size: 1 };
+    expect(await writeCheckpoint(broken, 'k', input)).toBeUndefined();
+    expect(await deleteCheckpoint(broken, 'k')).toBe(false);
   });
 
   it('a corrupt entry in a store that cannot delete still is not trusted', async () => {
@@ -172,6 +242,12 @@ describe('writeCheckpoint / deleteCheckpoint', () => {
     expect(store.size).toBe(0);
   });
 
+  it('a bad field deep in the record is named by its path', async () => {
+    const input = { sha1: valid.sha1, partSize: 1048576 as const, partMd5s: [md5(0)], size: 10 };
+    const bad = { ...input, about: { name: 7, endpoint: 'x' } } as unknown as typeof input;
+    await expect(writeCheckpoint(createMemoryCheckpointStore(), 'k', bad)).rejects.toMatchObject({ parameter: 'checkpoint.about.name' });
+  });
+
   it('the memory store keeps a copy: later mutation by the caller does not change it', async () => {
     const store = createMemoryCheckpointStore();
     const value = { list: [1, 2] };
@@ -179,6 +255,15 @@ describe('writeCheckpoint / deleteCheckpoint', () => {
     value.list.push(3);
     expect(await store.get('x')).toEqual({ list: [1, 2] });
     await expect(store.set('y', () => 1)).rejects.toThrow(VodArgumentError);
+  });
+});
+
+describe('sampledParts', () => {
+  it('the first, middle and last part, each once; none for no parts', () => {
+    expect(sampledParts(0)).toEqual([]);
+    expect(sampledParts(1)).toEqual([0]);
+    expect(sampledParts(2)).toEqual([0, 1]);
+    expect(sampledParts(7)).toEqual([0, 3, 6]);
   });
 });
 
