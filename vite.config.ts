@@ -101,6 +101,7 @@ const UNIT_TESTS = [
   'test/emulator-bounds.test.ts',
   'test/emulator-control-origin.test.ts',
   'test/emulator-disk.test.ts',
+  'test/emulator-fault-plan.test.ts',
   'test/emulator-http.test.ts',
   'test/emulator-link.test.ts',
   'test/emulator-running-sha1.test.ts',
