@@ -87,6 +87,8 @@ describe('an upload whose engine is still loading', () => {
     const result = await handle.done;
     expect(result.kind).toBe('new');
     expect(states[0]).toBe('paused');
+    // The real upload's own 'paused' is not told again.
+    expect(states.filter((state) => state === 'paused')).toEqual(['paused']);
     expect(states.at(-1)).toBe('done');
   });
 
@@ -170,5 +172,67 @@ describe('a queue whose files start deferred uploads (the browser entry’s crea
     expect(held.uploads).toBe(3);
     expect(emu.emulator.log.count('FinishUpload', 0)).toBe(3);
     for (const [i, entry] of results.entries()) if (entry.status === 'fulfilled') await served(entry.result.url, files[i]!);
+  });
+});
+
+describe('the deferred handle and its checks, engine aside', () => {
+  const signer = { sign: async () => ({ signature: '' }) } as never;
+  const never = (): Promise<UploadFunction> => new Promise(() => {});
+
+  it('checkConnection: a client, a signer or both secrets; a signer with sign(); an endpoint that is a non-empty string', () => {
+    expect(() => checkConnection({ client: {} as never })).not.toThrow();
+    expect(() => checkConnection({ signer })).not.toThrow();
+    expect(() => checkConnection({ secretId: 'id', secretKey: 'key' })).not.toThrow();
+    for (const half of [{ secretId: 'id' }, { secretKey: 'key' }])
+      expect(() => checkConnection(half)).toThrow(/^Invalid signer: expected a Signer, or secretId and secretKey \(server-side only\)$/);
+    expect(() => checkConnection({ signer: { sign: 5 } as never })).toThrow(
+      /^Invalid signer: expected a Signer \(an object with sign\(\)\)/,
+    );
+    expect(() => checkConnection({ signer, endpoint: 5 as never })).toThrow(
+      /^Invalid endpoint: expected the service URL, e\.g\. https:\/\/vod2\.qcloud\.com\/v2\/index\.php, got 5/,
+    );
+  });
+
+  it('a source may be a path (a string); options must be an object', () => {
+    expect(() => deferUpload(never, '/videos/a.mp4' as never, { signer })).not.toThrow();
+    expect(() => deferUpload(never, 5 as never, { signer })).toThrow(/^Invalid source: expected a File or Blob, got 5/);
+    expect(() => deferUpload(never, randomFile(1), 'options' as never)).toThrow(
+      /^Invalid options: expected an object with endpoint and signer/,
+    );
+  });
+
+  it('pause, resume and abort before the engine loads: each state change told once, abort once', async () => {
+    const handle = deferUpload(never, randomFile(1), { signer });
+    const states: UploadState[] = [];
+    handle.on('state', (state) => states.push(state));
+    handle.resume();
+    handle.pause();
+    handle.pause();
+    expect(handle.state).toBe('paused');
+    handle.resume();
+    handle.resume();
+    handle.abort();
+    handle.abort();
+    handle.pause();
+    handle.resume();
+    expect(states).toEqual(['paused', 'running', 'aborted']);
+    await expect(handle.done).rejects.toMatchObject({ code: ClientErrorCode.Aborted, message: 'The upload was aborted' });
+    const reason = new VodError({ code: ClientErrorCode.Aborted, message: 'user left', canRetry: false });
+    const other = deferUpload(never, randomFile(1), { signer });
+    other.abort(reason);
+    await expect(other.done).rejects.toBe(reason);
+  });
+
+  it('an engine that throws at the call: aborted for ABORTED, failed for anything else', async () => {
+    const throwing = (error: unknown) => async (): Promise<UploadFunction> => () => {
+      throw error;
+    };
+    const abortedError = new VodError({ code: ClientErrorCode.Aborted, message: 'no', canRetry: false });
+    const stopped = deferUpload(throwing(abortedError), randomFile(1), { signer });
+    await expect(stopped.done).rejects.toBe(abortedError);
+    expect(stopped.state).toBe('aborted');
+    const failed = deferUpload(throwing(new VodArgumentError('partSize', 'a size')), randomFile(1), { signer });
+    await expect(failed.done).rejects.toThrow(VodArgumentError);
+    expect(failed.state).toBe('failed');
   });
 });
