@@ -236,3 +236,39 @@ describe('the deferred handle and its checks, engine aside', () => {
     expect(failed.state).toBe('failed');
   });
 });
+
+describe('once the engine made the upload', () => {
+  it('pause, resume and abort go to the real upload, its events pass through, and its state is the handle’s', async () => {
+    const calls: string[] = [];
+    const listeners = new Map<string, (payload: unknown) => void>();
+    let settle!: (value: unknown) => void;
+    const real = {
+      state: 'running' as UploadState,
+      done: new Promise((resolve) => (settle = resolve)),
+      pause: () => void calls.push('pause'),
+      resume: () => void calls.push('resume'),
+      abort: (reason?: unknown) => void calls.push(`abort ${String(reason)}`),
+      on: (event: string, listener: (payload: unknown) => void) => {
+        listeners.set(event, listener);
+        return () => {};
+      },
+    };
+    let made!: () => void;
+    const madeIt = new Promise<void>((resolve) => (made = resolve));
+    const signer = { sign: async () => ({ signature: '' }) } as never;
+    const handle = deferUpload(async () => () => (made(), real as never), randomFile(1), { signer });
+    await madeIt;
+    handle.pause();
+    handle.resume();
+    handle.abort('stop');
+    expect(calls).toEqual(['pause', 'resume', 'abort stop']);
+    real.state = 'paused';
+    expect(handle.state).toBe('paused');
+    const progress: unknown[] = [];
+    handle.on('progress', (event) => progress.push(event));
+    listeners.get('progress')?.({ percent: 5 });
+    expect(progress).toEqual([{ percent: 5 }]);
+    settle('result');
+    await expect(handle.done).resolves.toBe('result');
+  });
+});
