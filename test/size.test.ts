@@ -27,9 +27,11 @@ const KB = 1024;
 /**
  * Ceilings in gzip bytes, the budgets of issue 11 for every bundler: initial JS 15 KB, the
  * (default, WebAssembly) hasher worker 10 KB. The pure-JS worker, started only where WebAssembly
- * cannot compile, has a regression ceiling of its own.
+ * cannot compile, has a regression ceiling of its own: 9.5 KB since the chunk reader fills 2 MiB
+ * buffers from streams that are not byte streams (WebKit; +74 B gz in esbuild's 9,290 B), which
+ * keeps the piped hashing from holding a whole file in memory.
  */
-const CEILINGS = { initial: 15 * KB, worker: 10 * KB, pureJsWorker: 9 * KB };
+const CEILINGS = { initial: 15 * KB, worker: 10 * KB, pureJsWorker: 9.5 * KB };
 
 const UPLOAD_APP = `import { upload, createRemoteSigner } from 'vod-upload';
 

@@ -34,33 +34,34 @@ export interface ChunkReaderOptions {
  * reads into the buffers it gets back instead of holding a new one per chunk.
  */
 function filledReads(reader: ReadableStreamDefaultReader<Uint8Array>, nextBuffer: ChunkReaderOptions['nextBuffer']): ChunkReader['read'] {
-  let buffer = new ArrayBuffer(CHUNK_BYTES);
-  let rest: Uint8Array | undefined;
+  let buffer = new ArrayBuffer(0);
+  let rest: Uint8Array = new Uint8Array(0);
   let ended = false;
   return async () => {
-    if (buffer.byteLength < CHUNK_BYTES) {
-      const next = nextBuffer?.();
-      buffer = next && next.byteLength >= CHUNK_BYTES ? next : new ArrayBuffer(CHUNK_BYTES);
-    }
+    buffer = readBuffer(buffer, nextBuffer);
     const target = new Uint8Array(buffer, 0, CHUNK_BYTES);
     let filled = 0;
-    while (filled < CHUNK_BYTES) {
-      if (!rest?.byteLength) {
-        if (ended) break;
+    while (filled < CHUNK_BYTES && (rest.byteLength || !ended)) {
+      if (!rest.byteLength) {
         const { done, value } = await reader.read();
-        if (done) {
-          ended = true;
-          break;
-        }
-        rest = value;
+        ended = done;
+        rest = value ?? rest;
+        continue;
       }
-      const taken = rest.subarray(0, CHUNK_BYTES - filled);
-      target.set(taken, filled);
-      filled += taken.byteLength;
-      rest = rest.subarray(taken.byteLength);
+      const taken = Math.min(rest.byteLength, CHUNK_BYTES - filled);
+      target.set(rest.subarray(0, taken), filled);
+      filled += taken;
+      rest = rest.subarray(taken);
     }
-    return filled > 0 ? target.subarray(0, filled) : undefined;
+    return filled ? target.subarray(0, filled) : undefined;
   };
+}
+
+/** `buffer` while it is whole, else one sent back (`nextBuffer`) or a new one. */
+function readBuffer(buffer: ArrayBuffer, nextBuffer: ChunkReaderOptions['nextBuffer']): ArrayBuffer {
+  if (buffer.byteLength >= CHUNK_BYTES) return buffer;
+  const next = nextBuffer?.();
+  return next && next.byteLength >= CHUNK_BYTES ? next : new ArrayBuffer(CHUNK_BYTES);
 }
 
 /** Locks `stream`: a reader of its own buffer where the stream is a byte stream, else the default reader. */
@@ -84,10 +85,7 @@ export function chunkReader(stream: ReadableStream<Uint8Array>, options: ChunkRe
   let buffer = new ArrayBuffer(CHUNK_BYTES);
   return {
     async read() {
-      if (buffer.byteLength < CHUNK_BYTES) {
-        const next = nextBuffer?.();
-        buffer = next && next.byteLength >= CHUNK_BYTES ? next : new ArrayBuffer(CHUNK_BYTES);
-      }
+      buffer = readBuffer(buffer, nextBuffer);
       for (let filled = 0; ; ) {
         const { done, value } = await reader.read(new Uint8Array(buffer, filled, CHUNK_BYTES - filled));
         // The buffer was transferred to the stream and comes back in `value` (the same memory).
