@@ -12,7 +12,7 @@
  * - **Start**: the first round is the first parts (5, `AUTO_INITIAL_CONCURRENCY`); then the figure
  *   doubles. After each round of a figure of parts (8 at least) it doubles again while throughput
  *   rose by 10 %, but never past twice the parts that keep the link busy (throughput × the least
- *   part time seen: beyond, parts only queue). When throughput did not rise, growth ends: the
+ *   mean part time of a round so far: beyond, parts only queue). When throughput did not rise, growth ends: the
  *   figure stays unless the round lost 3 % (10 % against the first round, a few parts that also
  *   opened connections), then it goes back. One level too high costs a few per cent; one too
  *   low, a third on a 50 ms link.
@@ -91,7 +91,7 @@ const PROBE_RISE = 1.05;
  */
 const KEEP_RISE = 0.97;
 const FIRST_KEEP_RISE = 0.9;
-/** Growth stops at this many times the parts that keep the link busy (throughput × least part time). */
+/** Growth stops at this many times the parts that keep the link busy (throughput × least round mean part time). */
 const BUSY_GAIN = 2;
 /** Part time that counts as "grew". */
 const RTT_GROWTH = 1.5;
@@ -225,7 +225,7 @@ export function stepConcurrency(
   if (state.phase === 'start') {
     const grow = (reason: ConcurrencyReason) => {
       // Little's law: the parts that keep the link busy at this throughput are its parts per ms ×
-      // the least part time seen. Twice that leaves room for the throughput still to come, more
+      // the least mean part time of a round. Twice that leaves room for the throughput still to come, more
       // only queues: 50 ms away, 16 → 32 doubled the part time and lost 11 % (bench, link table).
       const busy = (round.acks / Math.max(1e-3, round.shareMs)) * minRttMs;
       const to = Math.min(state.limit * 2, Math.ceil(BUSY_GAIN * busy));
