@@ -7,8 +7,11 @@
  *   each part charged its share (its time ÷ the parts in flight beside it, {@link createFlightMeter};
  *   Little's law). Acknowledgements on a latency link land in bursts, and counted against the clock
  *   they measured where a round's edges fell among the bursts more than the figure: 4 → 8 → 4.
- *   A round is a set of parts fixed when they are sent, measured when the last lands (the first
- *   to land are the fastest), and after a change it starts one figure's worth of parts later.
+ *   But a service that serves some connections first and leaves others waiting makes shares
+ *   flatter the served parts, so a round is also held to what landed meanwhile, by the clock
+ *   (`rounds.ts`). A round is a set of parts fixed when they are sent, measured when the last
+ *   lands (the first to land are the fastest), and after a change it starts one figure's worth of
+ *   parts later.
  * - **Start**: the first round is the first parts (5, `AUTO_INITIAL_CONCURRENCY`); then the figure
  *   doubles. After each round of a figure of parts (8 at least) it doubles again while throughput
  *   rose by 10 %, but never past twice the parts that keep the link busy (throughput × the least
@@ -35,31 +38,10 @@ import type {
   ConcurrencySample,
   CongestionReason,
 } from './concurrency-types.js';
+import { addLanding, addToRound, type Landing, MIN_ROUND, type Measured, measureRound, newRound, type Round, roundSize } from './rounds.js';
 
 // The part sender loads this module only for 'auto': the meter it feeds comes with it.
 export { createFlightMeter, type FlightMeter, type FlightTicket } from './flight-meter.js';
-
-/**
- * A round is a set of parts fixed when they are sent (places `from` to `from + size - 1`), measured
- * when the last of them lands: the first ones to land would be the fastest.
- */
-interface Round {
-  readonly from: number;
-  readonly size: number;
-  readonly acks: number;
-  readonly bytes: number;
-  /** Σ each part's share of the time (its ms ÷ the parts in flight beside it), over the round's parts. */
-  readonly shareMs: number;
-  readonly msSum: number;
-}
-
-interface Measured {
-  readonly limit: number;
-  /** Parts it was measured over. */
-  readonly acks: number;
-  readonly throughput: number;
-  readonly rttMs: number;
-}
 
 /** The controller's whole state: replaced, never changed, by {@link stepConcurrency}. */
 export interface ConcurrencyState {
@@ -80,6 +62,8 @@ export interface ConcurrencyState {
   /** Acknowledgements so far, and the most parts known sent. */
   readonly acked: number;
   readonly sent: number;
+  /** The last acknowledgements, of any part: when, and the bytes acknowledged up to then. */
+  readonly landed: readonly Landing[];
 }
 
 /** Growth that counts as "rose" at the start (per doubling) and when probing (per quarter). */
@@ -99,26 +83,6 @@ const RTT_GROWTH = 1.5;
 const SLOW_ROUNDS = 2;
 /** Rounds at one level between probes. */
 const PROBE_EVERY = 4;
-/** Parts in a round (but the first): one part says little. */
-const MIN_ROUND = 8;
-/**
- * A round is a whole figure of parts (8 at least): a service that serves some connections before
- * others (a loaded machine: 50 ms and 1 s parts side by side) makes a smaller set all fast or all slow.
- */
-const roundSize = (limit: number): number => Math.max(MIN_ROUND, limit);
-
-/**
- * The next round after `sent` parts: after a change, one figure's worth later, since the first
- * parts sent under a new figure find fewer ahead of them (or more, still draining) than later ones.
- */
-const newRound = (sent: number, skip: number, size: number): Round => ({
-  from: sent + skip,
-  size,
-  acks: 0,
-  bytes: 0,
-  shareMs: 0,
-  msSum: 0,
-});
 const clamp = (value: number, bounds: ConcurrencyBounds): number => Math.max(1, Math.min(bounds.max, Math.floor(value)));
 
 /** The state before any sample. */
@@ -138,6 +102,7 @@ export function initialConcurrency(bounds: ConcurrencyBounds, _at: number): Conc
     deafAcks: 0,
     acked: 0,
     sent: 0,
+    landed: [],
   };
 }
 
@@ -164,33 +129,21 @@ export function stepConcurrency(
     return { state: next, decision: { from: state.limit, to, reason: sample.reason, throughput: 0, rttMs: 0 } };
   }
   const seq = sample.seq ?? state.acked;
+  const landed = addLanding(state.landed, sample.at, sample.bytes);
   const counters = {
     deafAcks: Math.max(0, state.deafAcks - 1),
     acked: state.acked + 1,
     sent: Math.max(state.sent, sample.sent ?? seq + state.limit),
+    landed,
   };
-  const add = (to: Round): Round => ({
-    ...to,
-    acks: to.acks + 1,
-    bytes: to.bytes + sample.bytes,
-    shareMs: to.shareMs + sample.ms / (sample.inFlight ?? state.limit),
-    msSum: to.msSum + sample.ms,
-  });
+  const add = (to: Round): Round => addToRound(to, sample, state.limit);
   const within = (of: Round) => seq >= of.from && seq < of.from + of.size;
   if (within(state.after)) return { state: { ...state, ...counters, after: add(state.after) } };
   if (!within(state.round)) return { state: { ...state, ...counters } };
   const round = add(state.round);
   if (round.acks < round.size) return { state: { ...state, ...counters, round } };
 
-  // Bytes over the time the round's parts kept the link busy, each charged its share: unlike
-  // acknowledgements counted against the clock, it does not depend on where a round's edges fall
-  // among bursts of them (n parts in flight for ms each land at n per ms, Little's law).
-  const measured: Measured = {
-    limit: state.limit,
-    acks: round.acks,
-    throughput: (round.bytes / Math.max(1e-3, round.shareMs)) * 1000,
-    rttMs: round.msSum / round.acks,
-  };
+  const measured = measureRound(round, landed, state.limit);
   const minRttMs = Math.min(state.minRttMs, measured.rttMs);
   const change = (
     to: number,
@@ -227,7 +180,7 @@ export function stepConcurrency(
       // Little's law: the parts that keep the link busy at this throughput are its parts per ms ×
       // the least mean part time of a round. Twice that leaves room for the throughput still to come, more
       // only queues: 50 ms away, 16 → 32 doubled the part time and lost 11 % (bench, link table).
-      const busy = (round.acks / Math.max(1e-3, round.shareMs)) * minRttMs;
+      const busy = (measured.throughput / 1000) * (round.acks / Math.max(1, round.bytes)) * minRttMs;
       const to = Math.min(state.limit * 2, Math.ceil(BUSY_GAIN * busy));
       if (to <= state.limit) return change(state.limit, 'throughput-flat', 'steady', measured);
       return change(to, reason, to > bounds.max ? 'steady' : 'start', measured);

@@ -24,9 +24,13 @@ export interface LinkModel {
   seed?: number;
   /**
    * `'shared'` (default): the bodies in flight share the bottleneck, so parts sent together land
-   * together; `'in-turn'`: one body at a time, in the order sent.
+   * together; `'in-turn'`: one body at a time, in the order sent; `'newest-first'`: one at a time,
+   * the last sent first; `'hot-first'`: a few at a time, on the connections served last, the
+   * others left waiting (a loaded emulator on loopback: some parts 30 ms, others 600 ms).
    */
-  bodies?: 'shared' | 'in-turn';
+  bodies?: 'shared' | 'in-turn' | 'newest-first' | 'hot-first';
+  /** `'hot-first'`: the bottleneck serves this many bodies at once (default 6), on the connections it served last. */
+  served?: number;
   /** The bottleneck's speed varies by up to ± this fraction, drawn anew every 50 ms (other work on the machine). */
   speedNoise?: number;
 }
@@ -60,6 +64,16 @@ interface Part {
   startedAt: number;
   seq: number;
   token: FlightTicket;
+  connection: number;
+}
+
+/** The bodies the bottleneck moves now, of those `waiting` (in the order sent). */
+function servedNow(link: LinkModel, waiting: Part[], lastServed: ReadonlyMap<number, number>): Part[] {
+  if (link.bodies === 'in-turn') return waiting.slice(0, 1);
+  if (link.bodies === 'newest-first') return waiting.slice(-1);
+  if (link.bodies !== 'hot-first') return waiting;
+  const servedAt = (part: Part) => lastServed.get(part.connection) ?? -1;
+  return [...waiting].sort((a, b) => servedAt(b) - servedAt(a) || a.seq - b.seq).slice(0, link.served ?? 6);
 }
 
 /** One upload of `parts` parts of `bytes` over `link`, with `concurrency` fixed or `'auto'` (bounded by `max`). */
@@ -80,14 +94,26 @@ export function runModel(link: LinkModel, parts: number, concurrency: number | '
   let sliceEnds = 0;
   let speed = 1;
   let done = 0;
+  const lastServed = new Map<number, number>();
   // Bounded: every step ends a body, lands a part or a 50 ms slice of speed.
   for (let step = 0; done < parts && step < 100_000; step++) {
     while (inFlight.length < limit() && next < parts) {
-      inFlight.push({ remaining: bytes, answerAt: Number.POSITIVE_INFINITY, startedAt: now, seq: next, token: meter.start(now) });
+      const busy = new Set(inFlight.map((part) => part.connection));
+      let connection = 0;
+      while (busy.has(connection)) connection += 1;
+      inFlight.push({
+        remaining: bytes,
+        answerAt: Number.POSITIVE_INFINITY,
+        startedAt: now,
+        seq: next,
+        token: meter.start(now),
+        connection,
+      });
       next += 1;
     }
     const waiting = inFlight.filter((part) => part.remaining > 0);
-    const sending = link.bodies === 'in-turn' ? waiting.slice(0, 1) : waiting;
+    const sending = servedNow(link, waiting, lastServed);
+    for (const part of sending) lastServed.set(part.connection, now);
     const extra = Math.max(0, inFlight.length - (link.knee ?? Number.POSITIVE_INFINITY));
     while (now >= sliceEnds) {
       sliceEnds += SLICE_MS;
