@@ -193,6 +193,28 @@ describe('createQueue: restrictions', () => {
   });
 });
 
+describe('createQueue: sources', () => {
+  it('names a file from its options when checking restrictions (a Blob without a name)', async () => {
+    const engine = fakeEngine();
+    const queue = createQueue({ restrictions: { allowedTypes: ['.mp4'] } }, engine.startUpload);
+    const named = queue.add(new Blob(['x']), { name: 'clip.mp4' } as never);
+    (await engine.startedCount(1)).finish();
+    await named;
+    await expect(queue.add(new Blob(['x']), { name: 'clip.txt' } as never)).rejects.toMatchObject({ rule: 'allowedTypes' });
+  });
+
+  it('a source that is not one is a rejected promise, not a throw', async () => {
+    const engine = fakeEngine();
+    const queue = createQueue({ restrictions: { maxFileSize: 10 } }, engine.startUpload);
+    let added: Promise<unknown> | undefined;
+    expect(() => {
+      added = queue.add(null as never);
+    }).not.toThrow();
+    await expect(added).rejects.toThrow();
+    expect(queue.files[0]).toMatchObject({ size: 0, status: 'failed' });
+  });
+});
+
 describe('createQueue: events and state', () => {
   it('nothing but file-added within add(); started, progress, state, done follow, each with a progress; state idle → running → idle', async () => {
     const engine = fakeEngine();
@@ -257,6 +279,7 @@ describe('createQueue: events and state', () => {
     await expect(two).rejects.toBe(boom);
     expect(queue.files.map((file) => file.status)).toEqual(['aborted', 'failed']);
     expect(queue.state).toBe('idle');
+    expect([queue.running, queue.pending]).toEqual([0, 0]);
     expect(queue.progress).toMatchObject({ files: 2, filesFailed: 2 });
   });
 
