@@ -132,7 +132,7 @@ describe('createQueue: options', () => {
   it('refuses a signal that is not an AbortSignal, a bad part or file bound', () => {
     const { startUpload } = fakeEngine();
     expect(() => createQueue({ signal: {} as AbortSignal }, startUpload)).toThrow(VodArgumentError);
-    expect(() => createQueue({ signal: {} as AbortSignal }, startUpload)).toThrow(/signal/);
+    expect(() => createQueue({ signal: {} as AbortSignal }, startUpload)).toThrow('Invalid signal: expected an AbortSignal, got {}');
     expect(() => createQueue({ concurrency: 0 }, startUpload)).toThrow(VodArgumentError);
     expect(() => createQueue({ files: 0 }, startUpload)).toThrow(VodArgumentError);
     expect(() => createQueue({ signal: new AbortController().signal }, startUpload)).not.toThrow();
@@ -201,6 +201,15 @@ describe('createQueue: sources', () => {
     (await engine.startedCount(1)).finish();
     await named;
     await expect(queue.add(new Blob(['x']), { name: 'clip.txt' } as never)).rejects.toMatchObject({ rule: 'allowedTypes' });
+  });
+
+  it('a source whose `type` is not a string is judged by its extension', async () => {
+    const engine = fakeEngine();
+    const queue = createQueue({ restrictions: { allowedTypes: ['video/*'] } }, engine.startUpload);
+    const source = { size: 5, name: 'clip.mp4', type: 5, slice: () => new Blob(['12345']), stream: () => new Blob(['12345']).stream() };
+    const done = queue.add(source as never);
+    (await engine.startedCount(1)).finish();
+    await done;
   });
 
   it('a source that is not one is a rejected promise, not a throw', async () => {
