@@ -143,6 +143,15 @@ describe('obtainHash', () => {
     expect(saved.about).toEqual({ name: 'clip.mp4', endpoint: 'http://vod.test' });
   });
 
+  it('a store that fails to save is a warning; the hash is still returned and kept', async () => {
+    const store = recordingStore();
+    const failing = { ...store, set: () => Promise.reject(new Error('disk full')) };
+    const { input, warnings } = inputFor(fileOf(1), { checkpoints: failing, checkpointKey: 'k' });
+    const hash = await obtainHash(input, PART, signal);
+    expect(input.memo.hash).toBe(hash);
+    expect(warnings).toEqual([expect.objectContaining({ kind: 'write-failed', message: 'Writing checkpoint failed: disk full' })]);
+  });
+
   it('cuts a long name and path to 4096 characters and the endpoint to 2048', async () => {
     const store = recordingStore();
     const blob = fileOf(1);
