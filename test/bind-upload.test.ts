@@ -125,6 +125,30 @@ describe('bindUpload: clientFor', () => {
     expect(() => bound.clientFor({ endpoint, secretId: 'id', secretKey: 'key' })).not.toThrow();
   });
 
+  it('the messages say what is wanted, and never show a secretKey', () => {
+    const bound = bindUpload(noRuntime);
+    const endpoint = 'http://a.test/v2/index.php';
+    expect(() => bound.upload(new Blob(['x']), null as never)).toThrow('Invalid options: expected an object with endpoint and signer');
+    expect(() => bound.clientFor({ endpoint, secretId: '', secretKey: 'k' })).toThrow(
+      'Invalid secretId: expected a non-empty string, got ""',
+    );
+    let message = '';
+    try {
+      bound.clientFor({ endpoint, secretId: 'id', secretKey: 7 as never });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('Invalid secretKey: expected a non-empty string');
+  });
+
+  it('an object first seen after another is never taken for "none" (a fetch after a signer)', () => {
+    const bound = bindUpload(noRuntime);
+    const signer = { sign: async () => 'sig' } as never;
+    const fetchA = (async () => new Response()) as typeof fetch;
+    const plain = bound.clientFor({ endpoint: 'http://a.test/v2/index.php', signer });
+    expect(bound.clientFor({ endpoint: 'http://a.test/v2/index.php', signer, fetch: fetchA })).not.toBe(plain);
+  });
+
   it('one client per connection: equal options share it, each option that differs makes another', () => {
     const bound = bindUpload(noRuntime);
     const signer = { sign: async () => 'sig' } as never;
