@@ -65,6 +65,10 @@ describe('RequestLog', () => {
     log.partEnded();
     log.partEnded();
     expect([log.partsInFlight, log.maxPartsInFlight]).toEqual([1, 3]);
+    // A part that starts below the maximum leaves it.
+    log.partStarted();
+    expect([log.partsInFlight, log.maxPartsInFlight]).toEqual([2, 3]);
+    log.partEnded();
     log.add(entry('UploadPart', 0));
     log.bytesReceived = 10;
     log.connectionOpened();
