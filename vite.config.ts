@@ -104,6 +104,7 @@ const UNIT_TESTS = [
   'test/emulator-fault-plan.test.ts',
   'test/emulator-http.test.ts',
   'test/emulator-link.test.ts',
+  'test/emulator-log.test.ts',
   'test/emulator-running-sha1.test.ts',
   'test/hasher-chain.test.ts',
   'test/hooks.test.ts',
