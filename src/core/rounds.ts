@@ -90,9 +90,8 @@ export function addLanding(landed: readonly Landing[], at: number, bytes: number
 /**
  * Bytes per second acknowledged from `since` on, up to the last landing, or `undefined` when the
  * history does not reach back before `since` (the first round, or older landings dropped) or no
- * time has passed. Acknowledgements landing at
- * `since` itself count: a round's first part starts as one lands, and a burst cut at both ends
- * would be short twice.
+ * time has passed. Acknowledgements landing at `since` itself count: a round's first part starts
+ * as one lands, and a burst of answers cut at both ends would come out short twice.
  */
 export function throughputSince(landed: readonly Landing[], since: number): number | undefined {
   const last = landed.at(-1);
