@@ -75,4 +75,14 @@ describe('flight meter', () => {
     const c = meter.start(100);
     expect(meter.end(c, 100)).toBe(1);
   });
+
+  it('charges nothing for time with no part in flight: after an idle gap, shares go on as before', () => {
+    const meter = createFlightMeter();
+    meter.end(meter.start(0), 10);
+    // Idle from 10 to 20. Then d alone for 5 ms, then beside e for 5 ms: 10 ms over a share of 5 + 2.5.
+    const d = meter.start(20);
+    const e = meter.start(25);
+    expect(meter.end(d, 30)).toBeCloseTo(10 / 7.5);
+    expect(meter.end(e, 30)).toBeCloseTo(5 / 2.5);
+  });
 });

@@ -20,7 +20,14 @@ describe('landings', () => {
 
   it('keep the last 512, dropping the oldest', () => {
     let landed: readonly Landing[] = [];
-    for (let i = 0; i < 600; i++) landed = addLanding(landed, i, 1);
+    for (let i = 0; i < 512; i++) landed = addLanding(landed, i, 1);
+    expect(landed).toHaveLength(512);
+    expect(landed[0]).toEqual({ at: 0, total: 1 });
+    // The 513th drops the first.
+    landed = addLanding(landed, 512, 1);
+    expect(landed).toHaveLength(512);
+    expect(landed[0]).toEqual({ at: 1, total: 2 });
+    for (let i = 513; i < 600; i++) landed = addLanding(landed, i, 1);
     expect(landed).toHaveLength(512);
     expect(landed[0]).toEqual({ at: 88, total: 89 });
     expect(landed.at(-1)).toEqual({ at: 599, total: 600 });
