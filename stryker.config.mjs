@@ -20,6 +20,10 @@ for (const file of files ?? []) {
   if (!chosen.some((name) => file.startsWith(`src/${name}/`)))
     throw new Error(`MUTATE_FILES: ${file} is not in src/${chosen.join(', src/')}`);
 }
+// MUTATE_SAMPLE=<folder>-<seed>: a sampled run (scripts/mutation-sample.mjs); its ignorer keeps the ranges to the sampled nodes.
+const sample = process.env.MUTATE_SAMPLE;
+if (sample !== undefined && part !== `sample-${sample.split('-').at(-1)}`)
+  throw new Error('MUTATE_SAMPLE=<folder>-<seed> goes with MUTATE_PART=sample-<seed>');
 const tag = `${chosen.join('+')}${process.env.MUTATE_SUITES === 'own' ? '-own' : ''}${part ? `.${part}` : ''}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -28,6 +32,7 @@ export default {
   vitest: { configFile: 'vitest.mutate.config.ts' },
   mutate: files ?? chosen.map((name) => `src/${name}/**/*.ts`),
   coverageAnalysis: 'perTest',
+  ...(sample ? { plugins: ['@stryker-mutator/*', './scripts/mutation-sample-ignorer.mjs'], ignorers: ['sample'] } : {}),
   // The machine is shared: at most two test processes (override with --concurrency).
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
   // Generous: on a loaded shared machine a mutant's covering tests can take several times their dry-run time,
