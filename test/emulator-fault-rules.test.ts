@@ -100,7 +100,7 @@ describe('pending()', () => {
     const faults = new FaultInjector();
     faults.add({ kind: 'delay', ms: 10, times: 2 });
     const [listed] = faults.pending();
-    if (!listed || listed.kind !== 'delay') throw new Error('expected the delay rule');
+    if (listed?.kind !== 'delay') throw new Error('expected the delay rule');
     listed.left = 0;
     listed.ms = 99;
     expect(faults.pending()).toEqual([{ kind: 'delay', ms: 10, times: 2, left: 2 }]);

@@ -22,6 +22,17 @@ function thrown(run: () => unknown): VodArgumentError {
   throw new Error('expected a VodArgumentError, nothing was thrown');
 }
 
+/** The chunks of `source` as a web stream. */
+function streamOf(source: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await source.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+  });
+}
+
 /** A link that must exist. */
 function linkOf(options: LinkOptions): Link {
   const link = createLink(options);
@@ -165,7 +176,7 @@ describe('createLink on a fake clock', () => {
     async function* source(): AsyncGenerator<Uint8Array> {
       for (let i = 0; i < chunks; i++) yield new Uint8Array(size).fill(i);
     }
-    const body = asStream ? ReadableStream.from(source()) : source();
+    const body = asStream ? streamOf(source()) : source();
     const throttled = link.throttle(body);
     if (!throttled || throttled instanceof ReadableStream) throw new Error('expected async chunks');
     const start = Date.now();
