@@ -81,8 +81,9 @@ export function createLink(options: LinkOptions = {}): Link | undefined {
   const reserve = (bytes: number): number => {
     if (rate === undefined) return 0;
     const now = Date.now();
+    // After an idle spell the clock starts a burst in the past: that much goes out at once, no more.
     sentUntil = Math.max(sentUntil, now - burstMs) + (bytes / rate) * 1000;
-    return Math.max(0, sentUntil - now - burstMs);
+    return Math.max(0, sentUntil - now);
   };
 
   async function* throttled(source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
