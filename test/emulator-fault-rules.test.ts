@@ -58,6 +58,26 @@ describe('the bound on queued rules', () => {
     expect(await response.json()).toEqual({ error: 'at most 1000 fault rules may be queued' });
     expect(emulator.faults.pending()).toHaveLength(LIMIT);
   });
+
+  it('a list that does not fit is queued not at all, in-process and over the control API (all or nothing)', async () => {
+    const faults = filled(LIMIT - 1);
+    expect(() => faults.addAll([{ kind: 'truncated' }, { kind: 'notJson' }])).toThrow(RangeError);
+    expect(faults.pending()).toHaveLength(LIMIT - 1);
+    faults.addAll([{ kind: 'truncated' }]);
+    expect(faults.pending()).toHaveLength(LIMIT);
+
+    const emulator = createEmulator();
+    for (let i = 0; i < LIMIT - 1; i++) emulator.faults.add({ kind: 'hang', offset: i });
+    const response = await emulator.handler(
+      new Request('http://127.0.0.1:8787/_emulator/faults', {
+        method: 'POST',
+        body: JSON.stringify([{ kind: 'notJson' }, { kind: 'truncated' }]),
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'at most 1000 fault rules may be queued' });
+    expect(emulator.faults.pending()).toHaveLength(LIMIT - 1);
+  });
 });
 
 describe('pending()', () => {

@@ -100,7 +100,7 @@ async function addFaults(request: Request, faults: FaultInjector): Promise<Respo
   }
   const items: unknown[] = Array.isArray(value) ? value : [value];
   if (items.length > MAX_RULES_PER_POST) return json(request, { error: `at most ${MAX_RULES_PER_POST} rules per request` }, 400);
-  // All or nothing: every rule is checked before any is queued.
+  // All or nothing: every rule is checked, and then the room left in the queue (addAll), before any is queued.
   const rules: FaultRule[] = [];
   for (const [index, item] of items.entries()) {
     const parsed = faultRule.safeParse(item);
@@ -112,7 +112,7 @@ async function addFaults(request: Request, faults: FaultInjector): Promise<Respo
     rules.push(item as FaultRule);
   }
   try {
-    for (const rule of rules) faults.add(rule);
+    faults.addAll(rules);
   } catch (error) {
     return json(request, { error: error instanceof Error ? error.message : String(error) }, 400);
   }

@@ -127,9 +127,14 @@ export class FaultInjector {
 
   /** Queues a rule (validated; throws a zod error naming the field when it is wrong). */
   add(rule: FaultRule): void {
-    const parsed = faultRule.parse(rule);
-    if (this.#rules.length >= MAX_RULES) throw new RangeError(`at most ${MAX_RULES} fault rules may be queued`);
-    this.#rules.push({ rule: parsed, left: parsed.times ?? 1 });
+    this.addAll([rule]);
+  }
+
+  /** Queues every rule or none: each is validated, and the queue's bound checked, before any is queued. */
+  addAll(rules: readonly FaultRule[]): void {
+    const parsed = rules.map((rule) => faultRule.parse(rule));
+    if (this.#rules.length + parsed.length > MAX_RULES) throw new RangeError(`at most ${MAX_RULES} fault rules may be queued`);
+    for (const rule of parsed) this.#rules.push({ rule, left: rule.times ?? 1 });
   }
 
   /** Drops every queued rule (and the plan's draws). */
