@@ -4,7 +4,7 @@
  * not reaped (a zombie) holds nothing. A holder that keeps running is still refused, in bounded time.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +95,23 @@ describe('data directory lock, through the disk storage', () => {
     await expect(openDiskStorage(data)).rejects.toThrow(new RegExp(`in use by another emulator \\(pid ${process.pid}\\)`));
     await storage.close();
     await (await openDiskStorage(data)).close();
+  });
+
+  it('asked again by the process that holds it, it refuses at once (it would wait for itself), naming this pid', async () => {
+    const data = join(root, 'self');
+    await mkdir(data, { recursive: true });
+    const unlock = await lockDirectory(data, 60_000);
+    try {
+      const started = Date.now();
+      await expect(lockDirectory(data, 60_000)).rejects.toThrow(`in use by another emulator (pid ${process.pid})`);
+      // Well under the 60 s it would otherwise wait.
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await unlock();
+    }
+  }, 45_000);
+
+  it('any other error (the directory is missing) is thrown as it is, not taken for a holder', async () => {
+    await expect(lockDirectory(join(root, 'missing', 'deeper'), 60_000)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

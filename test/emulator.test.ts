@@ -323,6 +323,22 @@ describe('a clock, rate limits and a failing storage', () => {
     }
   });
 
+  it('the limit counts per clock minute: the next minute starts again from zero', async () => {
+    let clock = Date.UTC(2026, 0, 1, 12, 0, 10);
+    const local = await startEmulator({ port: 0, now: () => clock, rateLimits: { InitUpload: 1 } });
+    const init = async () =>
+      (await call(local.endpoint, 'InitUpload', initParams(makeFile(10)), { timestamp: Math.floor(clock / 1000) })).answer.code;
+    try {
+      expect([await init(), await init()]).toEqual([0, 4400]);
+      clock += 40_000; // 12:00:50, the same minute
+      expect(await init()).toBe(4400);
+      clock += 20_000; // 12:01:10
+      expect([await init(), await init()]).toEqual([0, 4400]);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('-10004 (write) and -10005 canRetry 1 (read) for storage failures; 6000 for an unexpected exception', async () => {
     const failing = { put: false, get: false, garbage: false };
     const storage = new MemoryStorage();
