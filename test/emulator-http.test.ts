@@ -3,6 +3,7 @@
  * input bounds (an oversized body is refused unread), the request log, faults and the control API.
  */
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEmulator, DEV_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { call, initParams, makeFile, md5Hex, partsOf, sendPart, signedUrl, uploadWhole, type TestFile } from './helpers/emulator-client.js';
@@ -267,6 +268,25 @@ describe('the handler on its own', () => {
     await within(local.close(), 10_000, 'close() waited for the hanging request');
     expect(await pending).toBe(503);
     await expect(fetch(local.endpoint)).rejects.toThrow();
+  });
+
+  it('close() cuts a connection whose request body never comes, after a short grace', async () => {
+    const local = await startEmulator({ port: 0 });
+    const { port } = new URL(local.origin);
+    const socket = connect(Number(port), '127.0.0.1');
+    const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    // A part that declares 100 bytes and sends 10: the emulator waits on the rest of the body.
+    const file = makeFile(100);
+    await call(local.endpoint, 'InitUpload', initParams(file));
+    const url = new URL(
+      await signedUrl(local.endpoint, 'UploadPart', { fileSha: file.fileSha, offset: 0, dataSize: 100, dataMd5: md5Hex(file.bytes) }),
+    );
+    socket.write(`POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: 100\r\n\r\n`);
+    socket.write(file.bytes.subarray(0, 10));
+    await until(() => local.emulator.log.partsInFlight === 1, 'the part never reached the emulator');
+    await within(local.close(), 10_000, 'close() waited for a request whose body never came');
+    await within(socketClosed, 10_000, 'the stalled connection was left open');
   });
 });
 
