@@ -12,6 +12,7 @@
 // of a sampled node, or of a node enclosing one) is measured too, but only the sampled mutants enter the
 // estimate: the extras are not random.
 import { Instrumenter } from '@stryker-mutator/instrumenter';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { sampleIgnorer } from './mutation-sample-ignorer.mjs';
 
@@ -98,7 +99,7 @@ if (command === 'plan') {
   for (const m of population) perFile[m.file] = (perFile[m.file] ?? 0) + 1;
   writeFileSync(
     samplePath,
-    `${JSON.stringify({ folder, seed: Number(seedText), population: population.length, perFile, selected, sample }, null, 1)}\n`,
+    `${JSON.stringify({ folder, seed: Number(seedText), measuredFiles: Object.keys(measured), population: population.length, perFile, selected, sample }, null, 1)}\n`,
   );
   console.error(`${folder}: ${population.length} unmeasured mutants in ${files.length} files; sampled ${size}, ranges select ${selected}`);
   console.log(ranges.join(','));
@@ -142,7 +143,9 @@ if (command === 'plan') {
   const unmeasuredScored = (plan.population * scored) / plan.sample.length;
   let measuredDetected = 0;
   let measuredScored = 0;
-  for (const { mutants } of Object.values(measuredParts())) {
+  // The files measured when the sample was drawn (its population is the rest), as their reports now stand.
+  const parts = measuredParts();
+  for (const { mutants } of (plan.measuredFiles ?? Object.keys(parts)).map((file) => parts[file] ?? { mutants: [] })) {
     for (const m of mutants) {
       if (m.status === 'Killed' || m.status === 'Timeout') measuredDetected++;
       if (['Killed', 'Timeout', 'Survived', 'NoCoverage'].includes(m.status)) measuredScored++;
@@ -150,23 +153,24 @@ if (command === 'plan') {
   }
   const whole = (rate) => (100 * (measuredDetected + rate * unmeasuredScored)) / (measuredScored + unmeasuredScored);
   const percent = (value) => Math.round(value * 10) / 10;
-  console.log(
-    JSON.stringify(
-      {
-        folder,
-        seed: plan.seed,
-        sampled: plan.sample.length,
-        missing,
-        counts,
-        sampleScore: percent(100 * p),
-        sampleInterval95: [percent(100 * (centre - half)), percent(100 * (centre + half))],
-        measured: { detected: measuredDetected, scored: measuredScored, score: percent((100 * measuredDetected) / measuredScored) },
-        unmeasuredScoredEstimate: Math.round(unmeasuredScored),
-        folderEstimate: percent(whole(p)),
-        folderInterval95: [percent(whole(centre - half)), percent(whole(centre + half))],
-      },
-      null,
-      1,
-    ),
-  );
+  const commit = process.env.MUTATE_COMMIT ?? execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  const result = {
+    scoredAt: new Date().toISOString(),
+    commit,
+    suites: process.env.MUTATE_SUITES === 'own' ? 'own' : 'all quick',
+    seed: plan.seed,
+    sampled: plan.sample.length,
+    missing,
+    counts,
+    sampleScore: percent(100 * p),
+    sampleInterval95: [percent(100 * (centre - half)), percent(100 * (centre + half))],
+    measured: { detected: measuredDetected, scored: measuredScored, score: percent((100 * measuredDetected) / measuredScored) },
+    unmeasuredScoredEstimate: Math.round(unmeasuredScored),
+    folderEstimate: percent(whole(p)),
+    folderInterval95: [percent(whole(centre - half)), percent(whole(centre + half))],
+  };
+  // Kept with the plan, per suite choice: mutation-summary.mjs lists it under "Sampled estimates".
+  plan.results = { ...plan.results, [result.suites]: result };
+  writeFileSync(samplePath, `${JSON.stringify(plan, null, 1)}\n`);
+  console.log(JSON.stringify(result, null, 1));
 }

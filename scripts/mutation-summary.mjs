@@ -74,6 +74,30 @@ const rows = Object.entries(summary).map(
   ([folder, { before, after }]) =>
     `| src/${folder} | ${counts(before)} at ${before.commit} | ${counts(after)} at ${after.commit} | ${after.Ignored} | ${after.measured.slice(0, 16).replace('T', ' ')} |`,
 );
+// Sampled estimates (scripts/mutation-sample.mjs): each plan with its results.
+const sampleRows = readdirSync('mutation')
+  .filter((name) => /^sample-[a-z]+-[0-9]+\.json$/.test(name))
+  .flatMap((name) => {
+    const plan = JSON.parse(readFileSync(`mutation/${name}`, 'utf8'));
+    return Object.values(plan.results ?? {}).map((r) => {
+      const c = r.counts;
+      const tally = `${c.Killed ?? 0} killed, ${c.Timeout ?? 0} timeout, ${c.Survived ?? 0} survived, ${c.NoCoverage ?? 0} no coverage`;
+      return `| src/${plan.folder} | ${plan.seed} | ${r.suites} | ${r.sampled} of ${plan.population} | ${r.sampleScore} % (${r.sampleInterval95.join('–')}; ${tally}) | ${r.measured.score} % of ${r.measured.scored} | **${r.folderEstimate} %** (${r.folderInterval95.join('–')}) | ${r.commit} |`;
+    });
+  });
+const sampleSection = sampleRows.length
+  ? [
+      '## Sampled estimates (scripts/mutation-sample.mjs)',
+      '',
+      'A seeded random sample of the mutants no part run had measured, run as mutation ranges; the folder',
+      'estimate adds it, scaled to the unmeasured population, to the measured parts. Intervals: 95 % (Wilson).',
+      '',
+      '| folder | seed | suites | sampled | sample score | measured parts | folder estimate | commit |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...sampleRows,
+      '',
+    ]
+  : [];
 writeFileSync(
   'mutation/summary.md',
   [
@@ -89,6 +113,7 @@ writeFileSync(
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    ...sampleSection,
   ].join('\n'),
 );
 for (const folder of folders) {
