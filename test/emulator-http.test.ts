@@ -133,6 +133,28 @@ describe('CORS and bounds', () => {
     expect(emu.emulator.log.bytesReceived).toBe(0);
   });
 
+  it('refuses a part that does not fit its session, saying why, before reading a byte of it', async () => {
+    const file = makeFile(2 * MiB + 10);
+    await call(endpoint, 'InitUpload', initParams(file));
+    const cases = [
+      { offset: 10, dataSize: MiB, message: `offset: expected a multiple of ${MiB} below ${2 * MiB + 10}, got 10` },
+      { offset: 3 * MiB, dataSize: 10, message: `offset: expected a multiple of ${MiB} below ${2 * MiB + 10}, got ${3 * MiB}` },
+      { offset: 2 * MiB, dataSize: 9, message: `dataSize: expected 10 at offset ${2 * MiB}, got 9` },
+      { offset: 0, dataSize: 10, message: `dataSize: expected ${MiB} at offset 0, got 10` },
+    ];
+    for (const { offset, dataSize, message } of cases) {
+      const before = emu.emulator.log.bytesReceived;
+      const sent = await call(
+        endpoint,
+        'UploadPart',
+        { fileSha: file.fileSha, offset, dataSize, dataMd5: md5Hex(file.bytes.subarray(0, dataSize)) },
+        { body: file.bytes.slice(0, dataSize) },
+      );
+      expect(sent.answer, message).toMatchObject({ code: -10003, canRetry: 0, message });
+      expect(emu.emulator.log.bytesReceived - before).toBe(0);
+    }
+  });
+
   it('bounds the query: length, parameter count, duplicates, long values', async () => {
     const file = makeFile(10);
     const many: Record<string, string> = {};
