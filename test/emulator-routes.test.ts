@@ -22,6 +22,7 @@ describe('emulator routes', () => {
     const response = await send(createEmulator(), '/vod/123/f0.mp4', { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(response.headers.get('Allow')).toBe('GET, HEAD, OPTIONS');
+    expect(await response.text()).toBe('Method Not Allowed');
   });
 
   it('a file that does not exist, and any other path, are 404s', async () => {

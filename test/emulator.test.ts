@@ -137,12 +137,38 @@ describe('error codes', () => {
     const file = makeFile(10);
     const changed = await call(endpoint, 'InitUpload', initParams(file), { tamper: (params) => (params.fileSize = '11') });
     expect(changed.answer).toMatchObject({ code: -10002, canRetry: 0 });
+    // The message names what was checked: the method, the host as addressed, and the path.
+    expect(changed.answer.message).toBe(`Signature does not verify for POST ${new URL(endpoint).host}/v2/index.php`);
     // Signed for the host without its port: the emulator checks the host as addressed.
     const host = await call(endpoint, 'InitUpload', initParams(file), { signHost: '127.0.0.1' });
     expect(host.answer).toMatchObject({ code: -10002, canRetry: 0 });
     const url = await signedUrl(endpoint, 'InitUpload', initParams(file), { method: 'POST' });
     const asGet = (await (await fetch(url, { method: 'GET' })).json()) as { code: number };
     expect(asGet.code).toBe(-10002);
+  });
+
+  it('-10003 past the listed-parts bound: exactly 204800 parts are taken, one more is refused', async () => {
+    const sha = 'b'.repeat(40);
+    const atBound = await call(endpoint, 'InitUpload', {
+      fileName: 'big',
+      fileSha: sha,
+      fileSize: 204800 * 524288,
+      dataSize: 524288,
+      fileType: 'mp4',
+    });
+    expect(atBound.answer.code).toBe(0);
+    const over = await call(endpoint, 'InitUpload', {
+      fileName: 'big',
+      fileSha: 'c'.repeat(40),
+      fileSize: 204800 * 524288 + 1,
+      dataSize: 524288,
+      fileType: 'mp4',
+    });
+    expect(over.answer).toMatchObject({
+      code: -10003,
+      canRetry: 0,
+      message: `fileSize: ${204800 * 524288 + 1} bytes makes more than 204800 parts of 524288 bytes`,
+    });
   });
 
   it('-10003 for protocol parameters out of their constraints, naming the parameter', async () => {
