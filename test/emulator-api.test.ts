@@ -175,7 +175,7 @@ describe('emulator API: methods', () => {
     await send(await signedUrl(ENDPOINT, 'InitUpload', initParams(file)));
     const part = { fileSha: file.fileSha, offset: 0, dataSize: 100, dataMd5: md5Hex(file.bytes) };
     const short = await send(await signedUrl(ENDPOINT, 'UploadPart', part), { method: 'POST', body: file.bytes.slice(0, 60) });
-    expect(short.answer).toMatchObject({ code: -10006, canRetry: 1 });
+    expect(short.answer).toMatchObject({ code: -10006, canRetry: 1, message: 'body is shorter than dataSize 100' });
     expect(short.response.headers.get('Connection')).toBe('close');
     const refused = await send(await signedUrl(ENDPOINT, 'UploadPart', part, { method: 'GET' }), { method: 'GET' });
     expect(refused.answer.code).toBe(-10003);

@@ -116,7 +116,7 @@ describe('CORS and bounds', () => {
       dataMd5: md5Hex(file.bytes.subarray(0, MiB)),
     });
     const result = await streamBody(url, 64 * MiB);
-    expect(JSON.parse(result.body)).toMatchObject({ code: -10006, canRetry: 1 });
+    expect(JSON.parse(result.body)).toMatchObject({ code: -10006, canRetry: 1, message: `body is longer than dataSize ${MiB}` });
     // The answer came long before the 64 MiB could be sent, and the emulator read little more than 1 MiB.
     expect(result.written).toBeLessThan(16 * MiB);
     expect(emu.emulator.log.bytesReceived).toBeLessThan(MiB + 512 * 1024);
