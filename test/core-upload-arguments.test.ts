@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { upload } from '../src/core/upload.js';
 import type { UploadOptions } from '../src/core/upload-types.js';
-import { ClientErrorCode, VodArgumentError, VodError } from '../src/protocol/index.js';
+import { ClientErrorCode, VodError } from '../src/protocol/index.js';
+import { thrownArgumentError } from './helpers/thrown.js';
 
 /** A client whose every call fails the test: nothing may be sent. */
 const client = {
@@ -21,15 +22,7 @@ const hasher = {
 } as unknown as UploadOptions['hasher'];
 const source = new File([new Uint8Array(10)], 'clip.mp4');
 
-function refusal(options: unknown): string {
-  try {
-    upload(source, options as UploadOptions);
-  } catch (error) {
-    expect(error).toBeInstanceOf(VodArgumentError);
-    return (error as VodArgumentError).message;
-  }
-  throw new Error('expected a VodArgumentError');
-}
+const refusal = (options: unknown): string => thrownArgumentError(() => upload(source, options as UploadOptions)).message;
 
 describe('core upload() options', () => {
   it.each([

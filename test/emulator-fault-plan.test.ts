@@ -5,18 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FaultDraw, PLAN_KINDS, parseFaultPlan } from '../src/emulator/fault-plan.js';
-import { VodArgumentError } from '../src/protocol/index.js';
+import { thrownArgumentError } from './helpers/thrown.js';
 
-/** The error `run` throws (failing the test when it throws nothing). */
-function thrown(run: () => unknown): VodArgumentError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VodArgumentError);
-    return error as VodArgumentError;
-  }
-  throw new Error('expected a VodArgumentError, nothing was thrown');
-}
+const thrown = thrownArgumentError;
 
 describe('parseFaultPlan', () => {
   it('defaults: seed 1, stall 2000 ms, latency 100 ms, every action, no fault', () => {

@@ -5,22 +5,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLink, type Link, type LinkOptions } from '../src/emulator/link.js';
-import { VodArgumentError } from '../src/protocol/index.js';
+import { thrownArgumentError } from './helpers/thrown.js';
 
 const KiB = 1024;
 const MiB = 1048576;
 const never = new Promise<void>(() => {});
 
-/** The error `run` throws (failing the test when it throws nothing). */
-function thrown(run: () => unknown): VodArgumentError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VodArgumentError);
-    return error as VodArgumentError;
-  }
-  throw new Error('expected a VodArgumentError, nothing was thrown');
-}
+const thrown = thrownArgumentError;
 
 /** The chunks of `source` as a web stream. */
 function streamOf(source: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {

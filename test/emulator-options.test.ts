@@ -7,20 +7,10 @@ import { VodArgumentError } from '../src/protocol/index.js';
 import { createEmulator, type EmulatorOptions } from '../src/emulator/emulator.js';
 import { MemoryStorage } from '../src/emulator/memory-storage.js';
 import { startEmulator, type StartEmulatorOptions } from '../src/emulator/server.js';
-
-/** The parameter named by the VodArgumentError that `run` throws. */
-function refusedParameter(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VodArgumentError);
-    return (error as VodArgumentError).message;
-  }
-  throw new Error('expected a VodArgumentError, and nothing was thrown');
-}
+import { thrownArgumentError } from './helpers/thrown.js';
 
 describe('createEmulator options', () => {
-  const refused = (options: unknown) => refusedParameter(() => createEmulator(options as EmulatorOptions));
+  const refused = (options: unknown) => thrownArgumentError(() => createEmulator(options as EmulatorOptions)).message;
 
   it.each([
     [{ credentials: [{ secretId: '', secretKey: 'k' }] }, 'credentials[0].secretId'],
