@@ -38,7 +38,7 @@ function measuredParts() {
   return files;
 }
 
-/** Mulberry32: a small seeded generator, so a plan can be rebuilt from its seed. */
+/** Mulberry32, as in src/emulator/link.ts (a plain .mjs script cannot import TypeScript on Node 20): a plan can be redrawn from its seed. */
 function seeded(seed) {
   let state = seed >>> 0;
   return () => {
