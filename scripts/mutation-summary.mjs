@@ -20,7 +20,7 @@ const reportPaths = existsSync(reportDir)
   ? readdirSync(reportDir)
       .filter((name) => name === `${tag}.json` || (name.startsWith(`${tag}.`) && name.endsWith('.json')))
       // A sampled run covers parts of files: scripts/mutation-sample.mjs scores it.
-      .filter((name) => !name.endsWith('.sample.json'))
+      .filter((name) => !name.includes('.sample-'))
       .map((name) => `${reportDir}/${name}`)
       .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
   : [];
