@@ -115,6 +115,7 @@ const UNIT_TESTS = [
   'test/emulator-options.test.ts',
   'test/emulator-routes.test.ts',
   'test/emulator-running-sha1.test.ts',
+  'test/emulator-storage-contract.test.ts',
   'test/hasher-chain.test.ts',
   'test/hooks.test.ts',
   'test/import-layers.test.ts',
