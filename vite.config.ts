@@ -104,6 +104,7 @@ const UNIT_TESTS = [
   'test/emulator-control-origin.test.ts',
   'test/emulator-disk.test.ts',
   'test/emulator-disk-layout.test.ts',
+  'test/emulator-disk-reopen.test.ts',
   'test/emulator-fault-effects.test.ts',
   'test/emulator-fault-plan.test.ts',
   'test/emulator-fault-rules.test.ts',

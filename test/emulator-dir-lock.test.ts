@@ -111,6 +111,30 @@ describe('data directory lock, through the disk storage', () => {
     }
   }, 45_000);
 
+  it.each(['0', '-1', 'not a pid', ''])(
+    'a lock file that names no process (%j) is taken over at once',
+    async (content) => {
+      const data = join(root, `garbage-${content.length}`);
+      await mkdir(data, { recursive: true });
+      await writeFile(join(data, 'lock'), content);
+      const started = Date.now();
+      const unlock = await lockDirectory(data, 60_000);
+      // Taken over, not waited for: pid 0 would be the caller's own process group, which always runs.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(await readFile(join(data, 'lock'), 'utf8')).toBe(String(process.pid));
+      await unlock();
+    },
+    45_000,
+  );
+
+  it('releasing a lock whose file was already removed by hand is not an error', async () => {
+    const data = join(root, 'removed-by-hand');
+    await mkdir(data, { recursive: true });
+    const unlock = await lockDirectory(data);
+    await rm(join(data, 'lock'));
+    await expect(unlock()).resolves.toBeUndefined();
+  });
+
   it('any other error (the directory is missing) is thrown as it is, not taken for a holder', async () => {
     await expect(lockDirectory(join(root, 'missing', 'deeper'), 60_000)).rejects.toMatchObject({ code: 'ENOENT' });
   });
