@@ -77,8 +77,11 @@ describe('startEmulator options', () => {
   });
 
   it('data beside a storage, or an empty data path, is refused', async () => {
-    expect(await refused({ port: 0, data: '/tmp/x', storage: new MemoryStorage() })).toContain('Invalid data:');
+    expect(await refused({ port: 0, data: '/tmp/x', storage: new MemoryStorage() })).toContain(
+      'Invalid data: expected to be omitted when storage is given',
+    );
     expect(await refused({ port: 0, data: '' })).toContain('Invalid data: expected a directory path');
+    expect(await refused({ port: 0, data: 42 as unknown as string })).toContain('Invalid data: expected a directory path');
   });
 
   it('listening on every IPv6 address, it names [::1] as its origin, and answers there', async () => {
