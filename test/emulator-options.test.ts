@@ -9,6 +9,17 @@ import { MemoryStorage } from '../src/emulator/memory-storage.js';
 import { startEmulator, type StartEmulatorOptions } from '../src/emulator/server.js';
 import { thrownArgumentError } from './helpers/thrown.js';
 
+/** What each refusal says the option should be. */
+const EXPECTED: Record<string, string> = {
+  secretId: 'a string of 1 to 128 characters',
+  secretKey: 'a non-empty string',
+  credentials: 'at least one credential',
+  timestampWindowSeconds: 'a positive number of seconds',
+  rateLimits: 'an integer ≥ 0',
+  hashing: 'an object with md5() and sha1() digest factories',
+  publicUrl: 'an http(s) origin without a path, like "http://localhost:8787"',
+};
+
 describe('createEmulator options', () => {
   const refused = (options: unknown) => thrownArgumentError(() => createEmulator(options as EmulatorOptions)).message;
 
@@ -31,8 +42,10 @@ describe('createEmulator options', () => {
     [{ publicUrl: 'http://localhost:8787/' }, 'publicUrl'],
     [{ publicUrl: 'ftp://localhost' }, 'publicUrl'],
     [{ publicUrl: 'http://local host' }, 'publicUrl'],
-  ])('%j is refused, naming %s', (options, parameter) => {
-    expect(refused(options)).toContain(`Invalid ${parameter}:`);
+    [{ publicUrl: 'xhttp://localhost' }, 'publicUrl'],
+  ])('%j is refused, naming %s and what it expects', (options, parameter) => {
+    const kind = parameter.replace(/^credentials\[\d+\]\./, '').replace(/^rateLimits\..*/, 'rateLimits');
+    expect(refused(options)).toContain(`Invalid ${parameter}: expected ${EXPECTED[kind]}`);
   });
 
   it('takes the edges of each range', () => {
@@ -48,6 +61,7 @@ describe('createEmulator options', () => {
       publicUrl: 'https://media.example.test:8443',
     };
     expect(() => createEmulator(options)).not.toThrow();
+    expect(() => createEmulator({ publicUrl: 'http://localhost:8787' })).not.toThrow();
   });
 });
 
