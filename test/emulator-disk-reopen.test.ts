@@ -230,6 +230,37 @@ describe('disk storage: failures leave nothing behind', () => {
     await storage.close();
   });
 
+  it('dropped parts stay dropped after a restart', async () => {
+    const first = await DiskStorage.open(dir);
+    await putSessionWithParts(first, 2 * PART);
+    await first.deleteParts('AKIDone', shaOf(1));
+    await first.close();
+    const reopened = await DiskStorage.open(dir);
+    expect(await reopened.getSession('AKIDone', shaOf(1))).toBeDefined();
+    expect(await reopened.listParts('AKIDone', shaOf(1))).toEqual([]);
+    await reopened.close();
+  });
+
+  it('a finish that cannot read a part or move the parts keeps the session and leaves no file or temp file', async () => {
+    const copying = await DiskStorage.open(dir);
+    await expect(copying.finishFromParts(record('1001', 1000), session(1000))).rejects.toThrow(`no session for ${shaOf(1)}`);
+    await putSessionWithParts(copying, 2 * PART);
+    await truncate(join(await sessionDir(), `${PART}.part`), 100);
+    await expect(copying.finishFromParts(record('1001', 2 * PART), session(2 * PART))).rejects.toThrow(`part at offset ${PART} is damaged`);
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+    expect(await copying.getFileById('1001')).toBeUndefined();
+    expect(await copying.listParts('AKIDone', shaOf(1))).toHaveLength(2);
+    await copying.close();
+
+    const keeping = await DiskStorage.open(dir, { copyAtFinishMax: 0 });
+    // The parts' place is taken by a directory that is not empty: the rename fails.
+    await mkdir(join(dir, 'files', '1002.parts', 'x'), { recursive: true });
+    await expect(keeping.finishFromParts(record('1002', 2 * PART), session(2 * PART))).rejects.toThrow();
+    expect((await readdir(join(dir, 'files'))).sort()).toEqual(['1002.parts']);
+    expect(await keeping.getSession('AKIDone', shaOf(1))).toBeDefined();
+    await keeping.close();
+  });
+
   it('an open that fails releases the directory, and close may be called twice', async () => {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'sessions'), 'a file where the sessions directory goes');
