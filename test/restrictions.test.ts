@@ -16,6 +16,7 @@ import {
   type UploadRestrictions,
 } from '../src/engine.js';
 import { countingHasher, makeClient, randomFile, startEmulator, type RunningEmulator } from './helpers/upload-stack.js';
+import { thrownBy } from './helpers/thrown.js';
 
 const MiB = 1048576;
 let emu: RunningEmulator;
@@ -46,15 +47,7 @@ function countingSource(file: File): FileSource & { reads: number; type: string 
   return source;
 }
 
-function refusal(start: () => unknown): VodRestrictionError {
-  try {
-    start();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VodRestrictionError);
-    return error as VodRestrictionError;
-  }
-  throw new Error('expected a VodRestrictionError, nothing was thrown');
-}
+const refusal = (start: () => unknown): VodRestrictionError => thrownBy(VodRestrictionError, start);
 
 describe('upload(): a file that breaks a rule is refused before any read or request', () => {
   it.each<[string, File, UploadRestrictions, string, RegExp]>([
